@@ -1,0 +1,55 @@
+from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from unfold.admin import ModelAdmin
+from unfold.decorators import display
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
+
+from backoffice.accounts.models import User
+from backoffice.accounts.roles import role_label
+
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin, ModelAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    change_password_form = AdminPasswordChangeForm
+    list_display = ("username", "full_name", "role", "email", "is_active", "last_login")
+    list_filter = ("groups", "is_active", "is_superuser")
+    search_fields = ("username", "first_name", "last_name", "email")
+    ordering = ("first_name", "last_name", "username")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Person"), {"fields": ("first_name", "last_name", "email", "phone")}),
+        (_("Role"), {"fields": ("groups", "is_active", "is_superuser")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"fields": ("username", "password1", "password2")}),
+        (_("Person"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Role"), {"fields": ("groups",)}),
+    )
+    filter_horizontal = ("groups",)
+    readonly_fields = ("last_login", "date_joined")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @display(description=_("Name"), ordering="first_name")
+    def full_name(self, obj):
+        return obj.get_full_name()
+
+    @display(description=_("Role"), label=True)
+    def role(self, obj):
+        obj._role_names = {g.name for g in obj.groups.all()}
+        return role_label(obj)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin, ModelAdmin):
+    pass

@@ -1,0 +1,87 @@
+"""The two roles, as Django groups, and the permissions each one holds.
+
+This is the only list of role permissions; the data migrations call
+``roles_sync`` with it, and the tests read it.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+
+SALES_MANAGER = "Sales Manager"
+STUDENT_COUNSELLOR = "Student Counsellor"
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    SALES_MANAGER: [
+        "customers.view_customer",
+        "customers.add_customer",
+        "customers.change_customer",
+        "customers.delete_customer",
+        "customers.view_all_customers",
+        "customers.assign_customer",
+        "customers.export_customer",
+        "customers.view_statuschange",
+        "accounts.view_user",
+    ],
+    STUDENT_COUNSELLOR: [
+        "customers.view_customer",
+        "customers.change_customer",
+        "customers.view_statuschange",
+    ],
+}
+
+
+def roles_sync(apps=None) -> None:
+    """Create the role groups and set exactly the permissions listed above."""
+    if apps is None:
+        from django.apps import apps as global_apps
+
+        apps = global_apps
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)
+
+
+def _group_names(user) -> set[str]:
+    if isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._role_names = cached
+    return cached
+
+
+def is_manager(user) -> bool:
+    """Managers (and superusers) see every customer."""
+    return bool(user.is_active and user.is_authenticated) and (
+        user.is_superuser or user.has_perm("customers.view_all_customers")
+    )
+
+
+def is_counsellor(user) -> bool:
+    return STUDENT_COUNSELLOR in _group_names(user)
+
+
+def role_label(user) -> str:
+    if user.is_superuser:
+        return "Administrator"
+    names = _group_names(user)
+    if SALES_MANAGER in names:
+        return SALES_MANAGER
+    if STUDENT_COUNSELLOR in names:
+        return STUDENT_COUNSELLOR
+    return "No role"

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "backoffice.core"
+    label = "core"
+    verbose_name = "Core"
+
+    def ready(self) -> None:
+        from backoffice.core import checks  # noqa: F401  (registers system checks)

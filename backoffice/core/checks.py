@@ -1,0 +1,44 @@
+"""System checks for configuration that Django cannot see is wrong."""
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def check_production_settings(app_configs, **kwargs):
+    errors = []
+    from config.settings import INSECURE_SECRET_KEY
+
+    if settings.SECRET_KEY == INSECURE_SECRET_KEY:
+        errors.append(
+            Error(
+                "SECRET_KEY is the built-in demo key.",
+                hint="Set the SECRET_KEY environment variable to a long random value.",
+                id="backoffice.E001",
+            )
+        )
+    if settings.DEMO_MODE:
+        errors.append(
+            Error(
+                "DEMO_MODE is on: demo accounts with published passwords may exist.",
+                hint="Set DEMO_MODE=False (it is off by default when DATABASE_URL is set).",
+                id="backoffice.E002",
+            )
+        )
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        errors.append(
+            Warning(
+                "The database is SQLite.",
+                hint="Production runs on PostgreSQL: set DATABASE_URL.",
+                id="backoffice.W001",
+            )
+        )
+    if settings.JOBS_RUN_IN_PROCESS:
+        errors.append(
+            Warning(
+                "Background jobs run inside the web process.",
+                hint="Set REDIS_URL and run `manage.py rqworker` processes.",
+                id="backoffice.W002",
+            )
+        )
+    return errors

@@ -1,0 +1,89 @@
+"""Callbacks that unfold's settings point at: the sidebar and the environment badge."""
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.accounts.roles import is_manager
+
+
+def environment_label(request: HttpRequest) -> list[str] | None:
+    if settings.DEMO_MODE:
+        return [_("Demo"), "warning"]
+    if settings.DEBUG:
+        return [_("Development"), "info"]
+    return None
+
+
+def sidebar_navigation(request: HttpRequest) -> list[dict]:
+    """The sidebar by role. Links are hidden by permission here, but every view
+    checks for itself: hiding a link protects nothing."""
+    user = request.user
+    customers = [
+        {
+            "title": _("Customers"),
+            "icon": "groups",
+            "link": reverse_lazy("admin:customers_customer_changelist"),
+            "permission": lambda r: r.user.has_perm("customers.view_customer"),
+        },
+        {
+            "title": _("Follow-ups due"),
+            "icon": "event_upcoming",
+            "link": lambda r: reverse_lazy("admin:customers_customer_changelist")
+            + "?follow_up=due",
+            "permission": lambda r: r.user.has_perm("customers.view_customer"),
+        },
+        {
+            "title": _("Status updates"),
+            "icon": "timeline",
+            "link": reverse_lazy("admin:customers_statuschange_changelist"),
+            "permission": lambda r: r.user.has_perm("customers.view_statuschange"),
+        },
+    ]
+    if is_manager(user):
+        customers.insert(
+            1,
+            {
+                "title": _("Unassigned"),
+                "icon": "person_off",
+                "link": lambda r: reverse_lazy("admin:customers_customer_changelist")
+                + "?counsellor=none",
+                "permission": lambda r: is_manager(r.user),
+            },
+        )
+    navigation = [
+        {"title": _("Work"), "separator": False, "items": customers},
+        {
+            "title": _("Administration"),
+            "separator": True,
+            "collapsible": True,
+            "items": [
+                {
+                    "title": _("Users"),
+                    "icon": "manage_accounts",
+                    "link": reverse_lazy("admin:accounts_user_changelist"),
+                    "permission": lambda r: r.user.has_perm("accounts.view_user"),
+                },
+                {
+                    "title": _("Roles"),
+                    "icon": "badge",
+                    "link": reverse_lazy("admin:auth_group_changelist"),
+                    "permission": lambda r: r.user.is_superuser,
+                },
+                {
+                    "title": _("Login attempts"),
+                    "icon": "lock_person",
+                    "link": reverse_lazy("admin:axes_accessattempt_changelist"),
+                    "permission": lambda r: r.user.is_superuser,
+                },
+                {
+                    "title": _("Background jobs"),
+                    "icon": "work_history",
+                    "link": reverse_lazy("django_rq:home"),
+                    "permission": lambda r: r.user.is_superuser,
+                },
+            ],
+        },
+    ]
+    return navigation

@@ -1,0 +1,472 @@
+"""The customer pages. Thin: reads come from selectors, writes go to services.
+
+Every view that takes an object id looks the customer up through
+``customers_visible_to``; a customer the user may not see answers 404, on the
+change, delete, history, history-detail and action URLs alike.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ExportActionMixin
+from simple_history.admin import SimpleHistoryAdmin
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.contrib.filters.admin import (
+    FieldTextFilter,
+    MultipleChoicesDropdownFilter,
+    RangeDateFilter,
+)
+from unfold.contrib.import_export.forms import SelectableFieldsExportForm
+from unfold.decorators import action, display
+
+from backoffice.accounts.roles import is_manager
+from backoffice.customers import selectors, services
+from backoffice.customers.filters import ChangedByFilter, CounsellorFilter, FollowUpFilter
+from backoffice.customers.forms import (
+    AssignForm,
+    BulkStatusForm,
+    DistributeForm,
+    StatusUpdateForm,
+)
+from backoffice.customers.models import Customer, StatusChange
+from backoffice.customers.pagination import EstimatedCountPaginator
+from backoffice.customers.phones import phone_display
+from backoffice.customers.resources import CustomerResource
+from backoffice.customers.statuses import BADGE_OF_STAGE, STAGE_OF, Status
+
+STATUS_BADGES = {status.value: BADGE_OF_STAGE[stage] for status, stage in STAGE_OF.items()}
+
+
+class StatusChangeInline(TabularInline):
+    model = StatusChange
+    fk_name = "customer"
+    fields = ("changed_at", "status_move", "remark", "next_follow_up", "changed_by")
+    readonly_fields = fields
+    ordering = ("-changed_at", "-id")
+    extra = 0
+    per_page = 10
+    can_delete = False
+    show_change_link = False
+    verbose_name = _("status update")
+    verbose_name_plural = _("Timeline")
+    tab = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @display(description=_("Status"))
+    def status_move(self, obj):
+        return str(obj)
+
+
+@admin.register(Customer)
+class CustomerAdmin(SimpleHistoryAdmin, ExportActionMixin, ModelAdmin):
+    resource_classes = [CustomerResource]
+    export_form_class = SelectableFieldsExportForm
+    paginator = EstimatedCountPaginator
+    list_per_page = 50
+    list_max_show_all = 500
+    show_full_result_count = False
+    list_filter_submit = True
+    list_fullwidth = True
+    ordering = ("-date_added", "-id")
+    search_fields = ("name",)  # shows the search box; customer_search does the work
+    search_help_text = _("Name, phone (any format), area or remarks")
+    inlines = [StatusChangeInline]
+    actions = [
+        "assign_to_counsellor",
+        "distribute_evenly",
+        "change_status",
+        "delete_selected",
+    ]
+    actions_row = ["update_status"]
+    actions_detail = ["update_status"]
+    history_list_display = ["status", "assigned_to"]
+    list_before_template = "admin/customers/customer/estimated_count.html"
+
+    fieldsets = (
+        (None, {"fields": ("name", "phone", "area", "date_added")}),
+        (_("Work"), {"fields": ("status", "remarks", "next_follow_up", "assigned_to")}),
+        (
+            _("Record"),
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "phone_raw",
+                    "assigned_at",
+                    "last_contacted",
+                    "created_at",
+                    "created_by",
+                    "updated_at",
+                    "updated_by",
+                ),
+            },
+        ),
+    )
+
+    # --- what each role sees ------------------------------------------------
+
+    def get_queryset(self, request):
+        return selectors.customers_visible_to(request.user).select_related("assigned_to")
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(_("No such customer."))
+        return obj
+
+    def _customer_or_404(self, request, object_id) -> Customer:
+        customer = selectors.customer_visible_to(user=request.user, pk=object_id)
+        if customer is None:
+            raise Http404(_("No such customer."))
+        return customer
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_view_permission(request)
+        return request.user.has_perm("customers.view_customer", obj)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return request.user.has_perm("customers.change_customer", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not is_manager(request.user):
+            return False
+        if obj is None:
+            return super().has_delete_permission(request)
+        return request.user.has_perm("customers.delete_customer", obj)
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("customers.export_customer")
+
+    def get_list_display(self, request):
+        columns = ["name", "phone_link", "area", "status_badge"]
+        if is_manager(request.user):
+            columns.append("assigned_to")
+        columns += ["next_follow_up", "date_added"]
+        return columns
+
+    def get_list_display_links(self, request, list_display):
+        return ["name"]
+
+    def get_sortable_by(self, request):
+        return ["name", "phone_link", "area", "status_badge", "assigned_to",
+                "next_follow_up", "date_added"]
+
+    def get_list_filter(self, request):
+        filters = [
+            ("status", MultipleChoicesDropdownFilter),
+            ("area", FieldTextFilter),
+            ("date_added", RangeDateFilter),
+            FollowUpFilter,
+        ]
+        if is_manager(request.user):
+            filters.insert(1, CounsellorFilter)
+        return filters
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.has_perm("customers.assign_customer"):
+            for name in ("assign_to_counsellor", "distribute_evenly"):
+                actions.pop(name, None)
+        if not is_manager(request.user):
+            actions.pop("change_status", None)
+        if not self.has_export_permission(request):
+            actions.pop("export_admin_action", None)
+        return actions
+
+    def get_readonly_fields(self, request, obj=None):
+        audit = ["phone_raw", "assigned_at", "last_contacted", "created_at",
+                 "created_by", "updated_at", "updated_by"]
+        if obj is None:
+            return audit
+        if not is_manager(request.user):
+            return ["name", "phone", "area", "date_added", "status", "assigned_to", *audit]
+        return ["status", *audit]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return (
+                (None, {"fields": ("name", "phone", "area", "date_added")}),
+                (_("Work"), {"fields": ("status", "remarks", "next_follow_up", "assigned_to")}),
+            )
+        return super().get_fieldsets(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assigned_to":
+            from backoffice.accounts.selectors import counsellors_active
+
+            kwargs["queryset"] = counsellors_active()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        return selectors.customer_search(queryset, search_term), False
+
+    # --- columns ------------------------------------------------------------
+
+    @display(description=_("Phone"), ordering="phone")
+    def phone_link(self, obj):
+        return format_html(
+            '<a class="alims-phone text-primary-600" href="tel:{}">{}</a>',
+            obj.phone,
+            phone_display(obj.phone),
+        )
+
+    @display(description=_("Status"), ordering="status", label=STATUS_BADGES)
+    def status_badge(self, obj):
+        return obj.status, obj.get_status_display()
+
+    # --- writes go through the services -------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        try:
+            if not change:
+                created = services.customer_create(
+                    name=data["name"],
+                    phone=data["phone"],
+                    area=data.get("area", ""),
+                    date_added=data.get("date_added"),
+                    remarks=data.get("remarks", ""),
+                    status=data.get("status") or Status.NEW,
+                    next_follow_up=data.get("next_follow_up"),
+                    assigned_to=data.get("assigned_to"),
+                    by=request.user,
+                )
+                obj.__dict__.update(created.__dict__)
+                return
+            # The form already copied its values onto obj; the services decide
+            # what is written, so start again from the stored row.
+            stored = Customer.objects.get(pk=obj.pk)
+            editable = [f for f in form.changed_data if f in services.EDITABLE_FIELDS]
+            if editable:
+                services.customer_update(
+                    customer=stored,
+                    by=request.user,
+                    **{field: data[field] for field in editable},
+                )
+            if "assigned_to" in form.changed_data:
+                services.customer_assign(
+                    customers=[obj.pk], counsellor=data.get("assigned_to"), by=request.user
+                )
+            obj.refresh_from_db()
+        except ValidationError as exc:
+            # The form validated the same rules; this is a race with another user.
+            raise PermissionDenied("; ".join(exc.messages)) from exc
+
+    def delete_model(self, request, obj):
+        services.customer_delete(customers=[obj.pk], by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        services.customer_delete(customers=queryset, by=request.user)
+
+    # --- history: scoped like every other object URL ------------------------
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not is_manager(request.user):
+            self._customer_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not is_manager(request.user):
+            self._customer_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # --- one customer: "Update status" --------------------------------------
+
+    @action(
+        description=_("Update status"),
+        icon="edit_note",
+        url_path="update-status",
+        dialog={
+            "title": _("Update status"),
+            "description": _("Record the call: the new status, what was said, when to call back."),
+            "form_class": StatusUpdateForm,
+            "form_submit_text": _("Save update"),
+        },
+    )
+    def update_status(self, request, form, object_id):
+        customer = self._customer_or_404(request, object_id)
+        if not self.has_change_permission(request, customer):
+            raise Http404
+        try:
+            services.customer_change_status(
+                customer=customer,
+                status=form.cleaned_data["status"],
+                remark=form.cleaned_data["remark"],
+                next_follow_up=form.cleaned_data["next_follow_up"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+            return TemplateResponse(
+                request,
+                "unfold/helpers/dialog.html",
+                {"dialog": self.update_status.dialog, "form": form},
+            )
+        messages.success(
+            request,
+            _("%(name)s is now “%(status)s”.")
+            % {"name": customer.name, "status": customer.get_status_display()},
+        )
+        back = request.headers.get("HX-Current-URL") or reverse(
+            "admin:customers_customer_changelist"
+        )
+        return HttpResponse(headers={"HX-Redirect": back})
+
+    # --- bulk actions (managers) --------------------------------------------
+
+    def _bulk_form_page(self, request, queryset, form, action_name, title, button):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "form": form,
+            "queryset": queryset,
+            "count": queryset.count(),
+            "preview": queryset.select_related("assigned_to")[:10],
+            "action_name": action_name,
+            "button": button,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+        }
+        return TemplateResponse(request, "admin/customers/customer/bulk_action.html", context)
+
+    @admin.action(description=_("Assign to a counsellor"), permissions=["assign"])
+    def assign_to_counsellor(self, request, queryset):
+        form = AssignForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            counsellor = form.cleaned_data["counsellor"]
+            changed = services.customer_assign(
+                customers=queryset, counsellor=counsellor, by=request.user
+            )
+            if counsellor:
+                text = ngettext(
+                    "%(n)d customer assigned to %(who)s.",
+                    "%(n)d customers assigned to %(who)s.",
+                    changed,
+                ) % {"n": changed, "who": counsellor}
+            else:
+                text = ngettext(
+                    "%(n)d customer unassigned.", "%(n)d customers unassigned.", changed
+                ) % {"n": changed}
+            self.message_user(request, text, messages.SUCCESS)
+            return None
+        return self._bulk_form_page(
+            request, queryset, form, "assign_to_counsellor",
+            _("Assign customers to a counsellor"), _("Assign"),
+        )
+
+    @admin.action(description=_("Distribute evenly between counsellors"), permissions=["assign"])
+    def distribute_evenly(self, request, queryset):
+        form = DistributeForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            result = services.customers_distribute(
+                customers=queryset, counsellors=list(form.cleaned_data["counsellors"]),
+                by=request.user,
+            )
+            summary = ", ".join(f"{who}: {n}" for who, n in result.items())
+            self.message_user(
+                request, _("Customers distributed — %s.") % summary, messages.SUCCESS
+            )
+            return None
+        return self._bulk_form_page(
+            request, queryset, form, "distribute_evenly",
+            _("Distribute customers evenly"), _("Distribute"),
+        )
+
+    @admin.action(description=_("Change status"), permissions=["change"])
+    def change_status(self, request, queryset):
+        form = BulkStatusForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done, skipped = 0, 0
+            with transaction.atomic():
+                for customer in queryset.order_by("pk").iterator(chunk_size=500):
+                    try:
+                        services.customer_change_status(
+                            customer=customer,
+                            status=form.cleaned_data["status"],
+                            remark=form.cleaned_data["remark"],
+                            next_follow_up=form.cleaned_data["next_follow_up"],
+                            by=request.user,
+                        )
+                        done += 1
+                    except ValidationError:
+                        skipped += 1
+            self.message_user(
+                request,
+                _("Status changed on %(done)d customers; %(skipped)d already had it.")
+                % {"done": done, "skipped": skipped},
+                messages.SUCCESS,
+            )
+            return None
+        return self._bulk_form_page(
+            request, queryset, form, "change_status", _("Change status"), _("Change status"),
+        )
+
+    def has_assign_permission(self, request):
+        return request.user.has_perm("customers.assign_customer")
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(ModelAdmin):
+    list_display = ("changed_at", "customer_link", "move", "remark_short", "changed_by")
+    list_select_related = ("customer", "changed_by")
+    list_filter_submit = True
+    ordering = ("-changed_at", "-id")
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return selectors.status_changes_visible_to(request.user)
+
+    def get_list_filter(self, request):
+        filters = [("to_status", MultipleChoicesDropdownFilter), ("changed_at", RangeDateFilter)]
+        if is_manager(request.user):
+            filters.append(ChangedByFilter)
+        return filters
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @display(description=_("Customer"), ordering="customer__name")
+    def customer_link(self, obj):
+        url = reverse("admin:customers_customer_change", args=[obj.customer_id])
+        return format_html('<a class="text-primary-600" href="{}">{}</a>', url, obj.customer.name)
+
+    @display(description=_("Status"), label=STATUS_BADGES)
+    def move(self, obj):
+        return obj.to_status, str(obj)
+
+    @display(description=_("Remark"))
+    def remark_short(self, obj):
+        return (obj.remark[:80] + "…") if len(obj.remark) > 80 else obj.remark

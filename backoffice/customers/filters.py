@@ -1,0 +1,75 @@
+"""List filters whose choices must not leak: they list counsellors (for
+managers only) or fixed buckets, never values read from other people's
+customers."""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from unfold.contrib.filters.admin import DropdownFilter
+
+from backoffice.accounts.selectors import counsellors_active
+
+UNASSIGNED = "none"
+
+
+class CounsellorFilter(DropdownFilter):
+    title = _("counsellor")
+    parameter_name = "counsellor"
+    field = "assigned_to"
+
+    def lookups(self, request, model_admin):
+        return [(UNASSIGNED, _("— Unassigned —"))] + [
+            (str(user.pk), str(user)) for user in counsellors_active()
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if value == UNASSIGNED:
+            return queryset.filter(**{f"{self.field}__isnull": True})
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(**{self.field: int(value)})
+
+
+class ChangedByFilter(CounsellorFilter):
+    title = _("by")
+    parameter_name = "by"
+    field = "changed_by"
+
+    def lookups(self, request, model_admin):
+        return [(str(user.pk), str(user)) for user in counsellors_active()]
+
+
+class FollowUpFilter(DropdownFilter):
+    title = _("follow-up")
+    parameter_name = "follow_up"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("due", _("Due (today or overdue)")),
+            ("overdue", _("Overdue")),
+            ("today", _("Today")),
+            ("week", _("In the next 7 days")),
+            ("none", _("None planned")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        match self.value():
+            case "due":
+                return queryset.filter(next_follow_up__lte=today)
+            case "overdue":
+                return queryset.filter(next_follow_up__lt=today)
+            case "today":
+                return queryset.filter(next_follow_up=today)
+            case "week":
+                return queryset.filter(
+                    next_follow_up__gte=today,
+                    next_follow_up__lte=today + datetime.timedelta(days=7),
+                )
+            case "none":
+                return queryset.filter(next_follow_up__isnull=True)
+        return queryset

@@ -1,0 +1,81 @@
+from django import forms
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from unfold.forms import BaseDialogForm
+from unfold.widgets import (
+    UnfoldAdminCheckboxSelectMultipleWidget,
+    UnfoldAdminSelectWidget,
+    UnfoldAdminSingleDateWidget,
+    UnfoldAdminTextareaWidget,
+)
+
+from backoffice.accounts.selectors import counsellors_active
+from backoffice.customers.selectors import customer_visible_to
+from backoffice.customers.statuses import NEEDS_FOLLOW_UP, Status
+
+
+class _StatusFields(forms.Form):
+    status = forms.ChoiceField(
+        label=_("New status"), choices=Status.choices, widget=UnfoldAdminSelectWidget
+    )
+    remark = forms.CharField(
+        label=_("Remark"),
+        required=False,
+        widget=UnfoldAdminTextareaWidget(attrs={"rows": 3, "placeholder": _("What was said?")}),
+    )
+    next_follow_up = forms.DateField(
+        label=_("Next follow-up"), required=False, widget=UnfoldAdminSingleDateWidget
+    )
+
+    def clean_next_follow_up(self):
+        value = self.cleaned_data.get("next_follow_up")
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(_("The follow-up date is in the past."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status in NEEDS_FOLLOW_UP and not cleaned.get("next_follow_up"):
+            self.add_error(
+                "next_follow_up", _("“%s” needs a follow-up date.") % Status(status).label
+            )
+        return cleaned
+
+
+class StatusUpdateForm(_StatusFields, BaseDialogForm):
+    """The "Update status" dialog on one customer."""
+
+    def __init__(self, request, object_id=None, *args, **kwargs):
+        super().__init__(request, object_id, *args, **kwargs)
+        # The dialog is built before the action runs: look the customer up
+        # through the visibility rule here too, so a hidden one answers 404.
+        self.customer = customer_visible_to(user=request.user, pk=object_id)
+        if self.customer is None:
+            raise Http404
+        self.fields["status"].initial = self.customer.status
+        self.fields["next_follow_up"].initial = self.customer.next_follow_up
+
+
+class BulkStatusForm(_StatusFields):
+    pass
+
+
+class AssignForm(forms.Form):
+    counsellor = forms.ModelChoiceField(
+        label=_("Counsellor"),
+        queryset=counsellors_active(),
+        required=False,
+        empty_label=_("— nobody (unassign) —"),
+        widget=UnfoldAdminSelectWidget,
+    )
+
+
+class DistributeForm(forms.Form):
+    counsellors = forms.ModelMultipleChoiceField(
+        label=_("Counsellors"),
+        queryset=counsellors_active(),
+        widget=UnfoldAdminCheckboxSelectMultipleWidget,
+        help_text=_("The selected customers are shared out evenly between these counsellors."),
+    )

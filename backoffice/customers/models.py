@@ -1,0 +1,177 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from backoffice.customers.phones import phone_normalize
+from backoffice.customers.statuses import Status, stage_of
+
+
+def today():
+    return timezone.localdate()
+
+
+class Customer(models.Model):
+    """A lead or customer of the admissions team."""
+
+    name = models.CharField(_("name"), max_length=200)
+    phone = models.CharField(
+        _("phone"),
+        max_length=20,
+        unique=True,
+        help_text=_("Stored in international form, e.g. +919876543210."),
+    )
+    phone_raw = models.CharField(
+        _("phone as written"),
+        max_length=64,
+        blank=True,
+        help_text=_("The number exactly as it was written in the source."),
+    )
+    area = models.CharField(_("area"), max_length=120, blank=True)
+    date_added = models.DateField(
+        _("date added"),
+        default=today,
+        help_text=_("The lead's date from its source, else the day it was entered."),
+    )
+    status = models.CharField(
+        _("status"), max_length=32, choices=Status.choices, default=Status.NEW
+    )
+    remarks = models.TextField(_("remarks"), blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("counsellor"),
+        on_delete=models.PROTECT,
+        related_name="assigned_customers",
+        null=True,
+        blank=True,
+        # The (assigned_to, date_added, id) index below serves this column.
+        db_index=False,
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    next_follow_up = models.DateField(_("next follow-up"), null=True, blank=True)
+    last_contacted = models.DateTimeField(_("last contacted"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"],
+        user_db_constraint=False,
+    )
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        # No Meta.ordering: a default ordering silently breaks GROUP BY queries.
+        # The admin orders explicitly.
+        permissions = [
+            ("view_all_customers", _("Can see every customer")),
+            ("assign_customer", _("Can assign customers to counsellors")),
+            ("export_customer", _("Can export customers")),
+        ]
+        indexes = [
+            # every ordering and filter the customer list offers
+            models.Index(fields=["-date_added", "-id"], name="customer_date_added_idx"),
+            models.Index(
+                fields=["assigned_to", "-date_added", "-id"], name="customer_assignee_date_idx"
+            ),
+            models.Index(fields=["status", "-date_added", "-id"], name="customer_status_date_idx"),
+            models.Index(fields=["next_follow_up"], name="customer_follow_up_idx"),
+            models.Index(fields=["name"], name="customer_name_idx"),
+            models.Index(fields=["area"], name="customer_area_idx"),
+            models.Index(fields=["updated_at"], name="customer_updated_at_idx"),
+            models.Index(fields=["created_at"], name="customer_created_at_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values), name="customer_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.phone})"
+
+    def clean(self) -> None:
+        super().clean()
+        self.name = " ".join((self.name or "").split())
+        self.area = " ".join((self.area or "").split())
+        if not self.name:
+            raise ValidationError({"name": _("Name is required.")})
+        if self.phone:
+            try:
+                self.phone = phone_normalize(self.phone)
+            except ValidationError as exc:
+                raise ValidationError({"phone": exc.messages}) from exc
+
+    @property
+    def stage(self):
+        return stage_of(self.status)
+
+
+class StatusChange(models.Model):
+    """One status update of a customer: the timeline, and the source of
+    conversion, time-in-status and counsellor metrics."""
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="status_changes", db_index=False
+    )
+    from_status = models.CharField(
+        _("from"), max_length=32, choices=Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=32, choices=Status.choices)
+    remark = models.TextField(_("remark"), blank=True)
+    next_follow_up = models.DateField(_("follow-up set"), null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_index=False,
+    )
+    changed_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("status update")
+        verbose_name_plural = _("status updates")
+        indexes = [
+            models.Index(fields=["customer", "-changed_at"], name="statuschange_customer_idx"),
+            models.Index(fields=["changed_by", "-changed_at"], name="statuschange_by_idx"),
+            models.Index(fields=["to_status", "-changed_at"], name="statuschange_to_idx"),
+            models.Index(fields=["-changed_at"], name="statuschange_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        old = self.get_from_status_display() or "—"
+        return f"{old} → {self.get_to_status_display()}"
+
+
+class CustomerUserObjectPermission(UserObjectPermissionBase):
+    """An explicit share of one customer with one user (django-guardian, direct
+    foreign key, so checks are indexed joins and not text casts)."""
+
+    content_object = models.ForeignKey(Customer, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("customer share")
+        verbose_name_plural = _("customer shares")

@@ -1,0 +1,45 @@
+"""Export of customers (django-import-export). Cells a spreadsheet would run
+as a formula are written as text."""
+
+import re
+
+from import_export import fields, resources
+
+from backoffice.customers.models import Customer
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"^[+-]?[\d\s.]+$")
+
+
+def spreadsheet_safe(value):
+    """Prefix a quote to text a spreadsheet would execute (=, +, -, @ first);
+    plain numbers such as +919876543210 are left alone."""
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_PREFIXES)
+        and not PLAIN_NUMBER.match(value)
+    ):
+        return "'" + value
+    return value
+
+
+class CustomerResource(resources.ModelResource):
+    status = fields.Field(attribute="get_status_display", column_name="status")
+    assigned_to = fields.Field(attribute="assigned_to", column_name="counsellor")
+
+    class Meta:
+        model = Customer
+        fields = (
+            "id", "name", "phone", "area", "date_added", "status", "remarks",
+            "assigned_to", "next_follow_up", "last_contacted", "created_at",
+        )
+        export_order = fields
+
+    def export_field(self, field, instance, **kwargs):
+        return spreadsheet_safe(super().export_field(field, instance, **kwargs))
+
+    def get_export_queryset(self, request):
+        # The admin hands over the scoped queryset; this is only a fallback.
+        from backoffice.customers.selectors import customers_visible_to
+
+        return customers_visible_to(request.user)

@@ -1,0 +1,273 @@
+"""Every write to customers goes through these functions, each in one
+transaction, each recording who did it (``by``) in the history."""
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from backoffice.accounts.models import User
+from backoffice.accounts.roles import is_counsellor, is_manager
+from backoffice.customers.models import Customer, StatusChange
+from backoffice.customers.phones import phone_normalize
+from backoffice.customers.statuses import NEEDS_FOLLOW_UP, Status
+
+# Fields a user edits on the customer form; status, assignment and audit
+# fields have services of their own.
+EDITABLE_FIELDS = ("name", "phone", "area", "date_added", "remarks", "next_follow_up")
+COUNSELLOR_EDITABLE_FIELDS = ("remarks", "next_follow_up")
+
+HISTORY_BATCH = 1000
+
+
+def _save_with_history(customer: Customer, *, by: User | None, reason: str = "") -> None:
+    customer._history_user = by
+    if reason:
+        customer._change_reason = reason
+    customer.save()
+
+
+@transaction.atomic
+def customer_create(
+    *,
+    name: str,
+    phone: str,
+    by: User | None,
+    area: str = "",
+    date_added: datetime.date | None = None,
+    remarks: str = "",
+    status: str = Status.NEW,
+    next_follow_up: datetime.date | None = None,
+    assigned_to: User | None = None,
+) -> Customer:
+    customer = Customer(
+        name=name,
+        phone=phone_normalize(phone),
+        phone_raw=str(phone).strip()[:64],
+        area=area,
+        remarks=remarks,
+        status=Status(status),
+        next_follow_up=next_follow_up,
+        created_by=by,
+        updated_by=by,
+    )
+    if date_added:
+        customer.date_added = date_added
+    if assigned_to is not None:
+        _check_assignee(assigned_to)
+        customer.assigned_to = assigned_to
+        customer.assigned_at = timezone.now()
+    customer.full_clean()
+    _save_with_history(customer, by=by, reason=_("Created"))
+    StatusChange.objects.create(
+        customer=customer,
+        from_status="",
+        to_status=customer.status,
+        remark=remarks,
+        next_follow_up=next_follow_up,
+        changed_by=by,
+    )
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, customer: Customer, by: User, **changes) -> Customer:
+    """Change the editable fields of one customer. A counsellor may change
+    only remarks and follow-up, and only on a customer they may change."""
+    allowed = EDITABLE_FIELDS if is_manager(by) else COUNSELLOR_EDITABLE_FIELDS
+    refused = set(changes) - set(allowed)
+    if refused:
+        raise PermissionDenied(_("You may not change: %s") % ", ".join(sorted(refused)))
+    if not by.has_perm("customers.change_customer", customer):
+        raise PermissionDenied(_("You may not change this customer."))
+    if "phone" in changes and changes["phone"] != customer.phone:
+        raw = changes["phone"]
+        changes["phone"] = phone_normalize(raw)
+        customer.phone_raw = str(raw).strip()[:64]
+    for field, value in changes.items():
+        setattr(customer, field, value)
+    customer.updated_by = by
+    customer.full_clean()
+    _save_with_history(customer, by=by)
+    return customer
+
+
+@transaction.atomic
+def customer_change_status(
+    *,
+    customer: Customer,
+    status: str,
+    remark: str,
+    next_follow_up: datetime.date | None = None,
+    by: User,
+) -> StatusChange:
+    """Record a status update: the StatusChange row for the timeline and the
+    customer's history row for compliance, together or not at all."""
+    if not by.has_perm("customers.change_customer", customer):
+        raise PermissionDenied(_("You may not change this customer."))
+    try:
+        status = Status(status)
+    except ValueError as exc:
+        raise ValidationError({"status": _("Unknown status “%s”.") % status}) from exc
+    remark = (remark or "").strip()
+    if next_follow_up and next_follow_up < timezone.localdate():
+        raise ValidationError({"next_follow_up": _("The follow-up date is in the past.")})
+    if status in NEEDS_FOLLOW_UP and not next_follow_up:
+        raise ValidationError(
+            {"next_follow_up": _("“%s” needs a follow-up date.") % status.label}
+        )
+    # Lock the row: two people updating the same customer at once are applied
+    # one after the other, each seeing the other's status as "from".
+    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    if status == locked.status and not remark and next_follow_up == locked.next_follow_up:
+        raise ValidationError(_("Nothing to update: choose a new status or write a remark."))
+
+    change = StatusChange.objects.create(
+        customer=locked,
+        from_status=locked.status,
+        to_status=status,
+        remark=remark,
+        next_follow_up=next_follow_up,
+        changed_by=by,
+    )
+    locked.status = status
+    if remark:
+        locked.remarks = remark
+    locked.next_follow_up = next_follow_up
+    locked.last_contacted = change.changed_at
+    locked.updated_by = by
+    _save_with_history(
+        locked,
+        by=by,
+        reason=_("Status: %(from)s → %(to)s")
+        % {"from": Status(change.from_status).label, "to": status.label},
+    )
+    # Hand the fresh state back to the caller's instance.
+    for field in ("status", "remarks", "next_follow_up", "last_contacted", "updated_at"):
+        setattr(customer, field, getattr(locked, field))
+    return change
+
+
+def _check_assignee(counsellor: User) -> None:
+    if not counsellor.is_active:
+        raise ValidationError(_("%s is not an active user.") % counsellor)
+    if not is_counsellor(counsellor):
+        raise ValidationError(_("%s is not a Student Counsellor.") % counsellor)
+
+
+def _customer_queryset(customers: QuerySet[Customer] | Iterable) -> QuerySet[Customer]:
+    if isinstance(customers, QuerySet):
+        return customers
+    ids = [c.pk if isinstance(c, Customer) else c for c in customers]
+    return Customer.objects.filter(pk__in=ids)
+
+
+@transaction.atomic
+def customer_assign(
+    *, customers: QuerySet[Customer] | Iterable, counsellor: User | None, by: User
+) -> int:
+    """Assign customers to a counsellor (None unassigns). Returns how many
+    changed. One UPDATE for all of them and the history rows in batches,
+    however many customers there are."""
+    if not by.has_perm("customers.assign_customer"):
+        raise PermissionDenied(_("You may not assign customers."))
+    if counsellor is not None:
+        _check_assignee(counsellor)
+    target_id = counsellor.pk if counsellor else None
+    queryset = _customer_queryset(customers).exclude(
+        assigned_to=target_id
+    ) if target_id else _customer_queryset(customers).filter(assigned_to__isnull=False)
+    changing = list(queryset.order_by("pk").select_for_update())
+    if not changing:
+        return 0
+    now = timezone.now()
+    Customer.objects.filter(pk__in=[c.pk for c in changing]).update(
+        assigned_to=target_id,
+        assigned_at=now if target_id else None,
+        updated_by=by,
+        updated_at=now,
+    )
+    for customer in changing:
+        customer.assigned_to_id = target_id
+        customer.assigned_at = now if target_id else None
+        customer.updated_by = by
+        customer.updated_at = now
+    reason = (
+        _("Assigned to %s") % counsellor if counsellor else _("Unassigned")
+    )
+    Customer.history.bulk_history_create(
+        changing,
+        batch_size=HISTORY_BATCH,
+        update=True,
+        default_user=by,
+        default_change_reason=reason,
+        default_date=now,
+    )
+    return len(changing)
+
+
+@transaction.atomic
+def customers_distribute(
+    *, customers: QuerySet[Customer] | Iterable, counsellors: Sequence[User], by: User
+) -> dict[User, int]:
+    """Share customers out evenly over the chosen counsellors. Each gets the
+    same number, give or take one; the extra ones go to whoever has the fewest
+    customers already."""
+    if not counsellors:
+        raise ValidationError(_("Choose at least one counsellor."))
+    for counsellor in counsellors:
+        _check_assignee(counsellor)
+    ids = list(_customer_queryset(customers).order_by("pk").values_list("pk", flat=True))
+    load = dict(
+        Customer.objects.filter(assigned_to__in=counsellors)
+        .values("assigned_to")
+        .annotate(n=Count("pk"))
+        .values_list("assigned_to", "n")
+    )
+    ordered = sorted(counsellors, key=lambda c: (load.get(c.pk, 0), c.pk))
+    share, extra = divmod(len(ids), len(ordered))
+    result: dict[User, int] = {}
+    start = 0
+    for position, counsellor in enumerate(ordered):
+        size = share + (1 if position < extra else 0)
+        chunk = ids[start : start + size]
+        start += size
+        customer_assign(customers=chunk, counsellor=counsellor, by=by)
+        result[counsellor] = len(chunk)
+    return result
+
+
+@transaction.atomic
+def customer_delete(*, customers: QuerySet[Customer] | Iterable, by: User) -> int:
+    """Delete customers (managers only). The history keeps a deletion record
+    of each, with who deleted it."""
+    if not (is_manager(by) and by.has_perm("customers.delete_customer")):
+        raise PermissionDenied(_("You may not delete customers."))
+    doomed = list(_customer_queryset(customers))
+    for customer in doomed:
+        customer._history_user = by
+        customer.delete()
+    return len(doomed)
+
+
+@transaction.atomic
+def customer_share(*, customer: Customer, user: User, by: User) -> None:
+    """Let ``user`` see and work one customer that is not assigned to them."""
+    if not by.has_perm("customers.assign_customer"):
+        raise PermissionDenied(_("You may not share customers."))
+    _check_assignee(user)
+    for perm in ("customers.view_customer", "customers.change_customer"):
+        assign_perm(perm, user, customer)
+
+
+@transaction.atomic
+def customer_unshare(*, customer: Customer, user: User, by: User) -> None:
+    if not by.has_perm("customers.assign_customer"):
+        raise PermissionDenied(_("You may not share customers."))
+    for perm in ("customers.view_customer", "customers.change_customer"):
+        remove_perm(perm, user, customer)

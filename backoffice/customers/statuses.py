@@ -1,0 +1,76 @@
+"""Customer statuses and the funnel stage each belongs to.
+
+This is the one place that maps a status to its stage; reports, the funnel
+and the badges read it from here.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    INVALID = "invalid", _("Invalid")
+    VALID = "valid", _("Valid")
+    CALL_NOT_ATTENDED = "call_not_attended", _("Call not attended")
+    ADMISSION = "admission", _("Admission")
+    NOT_INTERESTED = "not_interested", _("Not interested")
+    CALL_LATER = "call_later", _("Call later")
+    WAITING_FOR_DECISION = "waiting_for_decision", _("Waiting for decision")
+    WAITING_FOR_DOCUMENTS = "waiting_for_documents", _("Waiting for documents")
+    WAITING_FOR_FEES = "waiting_for_fees", _("Waiting for fees")
+    WAITING_FOR_CONFIRMATION = "waiting_for_confirmation", _("Waiting for confirmation")
+    WAITING_FOR_JOINING = "waiting_for_joining", _("Waiting for joining")
+    JOINED = "joined", _("Joined")
+    DROPPED = "dropped", _("Dropped")
+
+
+class Stage(models.TextChoices):
+    NEW = "new", _("New")
+    CONTACT_ATTEMPTED = "contact_attempted", _("Contact attempted")
+    ENGAGED = "engaged", _("Engaged")
+    ADMISSION = "admission", _("Admission")
+    JOINED = "joined", _("Joined")
+    LOST = "lost", _("Lost")
+
+
+# Funnel order: New -> Contact attempted -> Engaged -> Admission -> Joined; Lost is terminal.
+FUNNEL = [Stage.NEW, Stage.CONTACT_ATTEMPTED, Stage.ENGAGED, Stage.ADMISSION, Stage.JOINED]
+
+STAGE_OF: dict[str, Stage] = {
+    Status.NEW: Stage.NEW,
+    Status.CALL_NOT_ATTENDED: Stage.CONTACT_ATTEMPTED,
+    Status.CALL_LATER: Stage.CONTACT_ATTEMPTED,
+    Status.VALID: Stage.ENGAGED,
+    Status.WAITING_FOR_DECISION: Stage.ENGAGED,
+    Status.WAITING_FOR_DOCUMENTS: Stage.ENGAGED,
+    Status.WAITING_FOR_FEES: Stage.ENGAGED,
+    Status.WAITING_FOR_CONFIRMATION: Stage.ENGAGED,
+    Status.WAITING_FOR_JOINING: Stage.ENGAGED,
+    Status.ADMISSION: Stage.ADMISSION,
+    Status.JOINED: Stage.JOINED,
+    Status.INVALID: Stage.LOST,
+    Status.NOT_INTERESTED: Stage.LOST,
+    Status.DROPPED: Stage.LOST,
+}
+
+# unfold label colours per stage, so a badge tells the stage at a glance.
+BADGE_OF_STAGE: dict[Stage, str] = {
+    Stage.NEW: "info",
+    Stage.CONTACT_ATTEMPTED: "warning",
+    Stage.ENGAGED: "primary",
+    Stage.ADMISSION: "success",
+    Stage.JOINED: "success",
+    Stage.LOST: "danger",
+}
+
+# A status that only makes sense with a date to call back on.
+NEEDS_FOLLOW_UP = {Status.CALL_LATER, Status.CALL_NOT_ATTENDED}
+
+
+def stage_of(status: str) -> Stage:
+    return STAGE_OF[Status(status)]
+
+
+def statuses_in(stage: Stage) -> list[str]:
+    return [status.value for status, s in STAGE_OF.items() if s == stage]

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from backoffice.core.urls import rq_urlpatterns
+
+urlpatterns = [
+    # django-rq's pages only check is_staff, and every counsellor is staff:
+    # they are mounted behind a superuser check (backoffice/core/urls.py).
+    path("jobs/", include((rq_urlpatterns(), "django_rq"))),
+    # The admin is the whole UI, at the site root; it goes last.
+    path("", admin.site.urls),
+]
