@@ -1,0 +1,53 @@
+# ALIMS Back-office. `make run` and `make test` work on a fresh clone with only
+# Python 3.11+ and git.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-services bench-data bench lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.base: requirements/base.txt requirements/prod.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/prod.txt
+	touch $@
+
+$(VENV)/.dev: requirements/dev.txt $(VENV)/.base
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	touch $@
+
+run: $(VENV)/.base
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --if-empty
+	@echo
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(BIN)/python manage.py runserver --nostatic $(HOST):$(PORT)
+
+test: $(VENV)/.dev
+	@scripts/ensure-chromium.sh || true
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The same suite against PostgreSQL and Redis (what .ci/run does second).
+test-services: $(VENV)/.dev
+	scripts/test-services.sh $(PYTEST_ARGS)
+
+bench-data: $(VENV)/.dev
+	$(BIN)/python bench/generate.py
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/changelist.py
+
+# Re-pin requirements/*.txt from requirements/*.in.
+lock: $(VENV)/.dev
+	$(BIN)/pip install --quiet pip-tools
+	for f in base prod dev; do \
+	  $(BIN)/pip-compile --quiet --strip-extras --no-header --allow-unsafe requirements/$$f.in -o requirements/$$f.txt; \
+	  sed -i '/^--extra-index-url/d;/^--find-links/d;/^--index-url/d' requirements/$$f.txt; \
+	done
+
+clean:
+	rm -rf $(VENV) var staticfiles screenshots .pytest_cache
