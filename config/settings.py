@@ -176,6 +176,9 @@ TIME_ZONE = env_str("TIME_ZONE", "Asia/Kolkata")
 USE_I18N = True
 USE_TZ = True
 PHONE_DEFAULT_REGION = env_str("PHONE_DEFAULT_REGION", "IN")
+# Day first, as Indian spreadsheets and people write dates. Django's global
+# default is month first, which unfold's date-range filter would otherwise use.
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y", "%d/%m/%y"]
 
 # --- Static and media -----------------------------------------------------
 STATIC_URL = "static/"

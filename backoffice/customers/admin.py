@@ -119,7 +119,11 @@ class CustomerAdmin(SimpleHistoryAdmin, ExportActionMixin, ModelAdmin):
     # --- what each role sees ------------------------------------------------
 
     def get_queryset(self, request):
-        return selectors.customers_visible_to(request.user).select_related("assigned_to")
+        return (
+            selectors.customers_visible_to(request.user)
+            .select_related("assigned_to")
+            .order_by(*self.ordering)
+        )
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)

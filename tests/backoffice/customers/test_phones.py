@@ -1,0 +1,28 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from backoffice.customers.phones import phone_display, phone_normalize
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["98765 43210", "+91-9876543210", "09876543210", "919876543210", "+91 98765 43210",
+     9876543210, 9876543210.0, " (098765) 43210 "],
+)
+def test_every_way_of_writing_a_number_gives_the_same_e164(written):
+    assert phone_normalize(written) == "+919876543210"
+
+
+@pytest.mark.parametrize("written", ["", None, "   ", "12345", "not a number", "+91 1234"])
+def test_a_missing_or_invalid_number_is_refused_with_a_reason(written):
+    with pytest.raises(ValidationError) as exc:
+        phone_normalize(written)
+    assert exc.value.messages[0]
+
+
+def test_a_foreign_number_keeps_its_country():
+    assert phone_normalize("+44 20 7946 0958") == "+442079460958"
+
+
+def test_display_shows_country_code_and_groups():
+    assert phone_display("+919876543210") == "+91 98765 43210"
