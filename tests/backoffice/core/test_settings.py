@@ -1,0 +1,60 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from backoffice.core.env import env_bool, env_int, env_list
+
+ROOT = Path(__file__).resolve().parents[3]
+
+PRODUCTION_ENV = {
+    "SECRET_KEY": "x" * 64 + "-a-long-random-production-secret-value",
+    "DATABASE_URL": "postgres://alims@db.internal:5432/alims",
+    "REDIS_URL": "redis://cache.internal:6379/0",
+    "ALLOWED_HOSTS": "backoffice.alims.co.in",
+    "DEBUG": "False",
+}
+
+
+def _check_deploy(extra_env):
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEMO_MODE", "DEBUG",
+                        "SECURE_HTTPS", "ALLOWED_HOSTS", "STATIC_MANIFEST"}}
+    env.update(extra_env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_the_production_variables():
+    result = _check_deploy(PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_fails_on_the_embedded_defaults():
+    result = _check_deploy({})
+    assert result.returncode != 0
+    assert "backoffice.E001" in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("raw", ["yes", "on", "maybe"])
+def test_env_bool_refuses_anything_but_true_or_false(monkeypatch, raw):
+    monkeypatch.setenv("SOME_FLAG", raw)
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("SOME_FLAG", False)
+
+
+def test_env_readers(monkeypatch):
+    monkeypatch.setenv("A_FLAG", "True")
+    monkeypatch.setenv("A_NUMBER", "42")
+    monkeypatch.setenv("A_LIST", "a.example, b.example ,")
+    assert env_bool("A_FLAG", False) is True
+    assert env_int("A_NUMBER", 0) == 42
+    assert env_list("A_LIST") == ["a.example", "b.example"]
+    monkeypatch.setenv("A_NUMBER", "many")
+    with pytest.raises(ImproperlyConfigured):
+        env_int("A_NUMBER", 0)
