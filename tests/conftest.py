@@ -1,18 +1,17 @@
-import os
+import pytest
+from django.test import Client
 
-# Tests serve static files from the finders, never a collected manifest.
-os.environ.setdefault("STATIC_MANIFEST", "False")
-os.environ.setdefault("WHITENOISE_USE_FINDERS", "True")
-
-import pytest  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from tests.factories import CounsellorFactory, ManagerFactory, UserFactory  # noqa: E402
+from tests.factories import CounsellorFactory, ManagerFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
+def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Static files come from the app folders, never from a collected manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 # Named actors, as in the rest of the suite: a manager, two counsellors, and

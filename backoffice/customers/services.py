@@ -182,7 +182,9 @@ def customer_assign(
     queryset = _customer_queryset(customers).exclude(
         assigned_to=target_id
     ) if target_id else _customer_queryset(customers).filter(assigned_to__isnull=False)
-    changing = list(queryset.order_by("pk").select_for_update())
+    changing = list(
+        queryset.select_related(None).order_by("pk").select_for_update(of=("self",))
+    )
     if not changing:
         return 0
     now = timezone.now()
