@@ -22,6 +22,7 @@ $(VENV)/.dev: requirements/dev.txt $(VENV)/.base
 
 run: $(VENV)/.base
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py seed_demo --if-empty
 	@echo
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
