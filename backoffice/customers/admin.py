@@ -98,7 +98,7 @@ class CustomerAdmin(SimpleHistoryAdmin, ExportActionMixin, ModelAdmin):
 
     fieldsets = (
         (None, {"fields": ("name", "phone", "area", "date_added")}),
-        (_("Work"), {"fields": ("status", "remarks", "next_follow_up", "assigned_to")}),
+        (_("Work"), {"fields": ("status_badge", "remarks", "next_follow_up", "assigned_to")}),
         (
             _("Record"),
             {
@@ -199,8 +199,21 @@ class CustomerAdmin(SimpleHistoryAdmin, ExportActionMixin, ModelAdmin):
         if obj is None:
             return audit
         if not is_manager(request.user):
-            return ["name", "phone", "area", "date_added", "status", "assigned_to", *audit]
-        return ["status", *audit]
+            return ["name", "phone", "area", "date_added", "status_badge", "assigned_to", *audit]
+        return ["status_badge", *audit]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        remarks = form.base_fields.get("remarks")
+        if remarks is not None:
+            remarks.widget.attrs["rows"] = 3
+        counsellor = form.base_fields.get("assigned_to")
+        if counsellor is not None and hasattr(counsellor.widget, "can_add_related"):
+            # Counsellors are chosen here, not created or edited from this form.
+            for flag in ("can_add_related", "can_change_related", "can_delete_related",
+                         "can_view_related"):
+                setattr(counsellor.widget, flag, False)
+        return form
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:

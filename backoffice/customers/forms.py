@@ -62,14 +62,27 @@ class BulkStatusForm(_StatusFields):
     pass
 
 
+UNASSIGN = "none"
+
+
 class AssignForm(forms.Form):
-    counsellor = forms.ModelChoiceField(
-        label=_("Counsellor"),
-        queryset=counsellors_active(),
-        required=False,
-        empty_label=_("— nobody (unassign) —"),
-        widget=UnfoldAdminSelectWidget,
-    )
+    """Pick a counsellor, or pick "nobody" on purpose: leaving the choice empty
+    is an error, never a silent unassignment."""
+
+    counsellor = forms.ChoiceField(label=_("Counsellor"), widget=UnfoldAdminSelectWidget)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._counsellors = {str(user.pk): user for user in counsellors_active()}
+        self.fields["counsellor"].choices = [
+            ("", _("Choose a counsellor…")),
+            *[(pk, str(user)) for pk, user in self._counsellors.items()],
+            (UNASSIGN, _("Nobody (unassign)")),
+        ]
+
+    def clean_counsellor(self):
+        value = self.cleaned_data["counsellor"]
+        return None if value == UNASSIGN else self._counsellors[value]
 
 
 class DistributeForm(forms.Form):

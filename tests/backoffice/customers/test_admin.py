@@ -234,3 +234,22 @@ def test_export_writes_only_what_the_list_shows_and_defuses_formulas(manager_cli
     assert response.status_code == 200, response.content[:500]
     body = response.content.decode("utf-8-sig")
     assert "'=HYPERLINK" in body and "Other" not in body
+
+
+def test_bulk_assign_without_a_choice_changes_nothing(manager_client, alice):
+    customer = CustomerFactory(assigned_to=alice)
+    response = manager_client.post(CHANGELIST, {"action": "assign_to_counsellor",
+                                                "_selected_action": [customer.pk],
+                                                "apply": "1", "counsellor": ""})
+    assert response.status_code == 200 and b"This field is required" in response.content
+    customer.refresh_from_db()
+    assert customer.assigned_to == alice
+
+
+def test_bulk_unassign_is_an_explicit_choice(manager_client, alice):
+    customer = CustomerFactory(assigned_to=alice)
+    manager_client.post(CHANGELIST, {"action": "assign_to_counsellor",
+                                     "_selected_action": [customer.pk],
+                                     "apply": "1", "counsellor": "none"})
+    customer.refresh_from_db()
+    assert customer.assigned_to is None
