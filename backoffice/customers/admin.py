@@ -32,6 +32,7 @@ from backoffice.customers.forms import (
     AssignForm,
     BulkStatusForm,
     DistributeForm,
+    ShareForm,
     StatusUpdateForm,
 )
 from backoffice.customers.models import Customer, StatusChange
@@ -92,7 +93,7 @@ class CustomerAdmin(SimpleHistoryAdmin, ExportActionMixin, ModelAdmin):
         "delete_selected",
     ]
     actions_row = ["update_status"]
-    actions_detail = ["update_status"]
+    actions_detail = ["update_status", "share"]
     history_list_display = ["status", "assigned_to"]
     list_before_template = "admin/customers/customer/estimated_count.html"
 
@@ -345,6 +346,41 @@ class CustomerAdmin(SimpleHistoryAdmin, ExportActionMixin, ModelAdmin):
             "admin:customers_customer_changelist"
         )
         return HttpResponse(headers={"HX-Redirect": back})
+
+    @action(
+        description=_("Share"),
+        icon="share",
+        url_path="share",
+        dialog={
+            "title": _("Share with another counsellor"),
+            "description": _(
+                "The counsellor can then see this customer and update its status, "
+                "while it stays assigned to its own counsellor."
+            ),
+            "form_class": ShareForm,
+            "form_submit_text": _("Save"),
+        },
+    )
+    def share(self, request, form, object_id):
+        customer = form.customer
+        counsellor = form.cleaned_data["counsellor"]
+        if form.cleaned_data["stop"]:
+            services.customer_unshare(customer=customer, user=counsellor, by=request.user)
+            text = _("%(name)s is no longer shared with %(who)s.")
+        else:
+            services.customer_share(customer=customer, user=counsellor, by=request.user)
+            text = _("%(name)s is now shared with %(who)s.")
+        messages.success(request, text % {"name": customer.name, "who": counsellor})
+        back = request.headers.get("HX-Current-URL") or reverse(
+            "admin:customers_customer_change", args=[customer.pk]
+        )
+        return HttpResponse(headers={"HX-Redirect": back})
+
+    def get_actions_detail(self, request, object_id):
+        actions = super().get_actions_detail(request, object_id)
+        if not request.user.has_perm("customers.assign_customer"):
+            actions = [a for a in actions if a.action_name != "customers_customer_share"]
+        return actions
 
     # --- bulk actions (managers) --------------------------------------------
 

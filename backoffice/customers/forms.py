@@ -92,3 +92,24 @@ class DistributeForm(forms.Form):
         widget=UnfoldAdminCheckboxSelectMultipleWidget,
         help_text=_("The selected customers are shared out evenly between these counsellors."),
     )
+
+
+class ShareForm(BaseDialogForm):
+    """Share one customer with another counsellor (or stop sharing)."""
+
+    counsellor = forms.ModelChoiceField(
+        label=_("Counsellor"), queryset=counsellors_active(), widget=UnfoldAdminSelectWidget
+    )
+    stop = forms.BooleanField(
+        label=_("Stop sharing with this counsellor instead"), required=False
+    )
+
+    def __init__(self, request, object_id=None, *args, **kwargs):
+        super().__init__(request, object_id, *args, **kwargs)
+        self.customer = customer_visible_to(user=request.user, pk=object_id)
+        if self.customer is None or not request.user.has_perm("customers.assign_customer"):
+            raise Http404
+        if self.customer.assigned_to_id:
+            self.fields["counsellor"].queryset = counsellors_active().exclude(
+                pk=self.customer.assigned_to_id
+            )

@@ -253,3 +253,24 @@ def test_bulk_unassign_is_an_explicit_choice(manager_client, alice):
                                      "apply": "1", "counsellor": "none"})
     customer.refresh_from_db()
     assert customer.assigned_to is None
+
+
+def test_a_manager_shares_a_customer_from_its_page(manager_client, alice, bob):
+    from backoffice.customers import selectors
+
+    customer = CustomerFactory(assigned_to=bob)
+    url = reverse("admin:customers_customer_share", args=[customer.pk])
+    response = manager_client.post(url, {"_form_submitted": "1", "counsellor": alice.pk})
+    assert response.headers.get("HX-Redirect")
+    alice = type(alice).objects.get(pk=alice.pk)
+    assert customer in selectors.customers_visible_to(alice)
+
+
+def test_a_counsellor_cannot_open_the_share_dialog_even_on_their_own_customer(
+    alice_client, alice
+):
+    customer = CustomerFactory(assigned_to=alice)
+    url = reverse("admin:customers_customer_share", args=[customer.pk])
+    assert alice_client.get(url).status_code == 404
+    page = alice_client.get(reverse("admin:customers_customer_change", args=[customer.pk]))
+    assert url.encode() not in page.content
