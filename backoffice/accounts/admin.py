@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
+from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
 from backoffice.accounts.models import User
 from backoffice.accounts.roles import role_label
@@ -34,11 +35,16 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin, ModelAdmin):
         (_("Person"), {"fields": ("first_name", "last_name", "email")}),
         (_("Role"), {"fields": ("groups",)}),
     )
-    filter_horizontal = ("groups",)
     readonly_fields = ("last_login", "date_joined")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            # Two roles: checkboxes, not a two-list picker.
+            kwargs["widget"] = UnfoldAdminCheckboxSelectMultipleWidget
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @display(description=_("Name"), ordering="first_name")
     def full_name(self, obj):

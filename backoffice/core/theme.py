@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.accounts.roles import is_manager
@@ -20,18 +20,23 @@ def sidebar_navigation(request: HttpRequest) -> list[dict]:
     """The sidebar by role. Links are hidden by permission here, but every view
     checks for itself: hiding a link protects nothing."""
     user = request.user
+    customer_list = reverse("admin:customers_customer_changelist")
+    on_list = request.path == customer_list
+    unassigned = on_list and request.GET.get("counsellor") == "none"
+    due = on_list and request.GET.get("follow_up") == "due"
     customers = [
         {
             "title": _("Customers"),
             "icon": "groups",
-            "link": reverse_lazy("admin:customers_customer_changelist"),
+            "link": customer_list,
+            "active": request.path.startswith(customer_list) and not (unassigned or due),
             "permission": lambda r: r.user.has_perm("customers.view_customer"),
         },
         {
             "title": _("Follow-ups due"),
             "icon": "event_upcoming",
-            "link": lambda r: reverse_lazy("admin:customers_customer_changelist")
-            + "?follow_up=due",
+            "link": customer_list + "?follow_up=due",
+            "active": due,
             "permission": lambda r: r.user.has_perm("customers.view_customer"),
         },
         {
@@ -47,8 +52,8 @@ def sidebar_navigation(request: HttpRequest) -> list[dict]:
             {
                 "title": _("Unassigned"),
                 "icon": "person_off",
-                "link": lambda r: reverse_lazy("admin:customers_customer_changelist")
-                + "?counsellor=none",
+                "link": customer_list + "?counsellor=none",
+                "active": unassigned,
                 "permission": lambda r: is_manager(r.user),
             },
         )

@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -99,7 +100,7 @@ class CustomerAdmin(SimpleHistoryAdmin, ExportActionMixin, ModelAdmin):
 
     fieldsets = (
         (None, {"fields": ("name", "phone", "area", "date_added")}),
-        (_("Work"), {"fields": ("status_badge", "remarks", "next_follow_up", "assigned_to")}),
+        (_("Work"), {"fields": ("current_status", "remarks", "next_follow_up", "assigned_to")}),
         (
             _("Record"),
             {
@@ -200,8 +201,8 @@ class CustomerAdmin(SimpleHistoryAdmin, ExportActionMixin, ModelAdmin):
         if obj is None:
             return audit
         if not is_manager(request.user):
-            return ["name", "phone", "area", "date_added", "status_badge", "assigned_to", *audit]
-        return ["status_badge", *audit]
+            return ["name", "phone", "area", "date_added", "current_status", "assigned_to", *audit]
+        return ["current_status", *audit]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -247,6 +248,13 @@ class CustomerAdmin(SimpleHistoryAdmin, ExportActionMixin, ModelAdmin):
     @display(description=_("Status"), ordering="status", label=STATUS_BADGES)
     def status_badge(self, obj):
         return obj.status, obj.get_status_display()
+
+    @display(description=_("Status"))
+    def current_status(self, obj):
+        return render_to_string(
+            "unfold/helpers/label.html",
+            {"text": obj.get_status_display(), "type": STATUS_BADGES[obj.status]},
+        )
 
     # --- writes go through the services -------------------------------------
 

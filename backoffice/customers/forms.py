@@ -4,9 +4,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.forms import BaseDialogForm
 from unfold.widgets import (
+    INPUT_CLASSES,
     UnfoldAdminCheckboxSelectMultipleWidget,
     UnfoldAdminSelectWidget,
-    UnfoldAdminSingleDateWidget,
     UnfoldAdminTextareaWidget,
 )
 
@@ -25,7 +25,13 @@ class _StatusFields(forms.Form):
         widget=UnfoldAdminTextareaWidget(attrs={"rows": 3, "placeholder": _("What was said?")}),
     )
     next_follow_up = forms.DateField(
-        label=_("Next follow-up"), required=False, widget=UnfoldAdminSingleDateWidget
+        label=_("Next follow-up"),
+        required=False,
+        # The browser's own date picker: it works inside the htmx dialog,
+        # on phones, and from the keyboard.
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": " ".join(INPUT_CLASSES)}, format="%Y-%m-%d"
+        ),
     )
 
     def clean_next_follow_up(self):
@@ -56,6 +62,10 @@ class StatusUpdateForm(_StatusFields, BaseDialogForm):
             raise Http404
         self.fields["status"].initial = self.customer.status
         self.fields["next_follow_up"].initial = self.customer.next_follow_up
+        self.fields["status"].help_text = _("%(customer)s — now “%(status)s”") % {
+            "customer": self.customer,
+            "status": self.customer.get_status_display(),
+        }
 
 
 class BulkStatusForm(_StatusFields):

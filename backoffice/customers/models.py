@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from backoffice.customers.phones import phone_normalize
+from backoffice.customers.phones import phone_display, phone_normalize
 from backoffice.customers.statuses import Status, stage_of
 
 
@@ -109,7 +109,7 @@ class Customer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.phone})"
+        return f"{self.name} ({phone_display(self.phone)})"
 
     def clean(self) -> None:
         super().clean()
