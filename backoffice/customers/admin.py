@@ -95,7 +95,6 @@ class CustomerAdmin(SimpleHistoryAdmin, ExportActionMixin, ModelAdmin):
     ]
     actions_row = ["update_status"]
     actions_detail = ["update_status", "share"]
-    history_list_display = ["status", "assigned_to"]
     list_before_template = "admin/customers/customer/estimated_count.html"
 
     fieldsets = (
