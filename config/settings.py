@@ -270,3 +270,5 @@ UNFOLD = {
 # Unfiltered lists over more rows than this show PostgreSQL's estimate
 # ("about N") instead of running COUNT(*) over the whole table.
 LIST_ESTIMATE_COUNT_ABOVE = env_int("LIST_ESTIMATE_COUNT_ABOVE", 200_000)
+# A search is counted up to this many matches; beyond, the list says "more than".
+LIST_SEARCH_COUNT_CAP = env_int("LIST_SEARCH_COUNT_CAP", 10_000)

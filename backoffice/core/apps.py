@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from backoffice.core import checks  # noqa: F401  (registers system checks)
+        from backoffice.core import unfold_patches
+
+        unfold_patches.apply()

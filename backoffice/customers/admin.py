@@ -6,6 +6,7 @@ change, delete, history, history-detail and action URLs alike.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportActionMixin
 from simple_history.admin import SimpleHistoryAdmin
-from unfold.admin import ModelAdmin, TabularInline
+from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import (
     FieldTextFilter,
     MultipleChoicesDropdownFilter,
@@ -27,6 +28,7 @@ from unfold.contrib.import_export.forms import SelectableFieldsExportForm
 from unfold.decorators import action, display
 
 from backoffice.accounts.roles import is_manager
+from backoffice.core.admin_base import BaseAdmin
 from backoffice.customers import selectors, services
 from backoffice.customers.filters import ChangedByFilter, CounsellorFilter, FollowUpFilter
 from backoffice.customers.forms import (
@@ -37,7 +39,7 @@ from backoffice.customers.forms import (
     StatusUpdateForm,
 )
 from backoffice.customers.models import Customer, StatusChange
-from backoffice.customers.pagination import EstimatedCountPaginator
+from backoffice.customers.pagination import LargeTablePaginator
 from backoffice.customers.phones import phone_display
 from backoffice.customers.resources import CustomerResource
 from backoffice.customers.statuses import BADGE_OF_STAGE, STAGE_OF, Status
@@ -74,10 +76,10 @@ class StatusChangeInline(TabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(SimpleHistoryAdmin, ExportActionMixin, ModelAdmin):
+class CustomerAdmin(SimpleHistoryAdmin, ExportActionMixin, BaseAdmin):
     resource_classes = [CustomerResource]
     export_form_class = SelectableFieldsExportForm
-    paginator = EstimatedCountPaginator
+    paginator = LargeTablePaginator
     list_per_page = 50
     list_max_show_all = 500
     show_full_result_count = False
@@ -95,7 +97,7 @@ class CustomerAdmin(SimpleHistoryAdmin, ExportActionMixin, ModelAdmin):
     ]
     actions_row = ["update_status"]
     actions_detail = ["update_status", "share"]
-    list_before_template = "admin/customers/customer/estimated_count.html"
+    list_before_template = "admin/customers/customer/count_note.html"
 
     fieldsets = (
         (None, {"fields": ("name", "phone", "area", "date_added")}),
@@ -233,6 +235,12 @@ class CustomerAdmin(SimpleHistoryAdmin, ExportActionMixin, ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         return selectors.customer_search(queryset, search_term), False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return self.paginator(
+            queryset, per_page, orphans, allow_empty_first_page,
+            searching=bool(request.GET.get(SEARCH_VAR, "").strip()),
+        )
 
     # --- columns ------------------------------------------------------------
 
@@ -485,13 +493,13 @@ class CustomerAdmin(SimpleHistoryAdmin, ExportActionMixin, ModelAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(ModelAdmin):
+class StatusChangeAdmin(BaseAdmin):
     list_display = ("changed_at", "customer_link", "move", "remark_short", "changed_by")
     list_select_related = ("customer", "changed_by")
     list_filter_submit = True
     ordering = ("-changed_at", "-id")
     show_full_result_count = False
-    paginator = EstimatedCountPaginator
+    paginator = LargeTablePaginator
     list_per_page = 50
 
     def get_queryset(self, request):
