@@ -47,6 +47,15 @@ from backoffice.customers.statuses import BADGE_OF_STAGE, STAGE_OF, Status
 STATUS_BADGES = {status.value: BADGE_OF_STAGE[stage] for status, stage in STAGE_OF.items()}
 
 
+def _dialog_done(request) -> HttpResponse:
+    """Close an unfold dialog by reloading the page it was opened from (htmx
+    follows HX-Redirect), where the success message shows as a toast."""
+    back = request.headers.get("HX-Current-URL") or reverse(
+        "admin:customers_customer_changelist"
+    )
+    return HttpResponse(headers={"HX-Redirect": back})
+
+
 class StatusChangeInline(TabularInline):
     model = StatusChange
     fk_name = "customer"
@@ -333,7 +342,7 @@ class CustomerAdmin(SimpleHistoryAdmin, ExportActionMixin, BaseAdmin):
         },
     )
     def update_status(self, request, form, object_id):
-        customer = self._customer_or_404(request, object_id)
+        customer = form.customer  # looked up through customers_visible_to
         if not self.has_change_permission(request, customer):
             raise Http404
         try:
@@ -357,10 +366,7 @@ class CustomerAdmin(SimpleHistoryAdmin, ExportActionMixin, BaseAdmin):
             _("%(name)s is now “%(status)s”.")
             % {"name": customer.name, "status": customer.get_status_display()},
         )
-        back = request.headers.get("HX-Current-URL") or reverse(
-            "admin:customers_customer_changelist"
-        )
-        return HttpResponse(headers={"HX-Redirect": back})
+        return _dialog_done(request)
 
     @action(
         description=_("Share"),
@@ -386,10 +392,7 @@ class CustomerAdmin(SimpleHistoryAdmin, ExportActionMixin, BaseAdmin):
             services.customer_share(customer=customer, user=counsellor, by=request.user)
             text = _("%(name)s is now shared with %(who)s.")
         messages.success(request, text % {"name": customer.name, "who": counsellor})
-        back = request.headers.get("HX-Current-URL") or reverse(
-            "admin:customers_customer_change", args=[customer.pk]
-        )
-        return HttpResponse(headers={"HX-Redirect": back})
+        return _dialog_done(request)
 
     def get_actions_detail(self, request, object_id):
         actions = super().get_actions_detail(request, object_id)
