@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportActionMixin
@@ -50,9 +51,11 @@ STATUS_BADGES = {status.value: BADGE_OF_STAGE[stage] for status, stage in STAGE_
 def _dialog_done(request) -> HttpResponse:
     """Close an unfold dialog by reloading the page it was opened from (htmx
     follows HX-Redirect), where the success message shows as a toast."""
-    back = request.headers.get("HX-Current-URL") or reverse(
-        "admin:customers_customer_changelist"
-    )
+    back = request.headers.get("HX-Current-URL", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("admin:customers_customer_changelist")
     return HttpResponse(headers={"HX-Redirect": back})
 
 

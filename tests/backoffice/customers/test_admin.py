@@ -274,3 +274,13 @@ def test_a_counsellor_cannot_open_the_share_dialog_even_on_their_own_customer(
     assert alice_client.get(url).status_code == 404
     page = alice_client.get(reverse("admin:customers_customer_change", args=[customer.pk]))
     assert url.encode() not in page.content
+
+
+def test_the_dialog_returns_only_to_a_page_of_this_site(alice_client, alice):
+    customer = CustomerFactory(assigned_to=alice)
+    url = reverse("admin:customers_customer_update_status", args=[customer.pk])
+    response = alice_client.post(
+        url, {"_form_submitted": "1", "status": "valid"},
+        headers={"HX-Current-URL": "https://elsewhere.example/phish"},
+    )
+    assert response.headers["HX-Redirect"] == CHANGELIST
