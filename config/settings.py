@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "backoffice.core",
     "backoffice.accounts",
     "backoffice.customers",
+    "backoffice.imports",
 ]
 
 MIDDLEWARE = [
@@ -204,6 +205,15 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEMO_MODE or DEBUG)
+
+# --- Imports --------------------------------------------------------------
+IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_MB", 50) * 1024 * 1024
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 1_000_000)
+# Stored import files (and their error reports) are deleted after this many
+# days by `manage.py imports_cleanup`; the run's record and counts stay.
+IMPORT_RETENTION_DAYS = env_int("IMPORT_RETENTION_DAYS", 180)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- History --------------------------------------------------------------
 # The history views are a read-only compliance record; every write goes through

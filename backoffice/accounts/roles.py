@@ -20,6 +20,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.export_customer",
         "customers.view_statuschange",
         "accounts.view_user",
+        "imports.view_importrun",
+        "imports.add_importrun",
+        "imports.revert_importrun",
+        "imports.view_datasource",
     ],
     STUDENT_COUNSELLOR: [
         "customers.view_customer",

@@ -53,6 +53,22 @@ class Customer(models.Model):
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     next_follow_up = models.DateField(_("next follow-up"), null=True, blank=True)
     last_contacted = models.DateTimeField(_("last contacted"), null=True, blank=True)
+    data_source = models.ForeignKey(
+        "imports.DataSource",
+        verbose_name=_("data source"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customers",
+    )
+    import_run = models.ForeignKey(
+        "imports.ImportRun",
+        verbose_name=_("created by import"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customers",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(

@@ -1,0 +1,153 @@
+import uuid
+
+from django.conf import settings as django_settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from backoffice.customers.statuses import Status
+from backoffice.imports.plugins import importer_choices
+
+
+class DuplicatePolicy(models.TextChoices):
+    SKIP = "skip", _("Skip: leave the existing customer as it is")
+    FILL = "fill", _("Fill blanks: add what the existing customer is missing")
+    OVERWRITE = "overwrite", _("Overwrite: take the file's name, area, date and remarks")
+
+
+class AssignmentRule(models.TextChoices):
+    NONE = "none", _("Leave unassigned")
+    ROUND_ROBIN = "round_robin", _("Round-robin over the chosen counsellors")
+    BY_AREA = "by_area", _("By area (the counsellor who has most customers there)")
+    LEAST_LOADED = "least_loaded", _("Least loaded of the chosen counsellors first")
+
+
+class DataSource(models.Model):
+    """A named source of leads bound to an importer plugin and its settings:
+    a new source with odd headers is often a new row here, not new code."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    importer = models.CharField(_("importer plugin"), max_length=60, choices=importer_choices)
+    extra_aliases = models.JSONField(
+        _("extra header aliases"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Headers this source uses, per field, e.g. {"phone": ["Parent Mobile"], '
+            '"area": ["Branch"]}. Case, spaces and punctuation do not matter.'
+        ),
+    )
+    default_area = models.CharField(_("default area"), max_length=120, blank=True)
+    default_status = models.CharField(
+        _("default status"), max_length=32, choices=Status.choices, default=Status.NEW
+    )
+    duplicate_policy = models.CharField(
+        _("duplicate policy"), max_length=16, choices=DuplicatePolicy.choices,
+        default=DuplicatePolicy.SKIP,
+    )
+    assignment_rule = models.CharField(
+        _("assignment rule"), max_length=16, choices=AssignmentRule.choices,
+        default=AssignmentRule.NONE,
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("data source")
+        verbose_name_plural = _("data sources")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def importer_config(self) -> dict:
+        return {"aliases": self.extra_aliases or {}}
+
+
+def upload_path(run: "ImportRun", filename: str) -> str:
+    return f"imports/{run.uuid}/{filename}"
+
+
+def error_report_path(run: "ImportRun", filename: str) -> str:
+    return f"imports/{run.uuid}/errors-{filename}"
+
+
+class ImportRun(models.Model):
+    """One file imported (or being imported): who, when, what, with which
+    settings, and what became of every row."""
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        COMPLETED = "completed", _("Completed")
+        FAILED = "failed", _("Failed")
+        REVERTED = "reverted", _("Reverted")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    data_source = models.ForeignKey(
+        DataSource, verbose_name=_("data source"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="runs",
+    )
+    importer = models.CharField(_("importer plugin"), max_length=60)
+    file = models.FileField(_("file"), upload_to=upload_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sheet = models.CharField(_("sheet"), max_length=120, blank=True)
+    settings = models.JSONField(_("settings used"), default=dict, blank=True)
+    state = models.CharField(
+        _("status"), max_length=16, choices=State.choices, default=State.UPLOADED
+    )
+    created_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, verbose_name=_("imported by"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    rows_total = models.PositiveIntegerField(_("rows in file"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    rows = models.PositiveIntegerField(_("rows read"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    duplicates = models.PositiveIntegerField(_("duplicates in file"), default=0)
+    invalid = models.PositiveIntegerField(_("invalid"), default=0)
+    error_report = models.FileField(
+        _("error report"), upload_to=error_report_path, max_length=300, blank=True
+    )
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+        permissions = [("revert_importrun", _("Can revert an import"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state="completed")
+                | models.Q(
+                    rows=models.F("created") + models.F("updated") + models.F("unchanged")
+                    + models.F("duplicates") + models.F("invalid")
+                ),
+                name="importrun_every_row_accounted_for",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.created_at:%d %b %Y %H:%M})" if self.created_at else self.original_name
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "rows": self.rows, "created": self.created, "updated": self.updated,
+            "unchanged": self.unchanged, "duplicates": self.duplicates, "invalid": self.invalid,
+        }

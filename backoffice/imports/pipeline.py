@@ -1,0 +1,111 @@
+"""Reading a lead file into canonical, normalised records.
+
+``plan_file`` finds the header row (title rows above it are skipped) and what
+each column means; ``iter_records`` streams the rows after it through the
+importer plugin and the normalisation, one ``Record`` per row. Nothing here
+touches the database.
+"""
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from backoffice.imports.normalise import CleanRow, RowProblem, clean_row, text
+from backoffice.imports.plugins import Importer, importer_classes, importer_get
+from backoffice.imports.readers import FileProblem, Table, iter_rows, open_table
+
+HEADER_SEARCH_ROWS = 30
+
+
+@dataclass
+class Plan:
+    table: Table
+    importer: Importer
+    header_row: int  # the header's row number in the file
+    headers: list[str]
+    mapping: dict[str, int]  # field -> column index
+
+    def describe(self) -> list[tuple[str, str]]:
+        """(field, header) pairs of the mapping, for people."""
+        return [(name, self.headers[index]) for name, index in self.mapping.items()]
+
+
+@dataclass(slots=True)
+class Record:
+    row_number: int
+    cells: list[Any]
+    clean: CleanRow | None = None
+    problem: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def plan_file(
+    path: Path | str,
+    *,
+    importer: Importer | None = None,
+    filename: str = "",
+    sheet: str | None = None,
+    mapping: Mapping[str, int] | None = None,
+    config: Mapping[str, Any] | None = None,
+) -> Plan:
+    """Find the header row and the column mapping. With no importer given,
+    every plugin is tried and the one that recognises most columns wins."""
+    table = open_table(path, filename=filename, sheet=sheet)
+    head: list[tuple[int, list[Any]]] = []
+    for number, cells in iter_rows(path, table):
+        head.append((number, cells))
+        if len(head) >= HEADER_SEARCH_ROWS:
+            break
+    if not head:
+        raise FileProblem("The file has no rows.")
+    candidates = [importer] if importer else [cls(config) for cls in importer_classes()]
+    best: tuple[int, int, Importer, int, list[Any]] | None = None
+    for position, (number, cells) in enumerate(head):
+        for plugin in candidates:
+            found = plugin.map_headers(cells)
+            if not plugin.is_complete(found):
+                continue
+            score = len(found)
+            if best is None or score > best[0]:
+                best = (score, position, plugin, number, cells)
+    if best is None:
+        seen = ", ".join(text(c) for c in head[0][1] if text(c)) or "none"
+        raise FileProblem(
+            "No column for the phone number was found in the first rows of the file "
+            f"(headers seen: {seen}). Rename the column (for example to “Mobile”), or add "
+            "the header to the data source's extra aliases."
+        )
+    _, _, plugin, number, cells = best
+    headers = [text(c) for c in cells]
+    found = dict(mapping) if mapping else plugin.map_headers(cells)
+    for name, index in found.items():
+        if not 0 <= index < len(headers):
+            raise FileProblem(f"Column {index + 1} chosen for {name} does not exist.")
+    if not plugin.is_complete(found):
+        raise FileProblem("Choose the column that holds the phone number.")
+    return Plan(table=table, importer=plugin, header_row=number, headers=headers, mapping=found)
+
+
+def iter_records(path: Path | str, plan: Plan) -> Iterator[Record]:
+    """Every row after the header, mapped and normalised."""
+    importer = plan.importer
+    mapping = plan.mapping
+    for number, cells in iter_rows(path, plan.table):
+        if number <= plan.header_row:
+            continue
+        values = {name: (cells[index] if index < len(cells) else None)
+                  for name, index in mapping.items()}
+        record = Record(row_number=number, cells=cells)
+        try:
+            canonical = importer.map_row(values)
+            record.values = canonical
+            record.clean = clean_row(canonical)
+        except RowProblem as exc:
+            record.problem = str(exc)
+        except (ValueError, TypeError) as exc:  # a plugin's own conversion failed
+            record.problem = f"Could not read this row: {exc}"
+        yield record
+
+
+__all__ = ["Plan", "Record", "plan_file", "iter_records", "importer_get", "FileProblem"]

@@ -1,0 +1,179 @@
+"""Reading lead files: XLSX and CSV, row by row.
+
+Every reader yields ``(row_number, cells)``: the row's number as the person
+sees it in their spreadsheet (1-based, counting title and header rows), and
+its cells as a list. Blank rows (every cell empty, including the formatted but
+empty rows spreadsheets leave at the end) are skipped. A file that cannot be
+read raises ``FileProblem`` with a message for the person who uploaded it.
+"""
+
+import codecs
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import python_calamine
+
+XLSX_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, or an encrypted .xlsx
+SNIFF_BYTES = 64 * 1024
+CSV_DELIMITERS = ",;\t|"
+
+csv.field_size_limit(1024 * 1024)
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read; the message says why, for a person."""
+
+
+@dataclass
+class Table:
+    kind: str  # "xlsx" or "csv"
+    sheet_names: list[str]
+    sheet: str | None
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def _is_blank(cells: list[Any]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+
+
+def detect_kind(head: bytes, filename: str) -> str:
+    if not head:
+        raise FileProblem("The file is empty.")
+    if head.startswith(XLSX_MAGIC):
+        return "xlsx"
+    if head.startswith(OLE2_MAGIC):
+        raise FileProblem(
+            "This is a password-protected workbook or an old .xls file. Remove the "
+            "password or save it as .xlsx (Excel Workbook) or CSV, then upload it again."
+        )
+    if b"\x00" in head[:SNIFF_BYTES] and not head.startswith((codecs.BOM_UTF16_LE,
+                                                              codecs.BOM_UTF16_BE)):
+        raise FileProblem(
+            f"“{filename}” is not a spreadsheet this importer reads: upload an .xlsx or .csv file."
+        )
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise FileProblem("This CSV is saved as UTF-16. Save it as “CSV UTF-8” and upload again.")
+    return "csv"
+
+
+def open_table(path: Path | str, *, filename: str = "", sheet: str | None = None) -> Table:
+    """Look at the file and say how to read it, without reading it all."""
+    path = Path(path)
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    kind = detect_kind(head, filename or path.name)
+    if kind == "xlsx":
+        names = _xlsx_sheet_names(path)
+        if sheet is not None and sheet not in names:
+            raise FileProblem(f"The workbook has no sheet “{sheet}”. Its sheets: {', '.join(names)}.")
+        return Table(kind="xlsx", sheet_names=names, sheet=sheet or names[0])
+    encoding = _csv_encoding(path, head)
+    text = head.decode(encoding, errors="replace")
+    return Table(kind="csv", sheet_names=[], sheet=None, encoding=encoding,
+                 delimiter=_csv_delimiter(text))
+
+
+def iter_rows(path: Path | str, table: Table) -> Iterator[tuple[int, list[Any]]]:
+    if table.kind == "xlsx":
+        yield from _xlsx_rows(Path(path), table.sheet)
+    else:
+        yield from _csv_rows(Path(path), table.encoding, table.delimiter)
+
+
+# --- XLSX -----------------------------------------------------------------------
+
+
+def _workbook(path: Path):
+    try:
+        return python_calamine.CalamineWorkbook.from_path(str(path))
+    except python_calamine.PasswordError as exc:
+        raise FileProblem("This workbook is password-protected. Remove the password and upload it again.") from exc
+    except (python_calamine.CalamineError, python_calamine.ZipError,
+            python_calamine.XmlError, ValueError, OSError) as exc:
+        raise FileProblem(
+            "This .xlsx file is damaged or not really a workbook; open it in Excel and save it "
+            "again, or export it as CSV."
+        ) from exc
+
+
+def _xlsx_sheet_names(path: Path) -> list[str]:
+    workbook = _workbook(path)
+    names = list(workbook.sheet_names)
+    if not names:
+        raise FileProblem("The workbook has no sheets.")
+    return names
+
+
+def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any]]]:
+    workbook = _workbook(path)
+    try:
+        worksheet = workbook.get_sheet_by_name(sheet) if sheet else workbook.get_sheet_by_index(0)
+        # calamine's range starts at the first used cell; keep spreadsheet row numbers.
+        first_row = worksheet.start[0] if worksheet.start else 0
+        rows = worksheet.iter_rows()
+        for offset, cells in enumerate(rows):
+            cells = [None if cell == "" else cell for cell in cells]
+            if not _is_blank(cells):
+                yield first_row + offset + 1, cells
+    except (python_calamine.CalamineError, python_calamine.XmlError, ValueError) as exc:
+        raise FileProblem(
+            "Part of this workbook could not be read; open it in Excel and save it again."
+        ) from exc
+
+
+# --- CSV ------------------------------------------------------------------------
+
+
+def _csv_encoding(path: Path, head: bytes) -> str:
+    """UTF-8 (with or without BOM) when the whole file is valid UTF-8, else
+    Windows-1252, which is what Excel on Windows writes as "CSV"."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        try:
+            while chunk := handle.read(1024 * 1024):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8"
+
+
+def _csv_delimiter(sample: str) -> str:
+    lines = [line for line in sample.splitlines()[:50] if line.strip()]
+    if not lines:
+        raise FileProblem("The file has no rows.")
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=CSV_DELIMITERS).delimiter
+    except csv.Error:
+        counts = {d: sum(line.count(d) for line in lines) for d in CSV_DELIMITERS}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list[Any]]]:
+    with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        try:
+            for number, cells in enumerate(reader, start=1):
+                if not _is_blank(cells):
+                    yield number, cells
+        except csv.Error as exc:
+            raise FileProblem(f"The CSV could not be read after row {reader.line_num}: {exc}.") from exc
+
+
+def sha256_of(handle: IO[bytes]) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    handle.seek(0)
+    for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+        digest.update(chunk)
+    handle.seek(0)
+    return digest.hexdigest()

@@ -1,0 +1,566 @@
+"""Imports: upload, preview, run, revert. The only code that writes
+ImportRun rows, and the only bulk writer of customers.
+
+A run reads its file in batches. Each batch is one transaction: its new
+customers (with their history and first status change), its updates to
+existing customers, and the run's counters. A run whose worker dies keeps the
+batches it finished; running it again finds the customers it created (they
+carry ``import_run``) and counts them as its own, so nothing is created twice.
+Two runs at once with the same numbers cannot both create a customer: the
+phone is unique, the insert skips conflicts, and the loser treats the row as
+an existing customer.
+"""
+
+import contextlib
+import csv
+import datetime
+import heapq
+import itertools
+import logging
+import shutil
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backoffice.accounts.models import User
+from backoffice.accounts.selectors import counsellors_active
+from backoffice.customers.models import Customer, StatusChange
+from backoffice.customers.statuses import Status
+from backoffice.imports.models import AssignmentRule, DataSource, DuplicatePolicy, ImportRun
+from backoffice.imports.pipeline import Plan, Record, iter_records, plan_file
+from backoffice.imports.plugins import importer_get
+from backoffice.imports.readers import FileProblem, sha256_of
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 2000
+PREVIEW_ROWS = 20
+UPDATABLE_FIELDS = ("name", "area", "date_added", "remarks")
+ALLOWED_EXTENSIONS = (".xlsx", ".csv", ".txt")
+
+
+# --- upload -----------------------------------------------------------------------
+
+
+def import_run_create(
+    *,
+    upload: UploadedFile | File,
+    by: User,
+    data_source: DataSource | None = None,
+    importer: str | None = None,
+    sheet: str | None = None,
+) -> ImportRun:
+    """Store an uploaded file (private storage) and check that it can be read.
+    Raises FileProblem, with nothing stored, when it cannot."""
+    if not by.has_perm("imports.add_importrun"):
+        raise PermissionDenied(_("You may not import customers."))
+    name = Path(upload.name or "upload").name
+    if not name.lower().endswith(ALLOWED_EXTENSIONS):
+        raise FileProblem(_("“%s” is not an .xlsx or .csv file.") % name)
+    size = upload.size or 0
+    if size == 0:
+        raise FileProblem(_("The file is empty."))
+    if size > settings.IMPORT_MAX_FILE_BYTES:
+        raise FileProblem(
+            _("The file is %(size)s MB; the limit is %(limit)s MB. Split it and import the parts.")
+            % {"size": round(size / 1e6, 1), "limit": round(settings.IMPORT_MAX_FILE_BYTES / 1e6)}
+        )
+    importer_id = data_source.importer if data_source else (importer or "")
+    run = ImportRun(
+        data_source=data_source,
+        importer=importer_id,
+        original_name=name,
+        sha256=sha256_of(upload),
+        size=size,
+        sheet=sheet or "",
+        created_by=by,
+    )
+    with _local_upload(upload) as path:
+        plan = _plan(run, path)  # raises FileProblem for unreadable files
+    run.importer = plan.importer.identifier
+    run.sheet = plan.table.sheet or ""
+    run.settings = {"mapping": plan.mapping}
+    upload.seek(0)
+    run.file.save(name, upload, save=False)
+    run.save()
+    return run
+
+
+@contextlib.contextmanager
+def _local_upload(upload) -> Iterator[Path]:
+    if hasattr(upload, "temporary_file_path"):
+        yield Path(upload.temporary_file_path())
+        return
+    suffix = Path(upload.name or "").suffix
+    with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+        upload.seek(0)
+        shutil.copyfileobj(upload, handle)
+        handle.flush()
+        yield Path(handle.name)
+
+
+@contextlib.contextmanager
+def _run_file(run: ImportRun) -> Iterator[Path]:
+    """The run's stored file as a local path (shared storage is copied down)."""
+    try:
+        yield Path(run.file.path)
+    except NotImplementedError:
+        with run.file.open("rb") as stored, tempfile.NamedTemporaryFile(
+            suffix=Path(run.original_name).suffix
+        ) as handle:
+            shutil.copyfileobj(stored, handle)
+            handle.flush()
+            yield Path(handle.name)
+
+
+def _plan(run: ImportRun, path: Path) -> Plan:
+    config = run.data_source.importer_config() if run.data_source else {}
+    importer = importer_get(run.importer, config) if run.importer else None
+    mapping = run.settings.get("mapping") if run.settings else None
+    plan = plan_file(path, importer=importer, filename=run.original_name,
+                     sheet=run.sheet or None, mapping=mapping or None, config=config)
+    return plan
+
+
+def import_runs_with_same_file(run: ImportRun):
+    return ImportRun.objects.filter(sha256=run.sha256).exclude(pk=run.pk).exclude(
+        state=ImportRun.State.REVERTED
+    )
+
+
+# --- preview ------------------------------------------------------------------------
+
+
+@dataclass
+class Preview:
+    plan: Plan
+    rows: int = 0
+    new: int = 0
+    existing: int = 0
+    duplicates: int = 0
+    invalid: int = 0
+    existing_by_counsellor: Counter = field(default_factory=Counter)
+    first_rows: list[Record] = field(default_factory=list)
+    problems: list[Record] = field(default_factory=list)
+
+
+def import_preview(*, run: ImportRun, mapping: dict[str, int] | None = None) -> Preview:
+    """What the run would do, for the whole file, without writing anything."""
+    if mapping is not None:
+        run.settings = {**run.settings, "mapping": mapping}
+    with _run_file(run) as path:
+        plan = _plan(run, path)
+        preview = Preview(plan=plan)
+        seen: set[int] = set()
+        for batch in _batches(_limited(iter_records(path, plan)), BATCH_SIZE):
+            valid: list[Record] = []
+            for record in batch:
+                preview.rows += 1
+                if len(preview.first_rows) < PREVIEW_ROWS:
+                    preview.first_rows.append(record)
+                if record.problem:
+                    preview.invalid += 1
+                    if len(preview.problems) < PREVIEW_ROWS:
+                        preview.problems.append(record)
+                    continue
+                key = int(record.clean.phone[1:])
+                if key in seen:
+                    preview.duplicates += 1
+                    continue
+                seen.add(key)
+                valid.append(record)
+            matched = dict(
+                Customer.objects.filter(phone__in=[r.clean.phone for r in valid])
+                .values_list("phone", "assigned_to")
+            )
+            preview.existing += len(matched)
+            preview.new += len(valid) - len(matched)
+            preview.existing_by_counsellor.update(matched.values())
+    if preview.existing_by_counsellor:
+        names = {u.pk: str(u) for u in User.objects.filter(
+            pk__in=[pk for pk in preview.existing_by_counsellor if pk])}
+        preview.existing_by_counsellor = Counter({
+            names.get(pk, _("Unassigned")) if pk else _("Unassigned"): n
+            for pk, n in preview.existing_by_counsellor.items()
+        })
+    run.rows_total = preview.rows
+    run.save(update_fields=["rows_total", "settings"])
+    return preview
+
+
+# --- confirm and run -------------------------------------------------------------------
+
+
+def import_run_confirm(
+    *,
+    run: ImportRun,
+    by: User,
+    policy: str,
+    assignment: str = AssignmentRule.NONE,
+    counsellors: Sequence[User] = (),
+    default_area: str = "",
+    default_status: str = Status.NEW,
+) -> ImportRun:
+    """Fix the run's settings and queue it. Confirming twice queues it once."""
+    from backoffice.core.jobs import enqueue
+    from backoffice.imports.jobs import import_run_job
+
+    if not by.has_perm("imports.add_importrun"):
+        raise PermissionDenied(_("You may not import customers."))
+    DuplicatePolicy(policy)
+    AssignmentRule(assignment)
+    Status(default_status)
+    if assignment != AssignmentRule.NONE and not counsellors:
+        raise ValidationError(_("Choose the counsellors to assign the new customers to."))
+    with transaction.atomic():
+        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if locked.state != ImportRun.State.UPLOADED and locked.state != ImportRun.State.FAILED:
+            return locked
+        locked.settings = {
+            **locked.settings,
+            "policy": policy,
+            "assignment": assignment,
+            "counsellors": [c.pk for c in counsellors],
+            "default_area": default_area,
+            "default_status": default_status,
+        }
+        locked.state = ImportRun.State.QUEUED
+        locked.message = ""
+        locked.save(update_fields=["settings", "state", "message"])
+        enqueue(import_run_job, locked.pk)
+    return locked
+
+
+def import_run_execute(*, run: ImportRun) -> ImportRun:
+    """Run an import to the end. Safe to call again on a run that failed or
+    whose worker died: the rows it already wrote are found, not written twice."""
+    run.state = ImportRun.State.RUNNING
+    run.started_at = timezone.now()
+    run.message = ""
+    for name in ("rows_done", "rows", "created", "updated", "unchanged", "duplicates", "invalid"):
+        setattr(run, name, 0)
+    run.save()
+    started = time.monotonic()
+    try:
+        with _run_file(run) as path, tempfile.TemporaryDirectory() as workdir:
+            plan = _plan(run, path)
+            errors = _ErrorReport(Path(workdir) / "errors.csv", plan.headers)
+            writer = _Writer(run, plan)
+            for batch in _batches(_limited(iter_records(path, plan)), BATCH_SIZE):
+                with transaction.atomic():
+                    writer.write(batch, errors)
+                    run.rows_done = run.rows
+                    run.save(update_fields=[
+                        "rows_done", "rows", "created", "updated", "unchanged",
+                        "duplicates", "invalid",
+                    ])
+            errors.close()
+            if errors.count:
+                with errors.path.open("rb") as handle:
+                    run.error_report.save(f"{Path(run.original_name).stem}.csv", File(handle),
+                                          save=False)
+    except FileProblem as exc:
+        return _fail(run, str(exc))
+    except Exception as exc:
+        logger.exception("Import run %s failed", run.pk)
+        return _fail(run, _("The import stopped with an error: %s. Run it again to finish it.") % exc)
+    run.state = ImportRun.State.COMPLETED
+    run.finished_at = timezone.now()
+    run.rows_total = run.rows
+    run.message = _("Imported in %.1f s.") % (time.monotonic() - started)
+    run.save()
+    return run
+
+
+def _fail(run: ImportRun, message: str) -> ImportRun:
+    run.state = ImportRun.State.FAILED
+    run.finished_at = timezone.now()
+    run.message = message
+    run.save(update_fields=["state", "finished_at", "message"])
+    return run
+
+
+def import_runs_mark_stale(*, older_than: datetime.timedelta) -> int:
+    """Mark runs whose worker died (still "running" long after they started)
+    as failed, so they can be run again."""
+    cutoff = timezone.now() - older_than
+    return ImportRun.objects.filter(
+        state=ImportRun.State.RUNNING, started_at__lt=cutoff
+    ).update(
+        state=ImportRun.State.FAILED, finished_at=timezone.now(),
+        message=_("The worker running this import stopped. Run it again to finish it."),
+    )
+
+
+def _limited(records: Iterable[Record]) -> Iterator[Record]:
+    limit = settings.IMPORT_MAX_ROWS
+    for count, record in enumerate(records, start=1):
+        if count > limit:
+            raise FileProblem(
+                _("The file has more than %(limit)s rows; split it and import the parts.")
+                % {"limit": f"{limit:,}"}
+            )
+        yield record
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+class _ErrorReport:
+    """Invalid and duplicate rows, with their row number and the reason, as CSV."""
+
+    def __init__(self, path: Path, headers: list[str]):
+        self.path = path
+        self.count = 0
+        self._handle = path.open("w", encoding="utf-8", newline="")
+        self._csv = csv.writer(self._handle)
+        self._csv.writerow([_("Row"), _("Problem"), *headers])
+
+    def add(self, record: Record, reason: str) -> None:
+        self.count += 1
+        self._csv.writerow([record.row_number, reason,
+                            *["" if c is None else c for c in record.cells]])
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+class _Assigner:
+    """Who a new customer goes to, by the run's assignment rule."""
+
+    def __init__(self, rule: str, counsellor_ids: Sequence[int]):
+        self.rule = rule
+        by_pk = {u.pk: u for u in counsellors_active().filter(pk__in=counsellor_ids)}
+        self.counsellors = [by_pk[pk] for pk in counsellor_ids if pk in by_pk]
+        self._cycle = itertools.cycle(self.counsellors) if self.counsellors else None
+        self._heap: list[tuple[int, int, int]] = []
+        self._area_owner: dict[str, int | None] = {}
+        if rule == AssignmentRule.LEAST_LOADED and self.counsellors:
+            load = dict(
+                Customer.objects.filter(assigned_to__in=self.counsellors)
+                .values("assigned_to").annotate(n=Count("pk")).values_list("assigned_to", "n")
+            )
+            self._heap = [(load.get(c.pk, 0), i, c.pk) for i, c in enumerate(self.counsellors)]
+            heapq.heapify(self._heap)
+
+    def choose(self, area: str) -> int | None:
+        if not self.counsellors or self.rule == AssignmentRule.NONE:
+            return None
+        if self.rule == AssignmentRule.ROUND_ROBIN:
+            return next(self._cycle).pk
+        if self.rule == AssignmentRule.LEAST_LOADED:
+            load, order, pk = heapq.heappop(self._heap)
+            heapq.heappush(self._heap, (load + 1, order, pk))
+            return pk
+        # by area: whoever of the chosen has most customers in that area,
+        # else round-robin
+        key = area.lower()
+        if key not in self._area_owner:
+            top = (
+                Customer.objects.filter(area__iexact=area, assigned_to__in=self.counsellors)
+                .values("assigned_to").annotate(n=Count("pk")).order_by("-n").first()
+            ) if area else None
+            self._area_owner[key] = top["assigned_to"] if top else None
+        return self._area_owner[key] or next(self._cycle).pk
+
+
+class _Writer:
+    def __init__(self, run: ImportRun, plan: Plan):
+        self.run = run
+        self.plan = plan
+        options = run.settings or {}
+        self.policy = options.get("policy", DuplicatePolicy.SKIP)
+        self.default_area = options.get("default_area", "")
+        self.default_status = options.get("default_status", Status.NEW)
+        self.assigner = _Assigner(options.get("assignment", AssignmentRule.NONE),
+                                  options.get("counsellors", []))
+        self.by = run.created_by
+        self.seen: dict[int, int] = {}  # phone as an int -> first row number
+        self.reason = _("Imported from %s") % run.original_name
+
+    def write(self, batch: list[Record], errors: _ErrorReport) -> None:
+        run = self.run
+        valid: list[Record] = []
+        for record in batch:
+            run.rows += 1
+            if record.problem:
+                run.invalid += 1
+                errors.add(record, record.problem)
+                continue
+            key = int(record.clean.phone[1:])
+            first = self.seen.get(key)
+            if first is not None:
+                run.duplicates += 1
+                errors.add(record, _("Same number as row %d.") % first)
+                continue
+            self.seen[key] = record.row_number
+            valid.append(record)
+        if not valid:
+            return
+        existing = {c.phone: c for c in Customer.objects.filter(
+            phone__in=[r.clean.phone for r in valid])}
+        new = [r for r in valid if r.clean.phone not in existing]
+        created, lost_race = self._create(new)
+        if lost_race:
+            existing.update({c.phone: c for c in Customer.objects.filter(phone__in=lost_race)})
+        self._update([r for r in valid if r.clean.phone in existing], existing)
+        run.created += created
+
+    def _create(self, records: list[Record]) -> tuple[int, list[str]]:
+        if not records:
+            return 0, []
+        now = timezone.now()
+        today = timezone.localdate()
+        customers = []
+        for record in records:
+            row = record.clean
+            area = row.area or self.default_area
+            counsellor = self.assigner.choose(area)
+            customers.append(Customer(
+                name=row.name, phone=row.phone, phone_raw=row.phone_raw, area=area,
+                date_added=row.date_added or today, status=row.status or self.default_status,
+                remarks=row.remarks, assigned_to_id=counsellor,
+                assigned_at=now if counsellor else None,
+                data_source=self.run.data_source, import_run=self.run,
+                created_by=self.by, updated_by=self.by,
+            ))
+        Customer.objects.bulk_create(customers, batch_size=1000, ignore_conflicts=True)
+        phones = [c.phone for c in customers]
+        mine = dict(Customer.objects.filter(phone__in=phones, import_run=self.run)
+                    .values_list("phone", "pk"))
+        written = [c for c in customers if c.phone in mine]
+        for customer in written:
+            customer.pk = customer.id = mine[customer.phone]
+            customer.created_at = customer.updated_at = now
+        StatusChange.objects.bulk_create(
+            [StatusChange(customer_id=c.pk, from_status="", to_status=c.status,
+                          remark=c.remarks, changed_by=self.by, changed_at=now)
+             for c in written],
+            batch_size=1000,
+        )
+        Customer.history.bulk_history_create(
+            written, batch_size=1000, default_user=self.by, default_change_reason=self.reason,
+            default_date=now,
+        )
+        lost = [c.phone for c in customers if c.phone not in mine]
+        return len(written), lost
+
+    def _update(self, records: list[Record], existing: dict[str, Customer]) -> None:
+        run = self.run
+        changed: list[Customer] = []
+        fields: set[str] = set()
+        for record in records:
+            customer = existing[record.clean.phone]
+            if customer.import_run_id == run.pk:
+                # written by an earlier attempt of this same run
+                run.created += 1
+                continue
+            updates = self._changes(customer, record.clean)
+            if not updates:
+                run.unchanged += 1
+                continue
+            for name, value in updates.items():
+                setattr(customer, name, value)
+            fields.update(updates)
+            customer.updated_by = self.by
+            changed.append(customer)
+            run.updated += 1
+        if changed:
+            now = timezone.now()
+            for customer in changed:
+                customer.updated_at = now
+            Customer.objects.bulk_update(
+                changed, [*sorted(fields), "updated_by", "updated_at"], batch_size=500
+            )
+            Customer.history.bulk_history_create(
+                changed, batch_size=1000, update=True, default_user=self.by,
+                default_change_reason=self.reason, default_date=now,
+            )
+
+    def _changes(self, customer: Customer, row) -> dict:
+        """What the policy takes from the file. Status and assignment of an
+        existing customer are never changed by an import."""
+        if self.policy == DuplicatePolicy.SKIP:
+            return {}
+        incoming = {"name": row.name, "area": row.area, "date_added": row.date_added,
+                    "remarks": row.remarks}
+        updates = {}
+        for name in UPDATABLE_FIELDS:
+            value = incoming[name]
+            if value in (None, ""):
+                continue
+            current = getattr(customer, name)
+            if self.policy == DuplicatePolicy.FILL and current not in (None, ""):
+                continue
+            if current != value:
+                updates[name] = value
+        return updates
+
+
+# --- revert ---------------------------------------------------------------------------
+
+
+@dataclass
+class RevertResult:
+    deleted: int
+    kept: dict[str, list[int]]  # reason -> customer ids
+
+
+def import_run_revert(*, run: ImportRun, by: User) -> RevertResult:
+    """Delete the customers this run created that nobody has touched since.
+    Customers it updated are not changed back (their history shows what it
+    did); customers someone has worked on are kept, and the result says why."""
+    if not by.has_perm("imports.revert_importrun"):
+        raise PermissionDenied(_("You may not revert imports."))
+    kept: dict[str, list[int]] = defaultdict(list)
+    with transaction.atomic():
+        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if locked.state not in (ImportRun.State.COMPLETED, ImportRun.State.FAILED):
+            raise ValidationError(_("Only a finished import can be reverted."))
+        versions = (
+            Customer.history.model.objects.filter(id=OuterRef("pk"))
+            .order_by().values("id").annotate(n=Count("*")).values("n")
+        )
+        changes = (
+            StatusChange.objects.filter(customer=OuterRef("pk"))
+            .order_by().values("customer").annotate(n=Count("*")).values("n")
+        )
+        customers = Customer.objects.filter(import_run=locked).annotate(
+            changes=Subquery(changes), versions=Subquery(versions)
+        )
+        doomed = []
+        for customer in customers:
+            if customer.changes > 1:
+                kept[_("its status was updated after the import")].append(customer.pk)
+            elif customer.versions > 1:
+                kept[_("it was edited or reassigned after the import")].append(customer.pk)
+            else:
+                doomed.append(customer)
+        for customer in doomed:
+            customer._history_user = by
+            customer._change_reason = _("Import reverted")
+            customer.delete()
+        locked.state = ImportRun.State.REVERTED
+        kept_count = sum(len(v) for v in kept.values())
+        locked.message = (
+            _("Reverted: %(deleted)d customers deleted, %(kept)d kept.")
+            % {"deleted": len(doomed), "kept": kept_count}
+        )
+        locked.save(update_fields=["state", "message"])
+    run.refresh_from_db()
+    return RevertResult(deleted=len(doomed), kept=dict(kept))
