@@ -1,0 +1,103 @@
+import codecs
+import zipfile
+
+import pytest
+from openpyxl import Workbook
+
+from backoffice.imports.readers import FileProblem, iter_rows, open_table
+
+
+def _rows(path):
+    table = open_table(path)
+    return table, list(iter_rows(path, table))
+
+
+@pytest.mark.parametrize(
+    ("raw", "encoding"),
+    [
+        ("name,phone\nJosé,9876543210\n".encode(), "utf-8"),
+        (codecs.BOM_UTF8 + "name,phone\nJosé,9876543210\n".encode(), "utf-8-sig"),
+        ("name,phone\nJosé,9876543210\n".encode("cp1252"), "cp1252"),
+    ],
+)
+def test_csv_encodings_are_detected(tmp_path, raw, encoding):
+    path = tmp_path / "leads.csv"
+    path.write_bytes(raw)
+    table, rows = _rows(path)
+    assert table.encoding == encoding
+    assert rows[1] == (2, ["José", "9876543210"])
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_csv_delimiters_are_sniffed(tmp_path, delimiter):
+    path = tmp_path / "leads.csv"
+    path.write_text(delimiter.join(["name", "phone", "area"]) + "\n"
+                    + delimiter.join(["Anu", "9876543210", "Kochi"]) + "\n")
+    table, rows = _rows(path)
+    assert table.delimiter == delimiter
+    assert rows[1][1] == ["Anu", "9876543210", "Kochi"]
+
+
+def test_csv_quoted_multiline_fields_and_crlf(tmp_path):
+    path = tmp_path / "leads.csv"
+    path.write_bytes(b'name,remarks\r\n"Anu","line one\r\nline two"\r\n\r\nBina,x\r\n')
+    _, rows = _rows(path)
+    assert rows == [(1, ["name", "remarks"]), (2, ["Anu", "line one\r\nline two"]),
+                    (4, ["Bina", "x"])]
+
+
+def test_csv_blank_rows_are_skipped_with_row_numbers_kept(tmp_path):
+    path = tmp_path / "leads.csv"
+    path.write_text("name,phone\n,\nAnu,9876543210\n , \n")
+    _, rows = _rows(path)
+    assert [number for number, _ in rows] == [1, 3]
+
+
+def test_xlsx_keeps_cell_types_and_row_numbers(tmp_path):
+    wb = Workbook()
+    wb.active.append(["Title"])
+    wb.active.append(["Name", "Mobile"])
+    wb.active.append(["Anu", 9876543210])
+    path = tmp_path / "leads.xlsx"
+    wb.save(path)
+    table, rows = _rows(path)
+    assert table.kind == "xlsx" and table.sheet == "Sheet"
+    assert rows[2][0] == 3 and rows[2][1][1] in (9876543210, 9876543210.0)
+
+
+def test_xlsx_sheet_can_be_chosen(tmp_path):
+    wb = Workbook()
+    wb.active.append(["first"])
+    wb.create_sheet("Leads").append(["second"])
+    path = tmp_path / "book.xlsx"
+    wb.save(path)
+    table = open_table(path, sheet="Leads")
+    assert list(iter_rows(path, table)) == [(1, ["second"])]
+    with pytest.raises(FileProblem, match="no sheet"):
+        open_table(path, sheet="Missing")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "password-protected"),
+        (b"PK\x03\x04garbage that is not a zip", "damaged"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "not a spreadsheet"),
+    ],
+)
+def test_unreadable_files_say_why(tmp_path, content, message):
+    path = tmp_path / "leads.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(FileProblem, match=message):
+        table = open_table(path)
+        list(iter_rows(path, table))
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused(tmp_path):
+    path = tmp_path / "leads.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    with pytest.raises(FileProblem):
+        table = open_table(path)
+        list(iter_rows(path, table))

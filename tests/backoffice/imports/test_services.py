@@ -1,0 +1,217 @@
+import csv
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from backoffice.customers import services as customer_services
+from backoffice.customers.models import Customer, StatusChange
+from backoffice.imports import services
+from backoffice.imports.models import DataSource, ImportRun
+from backoffice.imports.readers import FileProblem
+from tests.backoffice.imports.conftest import assert_accounted, csv_file, run_import
+from tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+ROWS = [
+    "Anu Nair,98765 43210,Kochi,24-11-2026,BSc",
+    "Bina,+91-9876543211,Thrissur,,",
+    "Dup of Anu,09876543210,Kollam,,",
+    "No number,,Kochi,,",
+    "Bad date,9876543212,Kochi,31/02/2026,",
+]
+
+
+def test_every_row_is_accounted_for(manager):
+    run = run_import(ROWS, by=manager)
+    assert (run.rows, run.created, run.duplicates, run.invalid) == (5, 2, 1, 2)
+    assert run.state == ImportRun.State.COMPLETED
+
+
+def test_created_customers_carry_their_origin_history_and_first_status(manager):
+    run = run_import(ROWS, by=manager)
+    anu = Customer.objects.get(phone="+919876543210")
+    assert (anu.name, anu.area, str(anu.date_added)) == ("Anu Nair", "Kochi", "2026-11-24")
+    assert anu.phone_raw == "98765 43210" and anu.import_run == run
+    record = anu.history.get()
+    assert record.history_user == manager and "leads.csv" in record.history_change_reason
+    assert StatusChange.objects.filter(customer=anu, from_status="", to_status="new").exists()
+
+
+def test_the_error_report_has_the_row_number_reason_and_original_row(manager):
+    run = run_import(ROWS, by=manager)
+    with run.error_report.open("rb") as handle:
+        rows = list(csv.reader(io.TextIOWrapper(handle, encoding="utf-8")))
+    assert rows[0][:3] == ["Row", "Problem", "name"]
+    by_row = {r[0]: r for r in rows[1:]}
+    assert by_row["4"][1] == "Same number as row 2." and by_row["4"][2] == "Dup of Anu"
+    assert "missing" in by_row["5"][1]
+    assert "Unreadable date" in by_row["6"][1] and by_row["6"][5] == "31/02/2026"
+
+
+def test_skip_leaves_existing_customers_alone(manager, alice):
+    CustomerFactory(phone="+919876543210", name="Old", area="", assigned_to=alice,
+                    status="valid")
+    run = run_import(ROWS[:1], by=manager, policy="skip")
+    assert (run.unchanged, run.updated) == (1, 0)
+    assert Customer.objects.get(phone="+919876543210").name == "Old"
+
+
+def test_fill_adds_only_what_is_missing(manager):
+    CustomerFactory(phone="+919876543210", name="Old", area="", remarks="")
+    run = run_import(ROWS[:1], by=manager, policy="fill")
+    customer = Customer.objects.get(phone="+919876543210")
+    assert run.updated == 1
+    assert (customer.name, customer.area, customer.remarks) == ("Old", "Kochi", "BSc")
+    assert customer.history.latest().history_user == manager
+
+
+def test_overwrite_never_touches_status_or_assignment(manager, alice):
+    CustomerFactory(phone="+919876543210", name="Old", status="joined", assigned_to=alice)
+    run_import(["New Name,9876543210,Kochi,,,Dropped"], by=manager, policy="overwrite",
+               header="name,phone,area,date,remarks,status")
+    customer = Customer.objects.get(phone="+919876543210")
+    assert customer.name == "New Name"
+    assert (customer.status, customer.assigned_to) == ("joined", alice)
+
+
+def test_the_same_file_again_creates_nothing(manager):
+    first = run_import(ROWS, by=manager)
+    second = run_import(ROWS, by=manager, policy="fill")
+    assert second.created == 0 and second.unchanged == 2
+    assert list(services.import_runs_with_same_file(second)) == [first]
+    assert Customer.objects.count() == 2
+
+
+def test_a_run_whose_worker_died_can_run_again_without_duplicates(manager, monkeypatch):
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    rows = [f"Lead {i},98765{i:05d},Kochi,," for i in range(7)]
+    run = services.import_run_create(upload=csv_file(rows), by=manager)
+    original = services._Writer.write
+    calls = {"n": 0}
+
+    def dies_on_third_batch(self, batch, errors):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise SystemError("worker killed")
+        return original(self, batch, errors)
+
+    monkeypatch.setattr(services._Writer, "write", dies_on_third_batch)
+    services.import_run_execute(run=run)
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.FAILED and Customer.objects.count() == 4
+    monkeypatch.setattr(services._Writer, "write", original)
+    services.import_run_execute(run=run)
+    run = assert_accounted(run)
+    assert run.state == ImportRun.State.COMPLETED
+    assert (run.rows, run.created) == (7, 7) and Customer.objects.count() == 7
+
+
+def test_a_number_created_by_another_import_meanwhile_is_not_duplicated(manager, monkeypatch):
+    original = services._Writer._create
+
+    def another_import_got_there_first(self, records):
+        CustomerFactory(phone=records[0].clean.phone, name="From the other import")
+        return original(self, records)
+
+    monkeypatch.setattr(services._Writer, "_create", another_import_got_there_first)
+    run = run_import(ROWS[:2], by=manager)
+    assert (run.created, run.unchanged) == (1, 1)
+    assert Customer.objects.filter(phone="+919876543210").get().name == "From the other import"
+
+
+def test_round_robin_assignment(manager, alice, bob):
+    rows = [f"Lead {i},98765{i:05d},Kochi,," for i in range(4)]
+    run_import(rows, by=manager, assignment="round_robin", counsellors=[alice.pk, bob.pk])
+    assert Customer.objects.filter(assigned_to=alice).count() == 2
+    assert Customer.objects.filter(assigned_to=bob).count() == 2
+
+
+def test_least_loaded_assignment_fills_the_emptier_counsellor_first(manager, alice, bob):
+    CustomerFactory.create_batch(3, assigned_to=alice)
+    rows = [f"Lead {i},98765{i:05d},Kochi,," for i in range(5)]
+    run_import(rows, by=manager, assignment="least_loaded", counsellors=[alice.pk, bob.pk])
+    assert Customer.objects.filter(assigned_to=bob).count() == 4
+
+
+def test_by_area_assignment_follows_who_works_that_area(manager, alice, bob):
+    CustomerFactory.create_batch(2, assigned_to=bob, area="Thrissur")
+    run_import(["A,9876500001,Thrissur,,", "B,9876500002,thrissur,,"], by=manager,
+               assignment="by_area", counsellors=[alice.pk, bob.pk])
+    assert Customer.objects.filter(assigned_to=bob, import_run__isnull=False).count() == 2
+
+
+def test_data_source_aliases_and_defaults(manager):
+    source = DataSource.objects.create(
+        name="Agent Ravi", slug="agent-ravi", importer="standard",
+        extra_aliases={"phone": ["Parent Mobile"], "area": ["Branch"]},
+        default_area="Kochi",
+    )
+    upload = csv_file(["Anu,9876543210,", "Bina,9876543211,Aluva"],
+                      header="Student,Parent Mobile,Branch")
+    run = services.import_run_create(upload=upload, by=manager, data_source=source)
+    run.settings = {**run.settings, "policy": "skip", "default_area": source.default_area}
+    run.save()
+    services.import_run_execute(run=run)
+    assert dict(Customer.objects.values_list("name", "area")) == {"Anu": "Kochi", "Bina": "Aluva"}
+    assert Customer.objects.filter(data_source=source).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("leads.pdf", b"%PDF-1.4", "not an .xlsx or .csv"),
+        ("leads.csv", b"", "empty"),
+        ("leads.csv", b"city,notes\nKochi,x\n", "No column for the phone number"),
+        ("leads.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "password-protected"),
+    ],
+)
+def test_a_bad_file_is_refused_and_nothing_is_stored(manager, private_storage, name, content,
+                                                      message):
+    from django.core.files.base import ContentFile
+
+    with pytest.raises(FileProblem, match=message):
+        services.import_run_create(upload=ContentFile(content, name=name), by=manager)
+    assert not ImportRun.objects.exists()
+    assert not private_storage.exists() or not any(private_storage.rglob("*.*"))
+
+
+def test_oversized_files_and_too_many_rows_are_refused(manager, settings):
+    settings.IMPORT_MAX_FILE_BYTES = 10
+    with pytest.raises(FileProblem, match="limit"):
+        services.import_run_create(upload=csv_file(ROWS), by=manager)
+    settings.IMPORT_MAX_FILE_BYTES = 10_000
+    settings.IMPORT_MAX_ROWS = 3
+    run = services.import_run_create(upload=csv_file(ROWS), by=manager)
+    services.import_run_execute(run=run)
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.FAILED and "more than 3 rows" in run.message
+    assert not Customer.objects.exists()
+
+
+def test_counsellors_may_not_import(alice):
+    with pytest.raises(PermissionDenied):
+        services.import_run_create(upload=csv_file(ROWS), by=alice)
+
+
+def test_preview_counts_the_whole_file_and_whose_customers_match(manager, alice):
+    CustomerFactory(phone="+919876543211", assigned_to=alice)
+    run = services.import_run_create(upload=csv_file(ROWS), by=manager)
+    preview = services.import_preview(run=run)
+    assert (preview.rows, preview.new, preview.existing, preview.duplicates, preview.invalid) == (
+        5, 1, 1, 1, 2)
+    assert preview.existing_by_counsellor == {str(alice): 1}
+    assert not Customer.objects.filter(phone="+919876543210").exists()
+
+
+def test_revert_deletes_untouched_customers_and_says_which_it_kept(manager, alice):
+    run = run_import(ROWS, by=manager)
+    worked_on = Customer.objects.get(phone="+919876543211")
+    customer_services.customer_assign(customers=[worked_on], counsellor=alice, by=manager)
+    result = services.import_run_revert(run=run, by=manager)
+    assert result.deleted == 1
+    assert list(result.kept.values()) == [[worked_on.pk]]
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.REVERTED
+    assert list(Customer.objects.all()) == [worked_on]
