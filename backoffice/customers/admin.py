@@ -31,7 +31,12 @@ from unfold.decorators import action, display
 from backoffice.accounts.roles import is_manager
 from backoffice.core.admin_base import BaseAdmin
 from backoffice.customers import selectors, services
-from backoffice.customers.filters import ChangedByFilter, CounsellorFilter, FollowUpFilter
+from backoffice.customers.filters import (
+    ChangedByFilter,
+    CounsellorFilter,
+    FollowUpFilter,
+    ImportRunFilter,
+)
 from backoffice.customers.forms import (
     AssignForm,
     BulkStatusForm,
@@ -195,6 +200,7 @@ class CustomerAdmin(SimpleHistoryAdmin, ExportActionMixin, BaseAdmin):
         ]
         if is_manager(request.user):
             filters.insert(1, CounsellorFilter)
+            filters.append(ImportRunFilter)
         return filters
 
     def get_actions(self, request):
