@@ -69,6 +69,9 @@ class ImportRunAdmin(BaseAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def has_revert_permission(self, request, obj=None):
+        return request.user.has_perm("imports.revert_importrun")
+
     def get_urls(self):
         own = [
             path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view),
@@ -218,7 +221,7 @@ class ImportRunAdmin(BaseAdmin):
 
     # --- actions on one run -------------------------------------------------------
 
-    @action(description=_("Revert"), icon="undo", permissions=["imports.revert_importrun"])
+    @action(description=_("Revert"), icon="undo", permissions=["revert"])
     def revert(self, request, object_id):
         run = self._run_or_404(request, object_id)
         if request.method != "POST":
@@ -238,7 +241,7 @@ class ImportRunAdmin(BaseAdmin):
                 ))
         return redirect("admin:imports_importrun_progress", run.pk)
 
-    @action(description=_("Run again"), icon="replay", permissions=["imports.add_importrun"])
+    @action(description=_("Run again"), icon="replay", permissions=["add"])
     def run_again(self, request, object_id):
         run = self._run_or_404(request, object_id)
         if request.method != "POST" or run.state != ImportRun.State.FAILED:
