@@ -11,12 +11,15 @@ from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
 from backoffice.accounts.models import User
 from backoffice.accounts.roles import role_label
+from backoffice.core.admin_base import HiddenObjectsAnswer404Mixin, ReadOnlyHistoryMixin
 
 admin.site.unregister(Group)
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin, ModelAdmin):
+class UserAdmin(
+    HiddenObjectsAnswer404Mixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin, BaseUserAdmin, ModelAdmin
+):
     form = UserChangeForm
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm
@@ -40,6 +43,10 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin, ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
+    def user_change_password(self, request, id, form_url=""):
+        self._404_unless_visible(request)
+        return super().user_change_password(request, id, form_url)
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":
             # Two roles: checkboxes, not a two-list picker.
@@ -57,5 +64,5 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin, ModelAdmin):
 
 
 @admin.register(Group)
-class GroupAdmin(BaseGroupAdmin, ModelAdmin):
+class GroupAdmin(HiddenObjectsAnswer404Mixin, BaseGroupAdmin, ModelAdmin):
     pass

@@ -34,7 +34,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 
 
 def roles_sync(apps=None) -> None:
-    """Create the role groups and set exactly the permissions listed above."""
+    """Create the role groups and set exactly the permissions listed above.
+
+    Data migrations call it with their historical ``apps``; a permission of an
+    app not migrated yet is skipped then and granted by the later migration
+    that calls this again (customers.0005 and on)."""
     if apps is None:
         from django.apps import apps as global_apps
 
@@ -53,8 +57,8 @@ def roles_sync(apps=None) -> None:
         wanted = []
         for perm in perms:
             app_label, codename = perm.split(".")
-            wanted.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            wanted.extend(
+                Permission.objects.filter(content_type__app_label=app_label, codename=codename)
             )
         group.permissions.set(wanted)
 

@@ -1,6 +1,7 @@
 """What every model admin of ours shares."""
 
 from django.contrib.admin import helpers
+from django.http import Http404, HttpResponseNotAllowed
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -21,3 +22,38 @@ class BaseAdmin(ModelAdmin):
         return mark_safe(self._checkbox_html.replace(_PK, escape(str(obj.pk))))
 
     action_checkbox.short_description = ModelAdmin.action_checkbox.short_description
+
+
+class HiddenObjectsAnswer404Mixin:
+    """Object URLs of a model the user may not see answer 404, like a missing
+    object, so ids cannot be probed by telling 403 from 404."""
+
+    def _404_unless_visible(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise Http404
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._404_unless_visible(request)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._404_unless_visible(request)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._404_unless_visible(request)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._404_unless_visible(request)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyHistoryMixin:
+    """simple-history's version page saves on POST whatever the revert setting
+    says; our history is a read-only record, so it answers GET only."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        return super().history_form_view(request, object_id, version_id, extra_context)

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +30,7 @@ from unfold.contrib.import_export.forms import SelectableFieldsExportForm
 from unfold.decorators import action, display
 
 from backoffice.accounts.roles import is_manager
-from backoffice.core.admin_base import BaseAdmin
+from backoffice.core.admin_base import BaseAdmin, ReadOnlyHistoryMixin
 from backoffice.customers import selectors, services
 from backoffice.customers.filters import (
     ChangedByFilter,
@@ -44,7 +45,7 @@ from backoffice.customers.forms import (
     ShareForm,
     StatusUpdateForm,
 )
-from backoffice.customers.models import Customer, StatusChange
+from backoffice.customers.models import Customer, CustomerUserObjectPermission, StatusChange
 from backoffice.customers.pagination import LargeTablePaginator
 from backoffice.customers.phones import phone_display
 from backoffice.customers.resources import CustomerResource
@@ -67,7 +68,7 @@ def _dialog_done(request) -> HttpResponse:
 class StatusChangeInline(TabularInline):
     model = StatusChange
     fk_name = "customer"
-    fields = ("changed_at", "status_move", "remark", "next_follow_up", "changed_by")
+    fields = ("changed_at", "status_move", "remark", "next_follow_up", "by")
     readonly_fields = fields
     ordering = ("-changed_at", "-id")
     extra = 0
@@ -91,9 +92,13 @@ class StatusChangeInline(TabularInline):
     def status_move(self, obj):
         return str(obj)
 
+    @display(description=_("By"))
+    def by(self, obj):
+        return str(obj.changed_by) if obj.changed_by else "—"
+
 
 @admin.register(Customer)
-class CustomerAdmin(SimpleHistoryAdmin, ExportActionMixin, BaseAdmin):
+class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin, BaseAdmin):
     resource_classes = [CustomerResource]
     export_form_class = SelectableFieldsExportForm
     paginator = LargeTablePaginator
@@ -127,10 +132,11 @@ class CustomerAdmin(SimpleHistoryAdmin, ExportActionMixin, BaseAdmin):
                     "phone_raw",
                     "assigned_at",
                     "last_contacted",
+                    "origin",
                     "created_at",
-                    "created_by",
+                    "created_by_name",
                     "updated_at",
-                    "updated_by",
+                    "updated_by_name",
                 ),
             },
         ),
@@ -141,7 +147,7 @@ class CustomerAdmin(SimpleHistoryAdmin, ExportActionMixin, BaseAdmin):
     def get_queryset(self, request):
         return (
             selectors.customers_visible_to(request.user)
-            .select_related("assigned_to")
+            .select_related("assigned_to", "import_run", "created_by", "updated_by")
             .order_by(*self.ordering)
         )
 
@@ -215,12 +221,13 @@ class CustomerAdmin(SimpleHistoryAdmin, ExportActionMixin, BaseAdmin):
         return actions
 
     def get_readonly_fields(self, request, obj=None):
-        audit = ["phone_raw", "assigned_at", "last_contacted", "created_at",
-                 "created_by", "updated_at", "updated_by"]
+        audit = ["phone_raw", "assigned_at", "last_contacted", "origin", "created_at",
+                 "created_by_name", "updated_at", "updated_by_name"]
         if obj is None:
             return audit
         if not is_manager(request.user):
-            return ["name", "phone", "area", "date_added", "current_status", "assigned_to", *audit]
+            return ["name", "phone", "area", "date_added", "current_status", "counsellor_name",
+                    *audit]
         return ["current_status", *audit]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -242,7 +249,53 @@ class CustomerAdmin(SimpleHistoryAdmin, ExportActionMixin, BaseAdmin):
                 (None, {"fields": ("name", "phone", "area", "date_added")}),
                 (_("Work"), {"fields": ("status", "remarks", "next_follow_up", "assigned_to")}),
             )
-        return super().get_fieldsets(request, obj)
+        fieldsets = super().get_fieldsets(request, obj)
+        if is_manager(request.user):
+            return fieldsets
+        # Counsellors see who the customer is with as text, not a user link.
+        return [
+            (title, {**options, "fields": tuple(
+                "counsellor_name" if f == "assigned_to" else f for f in options["fields"])})
+            for title, options in fieldsets
+        ]
+
+    @display(description=_("Counsellor"))
+    def counsellor_name(self, obj):
+        return str(obj.assigned_to) if obj.assigned_to else "—"
+
+    @display(description=_("Created by"))
+    def created_by_name(self, obj):
+        return str(obj.created_by) if obj.created_by else "—"
+
+    @display(description=_("Updated by"))
+    def updated_by_name(self, obj):
+        return str(obj.updated_by) if obj.updated_by else "—"
+
+    @display(description=_("Origin"))
+    def origin(self, obj):
+        if obj.import_run_id:
+            return _("Imported from %s") % obj.import_run.original_name
+        return _("Entered by hand")
+
+    def get_deleted_objects(self, objs, request):
+        """The timeline and shares go with their customer: deleting is the
+        service's job and needs only the permission to delete customers."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed -= {
+            str(StatusChange._meta.verbose_name),
+            str(CustomerUserObjectPermission._meta.verbose_name),
+        }
+        return deleted, model_count, perms_needed, protected
+
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        # A history version is a past state: judge access by the customer as
+        # it is now (its counsellor then may not be its counsellor now).
+        if obj is not None:
+            current = selectors.customer_visible_to(user=request.user, pk=obj.pk)
+            if current is None:
+                return is_manager(request.user)
+            obj = current
+        return super().has_view_history_or_change_history_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assigned_to":
@@ -476,14 +529,21 @@ class CustomerAdmin(SimpleHistoryAdmin, ExportActionMixin, BaseAdmin):
         form = BulkStatusForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             done, skipped = 0, 0
+            today = timezone.localdate()
             with transaction.atomic():
                 for customer in queryset.order_by("pk").iterator(chunk_size=500):
+                    # An empty date keeps each customer's own upcoming follow-up.
+                    follow_up = form.cleaned_data["next_follow_up"] or (
+                        customer.next_follow_up
+                        if customer.next_follow_up and customer.next_follow_up >= today
+                        else None
+                    )
                     try:
                         services.customer_change_status(
                             customer=customer,
                             status=form.cleaned_data["status"],
                             remark=form.cleaned_data["remark"],
-                            next_follow_up=form.cleaned_data["next_follow_up"],
+                            next_follow_up=follow_up,
                             by=request.user,
                         )
                         done += 1
@@ -513,6 +573,7 @@ class StatusChangeAdmin(BaseAdmin):
     show_full_result_count = False
     paginator = LargeTablePaginator
     list_per_page = 50
+    list_before_template = "admin/customers/customer/count_note.html"
 
     def get_queryset(self, request):
         return selectors.status_changes_visible_to(request.user)

@@ -8,9 +8,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import DropdownFilter
 
-from backoffice.accounts.selectors import counsellors_active
+from backoffice.accounts.selectors import counsellors_for_filter
 
 UNASSIGNED = "none"
+
+
+def _counsellor_choices():
+    return [
+        (str(user.pk), str(user) if user.is_active else _("%s (inactive)") % user)
+        for user in counsellors_for_filter()
+    ]
 
 
 class CounsellorFilter(DropdownFilter):
@@ -19,9 +26,7 @@ class CounsellorFilter(DropdownFilter):
     field = "assigned_to"
 
     def lookups(self, request, model_admin):
-        return [(UNASSIGNED, _("— Unassigned —"))] + [
-            (str(user.pk), str(user)) for user in counsellors_active()
-        ]
+        return [(UNASSIGNED, _("— Unassigned —"))] + _counsellor_choices()
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -40,7 +45,7 @@ class ChangedByFilter(CounsellorFilter):
     field = "changed_by"
 
     def lookups(self, request, model_admin):
-        return [(str(user.pk), str(user)) for user in counsellors_active()]
+        return _counsellor_choices()
 
 
 class FollowUpFilter(DropdownFilter):

@@ -61,7 +61,10 @@ class StatusUpdateForm(_StatusFields, BaseDialogForm):
         if self.customer is None:
             raise Http404
         self.fields["status"].initial = self.customer.status
-        self.fields["next_follow_up"].initial = self.customer.next_follow_up
+        upcoming = self.customer.next_follow_up
+        # An overdue date is not offered again: the call being recorded is it.
+        if upcoming and upcoming >= timezone.localdate():
+            self.fields["next_follow_up"].initial = upcoming
         self.fields["status"].help_text = _("%(customer)s — now “%(status)s”") % {
             "customer": self.customer,
             "status": self.customer.get_status_display(),
@@ -69,7 +72,16 @@ class StatusUpdateForm(_StatusFields, BaseDialogForm):
 
 
 class BulkStatusForm(_StatusFields):
-    pass
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["next_follow_up"].help_text = _(
+            "Leave empty to keep each customer's own upcoming follow-up."
+        )
+
+    def clean(self):
+        # "Needs a follow-up date" is checked per customer: one with an
+        # upcoming follow-up keeps it.
+        return forms.Form.clean(self)
 
 
 UNASSIGN = "none"

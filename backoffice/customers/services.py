@@ -23,6 +23,24 @@ EDITABLE_FIELDS = ("name", "phone", "area", "date_added", "remarks", "next_follo
 COUNSELLOR_EDITABLE_FIELDS = ("remarks", "next_follow_up")
 
 HISTORY_BATCH = 1000
+# Ids per IN (...) list: well under SQLite's variable limit.
+ID_CHUNK = 900
+
+
+def _chunks(items: Sequence, size: int = ID_CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _check_follow_up(status: str, next_follow_up: datetime.date | None) -> None:
+    """The follow-up rules, the same for every write: no date in the past, and
+    a status that means "call again" needs a date."""
+    if next_follow_up and next_follow_up < timezone.localdate():
+        raise ValidationError({"next_follow_up": _("The follow-up date is in the past.")})
+    if status in NEEDS_FOLLOW_UP and not next_follow_up:
+        raise ValidationError(
+            {"next_follow_up": _("“%s” needs a follow-up date.") % Status(status).label}
+        )
 
 
 def _save_with_history(customer: Customer, *, by: User | None, reason: str = "") -> None:
@@ -58,6 +76,7 @@ def customer_create(
     )
     if date_added:
         customer.date_added = date_added
+    _check_follow_up(customer.status, next_follow_up)
     if assigned_to is not None:
         _check_assignee(assigned_to)
         customer.assigned_to = assigned_to
@@ -83,18 +102,24 @@ def customer_update(*, customer: Customer, by: User, **changes) -> Customer:
     refused = set(changes) - set(allowed)
     if refused:
         raise PermissionDenied(_("You may not change: %s") % ", ".join(sorted(refused)))
-    if not by.has_perm("customers.change_customer", customer):
+    # Lock and re-read the row: only the requested fields change, so a status
+    # update committed meanwhile by someone else is kept.
+    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    if not by.has_perm("customers.change_customer", locked):
         raise PermissionDenied(_("You may not change this customer."))
-    if "phone" in changes and changes["phone"] != customer.phone:
+    if "phone" in changes and changes["phone"] != locked.phone:
         raw = changes["phone"]
         changes["phone"] = phone_normalize(raw)
-        customer.phone_raw = str(raw).strip()[:64]
+        locked.phone_raw = str(raw).strip()[:64]
+    if "next_follow_up" in changes and changes["next_follow_up"] != locked.next_follow_up:
+        if changes["next_follow_up"] and changes["next_follow_up"] < timezone.localdate():
+            raise ValidationError({"next_follow_up": _("The follow-up date is in the past.")})
     for field, value in changes.items():
-        setattr(customer, field, value)
-    customer.updated_by = by
-    customer.full_clean()
-    _save_with_history(customer, by=by)
-    return customer
+        setattr(locked, field, value)
+    locked.updated_by = by
+    locked.full_clean()
+    _save_with_history(locked, by=by)
+    return locked
 
 
 @transaction.atomic
@@ -108,22 +133,17 @@ def customer_change_status(
 ) -> StatusChange:
     """Record a status update: the StatusChange row for the timeline and the
     customer's history row for compliance, together or not at all."""
-    if not by.has_perm("customers.change_customer", customer):
-        raise PermissionDenied(_("You may not change this customer."))
     try:
         status = Status(status)
     except ValueError as exc:
         raise ValidationError({"status": _("Unknown status “%s”.") % status}) from exc
     remark = (remark or "").strip()
-    if next_follow_up and next_follow_up < timezone.localdate():
-        raise ValidationError({"next_follow_up": _("The follow-up date is in the past.")})
-    if status in NEEDS_FOLLOW_UP and not next_follow_up:
-        raise ValidationError(
-            {"next_follow_up": _("“%s” needs a follow-up date.") % status.label}
-        )
+    _check_follow_up(status, next_follow_up)
     # Lock the row: two people updating the same customer at once are applied
     # one after the other, each seeing the other's status as "from".
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    if not by.has_perm("customers.change_customer", locked):
+        raise PermissionDenied(_("You may not change this customer."))
     if status == locked.status and not remark and next_follow_up == locked.next_follow_up:
         raise ValidationError(_("Nothing to update: choose a new status or write a remark."))
 
@@ -172,28 +192,37 @@ def customer_assign(
     *, customers: QuerySet[Customer] | Iterable, counsellor: User | None, by: User
 ) -> int:
     """Assign customers to a counsellor (None unassigns). Returns how many
-    changed. One UPDATE for all of them and the history rows in batches,
-    however many customers there are."""
+    changed. A few statements for thousands of customers: the UPDATE and the
+    history rows go in batches."""
     if not by.has_perm("customers.assign_customer"):
         raise PermissionDenied(_("You may not assign customers."))
     if counsellor is not None:
         _check_assignee(counsellor)
     target_id = counsellor.pk if counsellor else None
-    queryset = _customer_queryset(customers).exclude(
-        assigned_to=target_id
-    ) if target_id else _customer_queryset(customers).filter(assigned_to__isnull=False)
-    changing = list(
-        queryset.select_related(None).order_by("pk").select_for_update(of=("self",))
-    )
+
+    def not_yet(queryset):
+        queryset = queryset.select_related(None).order_by("pk")
+        if target_id:
+            return queryset.exclude(assigned_to=target_id)
+        return queryset.filter(assigned_to__isnull=False)
+
+    if isinstance(customers, QuerySet):
+        changing = list(not_yet(customers).select_for_update(of=("self",)))
+    else:
+        ids = [c.pk if isinstance(c, Customer) else c for c in customers]
+        changing = []
+        for chunk in _chunks(ids):
+            changing += not_yet(Customer.objects.filter(pk__in=chunk)).select_for_update()
     if not changing:
         return 0
     now = timezone.now()
-    Customer.objects.filter(pk__in=[c.pk for c in changing]).update(
-        assigned_to=target_id,
-        assigned_at=now if target_id else None,
-        updated_by=by,
-        updated_at=now,
-    )
+    for chunk in _chunks([c.pk for c in changing]):
+        Customer.objects.filter(pk__in=chunk).update(
+            assigned_to=target_id,
+            assigned_at=now if target_id else None,
+            updated_by=by,
+            updated_at=now,
+        )
     for customer in changing:
         customer.assigned_to_id = target_id
         customer.assigned_at = now if target_id else None

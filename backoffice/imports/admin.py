@@ -18,7 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from unfold.decorators import action, display
 
 from backoffice.accounts.selectors import counsellors_active
-from backoffice.core.admin_base import BaseAdmin
+from backoffice.core.admin_base import BaseAdmin, ReadOnlyHistoryMixin
 from backoffice.customers.resources import spreadsheet_safe
 from backoffice.imports import services
 from backoffice.imports.forms import ConfirmForm, MappingForm, UploadForm
@@ -37,7 +37,7 @@ STATE_BADGES = {
 
 
 @admin.register(DataSource)
-class DataSourceAdmin(SimpleHistoryAdmin, BaseAdmin):
+class DataSourceAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, BaseAdmin):
     list_display = ("name", "slug", "importer", "duplicate_policy", "assignment_rule", "is_active")
     list_filter = ("importer", "is_active")
     search_fields = ("name", "slug")
