@@ -155,6 +155,10 @@ class Preview:
     first_rows: list[Record] = field(default_factory=list)
     problems: list[Record] = field(default_factory=list)
 
+    def existing_owners(self) -> list[tuple[str, int]]:
+        """(counsellor or "Unassigned", how many) for the numbers already customers."""
+        return self.existing_by_counsellor.most_common()
+
 
 def import_preview(*, run: ImportRun, mapping: dict[str, int] | None = None) -> Preview:
     """What the run would do, for the whole file, without writing anything."""

@@ -1,0 +1,156 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from backoffice.customers.models import Customer
+from backoffice.imports.models import ImportRun
+
+pytestmark = pytest.mark.django_db
+
+UPLOAD = reverse("admin:imports_importrun_add")
+CSV = b"name,phone,area\nAnu,98765 43210,Kochi\nBad,12,Kochi\n=cmd(),9876543211,Kochi\n"
+
+
+def _upload(client, content=CSV, name="leads.csv", **extra):
+    return client.post(UPLOAD, {"file": SimpleUploadedFile(name, content), **extra})
+
+
+def _preview_url(run):
+    return reverse("admin:imports_importrun_preview", args=[run.pk])
+
+
+def _confirm(client, run, **data):
+    return client.post(_preview_url(run), {"confirm": "1", "policy": "skip",
+                                            "assignment": "none", "default_status": "new",
+                                            **data})
+
+
+def test_upload_leads_to_a_preview_of_the_whole_file(manager_client):
+    response = _upload(manager_client)
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == _preview_url(run)
+    page = manager_client.get(_preview_url(run))
+    counts = page.context["preview"]
+    assert (counts.rows, counts.new, counts.invalid) == (3, 2, 1)
+    assert b"+919876543210" in page.content
+    assert not Customer.objects.exists()
+
+
+def test_a_bad_upload_shows_why_and_stores_nothing(manager_client):
+    response = _upload(manager_client, b"\x89PNG\r\n\x1a\n\0\0", name="photo.csv")
+    assert response.status_code == 200
+    assert "not a spreadsheet" in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def test_the_same_file_again_is_flagged_before_it_runs(manager_client, django_capture_on_commit_callbacks):
+    _upload(manager_client)
+    first = ImportRun.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        _confirm(manager_client, first)
+    _upload(manager_client)
+    second = ImportRun.objects.exclude(pk=first.pk).get()
+    page = manager_client.get(_preview_url(second))
+    assert b"same-file-warning" in page.content
+
+
+def test_changing_the_mapping_changes_the_preview(manager_client):
+    _upload(manager_client, b"Name,Mobile,Other Mobile\nAnu,12,9876543210\n")
+    run = ImportRun.objects.get()
+    assert manager_client.get(_preview_url(run)).context["preview"].invalid == 1
+    response = manager_client.post(_preview_url(run), {"remap": "1", "map_name": "0",
+                                                       "map_phone": "2"})
+    assert response.context["preview"].new == 1
+
+
+def test_confirming_runs_the_import_and_shows_the_result(manager_client,
+                                                         django_capture_on_commit_callbacks):
+    _upload(manager_client)
+    run = ImportRun.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _confirm(manager_client, run)
+    assert response["Location"] == reverse("admin:imports_importrun_progress", args=[run.pk])
+    page = manager_client.get(response["Location"])
+    run.refresh_from_db()
+    assert run.state == "completed" and (run.created, run.invalid) == (2, 1)
+    assert b"created-customers" in page.content and b"errors-xlsx" in page.content
+
+
+def test_confirming_twice_queues_the_run_once(manager_client, django_capture_on_commit_callbacks):
+    _upload(manager_client)
+    run = ImportRun.objects.get()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _confirm(manager_client, run)
+        _confirm(manager_client, run)
+    assert len(callbacks) == 1
+
+
+def test_progress_polls_while_running_and_stops_when_done(manager_client):
+    _upload(manager_client)
+    run = ImportRun.objects.get()
+    run.state, run.rows_total, run.rows_done = "running", 100, 40
+    run.save()
+    url = reverse("admin:imports_importrun_progress", args=[run.pk])
+    partial = manager_client.get(url, headers={"HX-Request": "true"})
+    assert b'hx-trigger="every 1s"' in partial.content and b'aria-valuenow="40"' in partial.content
+    run.state = "completed"
+    run.save()
+    assert b"hx-trigger" not in manager_client.get(url, headers={"HX-Request": "true"}).content
+
+
+def test_the_error_report_downloads_as_excel_with_formulas_defused(
+    manager_client, django_capture_on_commit_callbacks
+):
+    _upload(manager_client, b"name,phone\n=HYPERLINK(1),12\n")
+    run = ImportRun.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        _confirm(manager_client, run)
+    response = manager_client.get(reverse("admin:imports_importrun_errors", args=[run.pk, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.values)
+    assert rows[0][:2] == ("Row", "Problem")
+    assert rows[1][0] == "2" and rows[1][2] == "'=HYPERLINK(1)"
+
+
+def test_the_created_customers_link_lists_exactly_them(manager_client,
+                                                      django_capture_on_commit_callbacks):
+    from tests.factories import CustomerFactory
+
+    CustomerFactory(name="Older")
+    _upload(manager_client)
+    run = ImportRun.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        _confirm(manager_client, run)
+    response = manager_client.get(reverse("admin:customers_customer_changelist"),
+                                  {"import_run": run.pk})
+    assert sorted(c.name for c in response.context["cl"].result_list) == ["=cmd()", "Anu"]
+
+
+def test_revert_from_the_result_page(manager_client, django_capture_on_commit_callbacks):
+    _upload(manager_client)
+    run = ImportRun.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        _confirm(manager_client, run)
+    url = reverse("admin:imports_importrun_revert", args=[run.pk])
+    assert manager_client.get(url).status_code == 200
+    manager_client.post(url)
+    run.refresh_from_db()
+    assert run.state == "reverted" and not Customer.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["add", "changelist"])
+def test_counsellors_cannot_reach_imports(alice_client, name):
+    assert alice_client.get(reverse(f"admin:imports_importrun_{name}")).status_code == 403
+
+
+def test_counsellors_cannot_reach_a_runs_pages(alice_client, manager_client):
+    _upload(manager_client)
+    run = ImportRun.objects.get()
+    for name in ("preview", "progress"):
+        url = reverse(f"admin:imports_importrun_{name}", args=[run.pk])
+        assert alice_client.get(url).status_code == 403
+    url = reverse("admin:imports_importrun_errors", args=[run.pk, "csv"])
+    assert alice_client.get(url).status_code == 403
