@@ -212,6 +212,9 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 1_000_000)
 # Stored import files (and their error reports) are deleted after this many
 # days by `manage.py imports_cleanup`; the run's record and counts stay.
 IMPORT_RETENTION_DAYS = env_int("IMPORT_RETENTION_DAYS", 180)
+# A running import with no progress for this long has lost its worker: it is
+# marked failed and can be run again.
+IMPORT_STALE_AFTER_SECONDS = env_int("IMPORT_STALE_AFTER_SECONDS", 300)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

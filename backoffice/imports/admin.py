@@ -72,6 +72,10 @@ class ImportRunAdmin(BaseAdmin):
     def has_revert_permission(self, request, obj=None):
         return request.user.has_perm("imports.revert_importrun")
 
+    def changelist_view(self, request, extra_context=None):
+        services.import_runs_mark_stale()
+        return super().changelist_view(request, extra_context)
+
     def get_urls(self):
         own = [
             path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view),
@@ -181,6 +185,7 @@ class ImportRunAdmin(BaseAdmin):
     # --- progress and result ----------------------------------------------------
 
     def progress_view(self, request, pk):
+        services.import_runs_mark_stale()
         run = self._run_or_404(request, pk)
         template = ("admin/imports/progress_partial.html" if request.headers.get("HX-Request")
                     else "admin/imports/progress.html")

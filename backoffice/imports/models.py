@@ -107,6 +107,9 @@ class ImportRun(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # Touched by every batch a worker commits: a running import whose heartbeat
+    # stops has lost its worker.
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     rows_total = models.PositiveIntegerField(_("rows in file"), null=True, blank=True)
     rows_done = models.PositiveIntegerField(_("rows done"), default=0)

@@ -251,7 +251,7 @@ def import_run_execute(*, run: ImportRun) -> ImportRun:
     """Run an import to the end. Safe to call again on a run that failed or
     whose worker died: the rows it already wrote are found, not written twice."""
     run.state = ImportRun.State.RUNNING
-    run.started_at = timezone.now()
+    run.started_at = run.heartbeat_at = timezone.now()
     run.message = ""
     for name in ("rows_done", "rows", "created", "updated", "unchanged", "duplicates", "invalid"):
         setattr(run, name, 0)
@@ -266,9 +266,10 @@ def import_run_execute(*, run: ImportRun) -> ImportRun:
                 with transaction.atomic():
                     writer.write(batch, errors)
                     run.rows_done = run.rows
+                    run.heartbeat_at = timezone.now()
                     run.save(update_fields=[
                         "rows_done", "rows", "created", "updated", "unchanged",
-                        "duplicates", "invalid",
+                        "duplicates", "invalid", "heartbeat_at",
                     ])
             errors.close()
             if errors.count:
@@ -296,12 +297,13 @@ def _fail(run: ImportRun, message: str) -> ImportRun:
     return run
 
 
-def import_runs_mark_stale(*, older_than: datetime.timedelta) -> int:
-    """Mark runs whose worker died (still "running" long after they started)
-    as failed, so they can be run again."""
-    cutoff = timezone.now() - older_than
+def import_runs_mark_stale(*, quiet_for: datetime.timedelta | None = None) -> int:
+    """Mark runs whose worker died (running, but no batch committed for a
+    while) as failed, so they can be run again."""
+    quiet_for = quiet_for or datetime.timedelta(seconds=settings.IMPORT_STALE_AFTER_SECONDS)
+    cutoff = timezone.now() - quiet_for
     return ImportRun.objects.filter(
-        state=ImportRun.State.RUNNING, started_at__lt=cutoff
+        state=ImportRun.State.RUNNING, heartbeat_at__lt=cutoff
     ).update(
         state=ImportRun.State.FAILED, finished_at=timezone.now(),
         message=_("The worker running this import stopped. Run it again to finish it."),

@@ -215,3 +215,20 @@ def test_revert_deletes_untouched_customers_and_says_which_it_kept(manager, alic
     run.refresh_from_db()
     assert run.state == ImportRun.State.REVERTED
     assert list(Customer.objects.all()) == [worked_on]
+
+
+def test_a_running_import_that_stopped_making_progress_is_marked_failed(manager):
+    import datetime
+
+    from django.utils import timezone
+
+    run = services.import_run_create(upload=csv_file(ROWS), by=manager)
+    run.state = ImportRun.State.RUNNING
+    run.heartbeat_at = timezone.now() - datetime.timedelta(minutes=10)
+    run.save()
+    fresh = services.import_run_create(upload=csv_file(ROWS[:1], name="b.csv"), by=manager)
+    fresh.state, fresh.heartbeat_at = ImportRun.State.RUNNING, timezone.now()
+    fresh.save()
+    assert services.import_runs_mark_stale() == 1
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.FAILED and "Run it again" in run.message
