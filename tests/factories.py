@@ -9,6 +9,18 @@ from backoffice.customers.statuses import Status
 PASSWORD = "correct horse battery"
 
 
+def role_group(name: str) -> Group:
+    """The role's group. A transactional test's flush removes what the data
+    migration created; the roles are then made again the same way."""
+    group = Group.objects.filter(name=name).first()
+    if group is None:
+        from backoffice.accounts.roles import roles_sync
+
+        roles_sync()
+        group = Group.objects.get(name=name)
+    return group
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -31,14 +43,14 @@ class ManagerFactory(UserFactory):
     @factory.post_generation
     def role(obj, create, extracted, **kwargs):
         if create:
-            obj.groups.add(Group.objects.get(name=SALES_MANAGER))
+            obj.groups.add(role_group(SALES_MANAGER))
 
 
 class CounsellorFactory(UserFactory):
     @factory.post_generation
     def role(obj, create, extracted, **kwargs):
         if create:
-            obj.groups.add(Group.objects.get(name=STUDENT_COUNSELLOR))
+            obj.groups.add(role_group(STUDENT_COUNSELLOR))
 
 
 class CustomerFactory(factory.django.DjangoModelFactory):

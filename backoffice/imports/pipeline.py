@@ -38,6 +38,7 @@ class Record:
     clean: CleanRow | None = None
     problem: str | None = None
     values: dict[str, Any] = field(default_factory=dict)
+    duplicate_of: int | None = None  # row number of the same number's first row
 
 
 def plan_file(

@@ -167,7 +167,7 @@ def import_preview(*, run: ImportRun, mapping: dict[str, int] | None = None) -> 
     with _run_file(run) as path:
         plan = _plan(run, path)
         preview = Preview(plan=plan)
-        seen: set[int] = set()
+        seen: dict[int, int] = {}
         for batch in _batches(_limited(iter_records(path, plan)), BATCH_SIZE):
             valid: list[Record] = []
             for record in batch:
@@ -182,8 +182,9 @@ def import_preview(*, run: ImportRun, mapping: dict[str, int] | None = None) -> 
                 key = int(record.clean.phone[1:])
                 if key in seen:
                     preview.duplicates += 1
+                    record.duplicate_of = seen[key]
                     continue
-                seen.add(key)
+                seen[key] = record.row_number
                 valid.append(record)
             matched = dict(
                 Customer.objects.filter(phone__in=[r.clean.phone for r in valid])

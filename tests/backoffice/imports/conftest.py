@@ -6,6 +6,13 @@ from backoffice.imports.models import ImportRun
 
 
 @pytest.fixture(autouse=True)
+def jobs_in_process(settings):
+    """These tests are about the pages and the pipeline: jobs run in-process.
+    test_worker.py runs them on a real rq worker instead."""
+    settings.JOBS_RUN_IN_PROCESS = True
+
+
+@pytest.fixture(autouse=True)
 def private_storage(settings, tmp_path):
     """Uploaded files go to a folder of this test's own."""
     location = tmp_path / "private"

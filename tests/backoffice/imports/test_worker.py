@@ -28,19 +28,24 @@ def test_a_confirmed_import_runs_on_a_real_rq_worker(settings, manager, tmp_path
     services.import_run_confirm(run=run, by=manager, policy="skip")
     run.refresh_from_db()
     assert run.state == ImportRun.State.QUEUED
-    env = {
-        **os.environ,
-        # the worker must use this test's database and this test's file storage
-        "DATABASE_URL": os.environ["DATABASE_URL"].rsplit("/", 1)[0]
-        + "/" + connection.settings_dict["NAME"],
-        "DATA_DIR": str(tmp_path),
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "rqworker", "default", "--burst"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
-    )
+    result = run_rq_worker(tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     run.refresh_from_db()
     assert run.state == ImportRun.State.COMPLETED, (run.message, result.stderr[-3000:])
     assert Customer.objects.filter(import_run=run).count() == 2
     assert Customer.objects.get(phone="+919876543210").history.get().history_user == manager
+
+
+def run_rq_worker(data_dir: Path) -> subprocess.CompletedProcess:
+    """Run a real `manage.py rqworker --burst` against this test's database
+    and file storage, until the queue is empty."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+        + "/" + connection.settings_dict["NAME"],
+        "DATA_DIR": str(data_dir),
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "rqworker", "default", "--burst"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
+    )

@@ -1,0 +1,779 @@
+"""Time the customer import (backoffice/imports) on the bench database.
+
+    .venv/bin/python bench/imports.py                   # every figure, ~5 min
+    .venv/bin/python bench/imports.py --million real    # 1M-row case as a real import
+    .venv/bin/python bench/imports.py --profile         # + cProfile and SQL breakdown
+
+DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/alims_bench, which
+must hold the 1,000,000 customers of bench/generate.py.
+
+In one run:
+  1. writes lead files to bench/out/imports/: 100,000 rows as CSV and the same
+     rows as XLSX (openpyxl write_only), and 1,000,000 rows as CSV. Messy like
+     real lead lists: numbers written several ways (98765 43210,
+     +91-9876543210, 09876543210, ...), ~2% invalid numbers, ~1% repeats of an
+     earlier number written another way, names in odd case and spacing, areas,
+     DD-MM-YYYY and DD/MM/YYYY dates, remarks with commas and line breaks, an
+     unmapped column. Every number is new: the bench customers are all
+     +919xxxxxxxxx; these files use +918 (100k), +916 (1M) and +917 (the
+     import-export baseline);
+  2. times `manage.py import_customers` as a subprocess (process start-up
+     included) with the bench DATABASE_URL, each with its own max RSS
+     (os.wait4): the CSV, the CSV again with --policy fill, the same with blanks
+     to fill, the XLSX (after deleting the CSV's customers, so it creates the
+     same 100k), a --dry-run (the whole-file preview) and the 1M-row CSV
+     (--dry-run unless --million real);
+  3. baselines in the same run: django-import-export's default ModelResource
+     import of 10,000 of the same rows, and PostgreSQL COPY of the same
+     customers into a scratch table (the ceiling) and, rolled back, into the
+     real tables with their indexes;
+  4. deletes everything it created (customers, status changes, history rows,
+     import runs and their stored files), so the database keeps its 1,000,000
+     customers, and VACUUMs the tables it touched.
+"""
+
+import argparse
+import csv
+import datetime
+import io
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from bench import common  # noqa: E402
+
+common.setup()
+
+from django.core.files.storage import default_storage  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+
+from backoffice.accounts.models import User  # noqa: E402
+from backoffice.customers.models import Customer, StatusChange  # noqa: E402
+from backoffice.customers.phones import phone_try_normalize  # noqa: E402
+from backoffice.imports.models import ImportRun  # noqa: E402
+from bench.data import AREAS, COURSES, FIRST_NAMES, LAST_NAMES, SOURCES  # noqa: E402
+
+OUT = common.ROOT / "bench" / "out" / "imports"
+FILE_PREFIX = "bench-imports-"  # every file (and so every ImportRun) of this script
+BENCH_PHONE_PREFIX = "+919"  # generate.py's customers; never used here
+PREFIX_100K, PREFIX_1M, PREFIX_BASELINE = "8", "6", "7"  # first digit after +91
+OUR_PREFIXES = ("+918", "+916", "+917")
+HEADERS = ["Sl No", "Student Name", "Mobile No.", "Location", "Enquiry Date", "Remarks",
+           "Course Interested"]
+
+BUDGET_CSV_S = 10.0
+BUDGET_XLSX_S = 15.0
+BUDGET_FILL_S = 10.0
+BUDGET_PREVIEW_S = 5.0
+BUDGET_RSS_MB = 400.0
+# A 1M-row CSV is ~80 MB; the app refuses files over IMPORT_MAX_FILE_MB (default 50).
+MILLION_FILE_MB = "1024"
+
+
+# --- the lead files -----------------------------------------------------------
+
+
+@dataclass
+class LeadFile:
+    rows: list[list]  # as written: Sl No, name, phone, area, date, remarks, course
+    phones: list[str | None]  # E.164 per row, None when invalid
+    invalid: int = 0
+    duplicates: int = 0
+    unique: list[int] = field(default_factory=list)  # row indexes the import creates
+
+    @property
+    def created(self) -> int:
+        return len(self.unique)
+
+
+def written(national: str, style: int) -> str:
+    """A 10-digit mobile as people and spreadsheets write it."""
+    match style:
+        case 0:
+            return f"{national[:5]} {national[5:]}"  # 98765 43210
+        case 1:
+            return f"+91-{national}"  # +91-9876543210
+        case 2:
+            return f"0{national}"  # 09876543210
+        case 3:
+            return national  # 9876543210
+        case 4:
+            return f"+91 {national[:5]} {national[5:]}"  # +91 98765 43210
+        case _:
+            return f"91{national}"  # 919876543210
+
+
+STYLE_WEIGHTS = [30, 20, 15, 20, 10, 5]
+
+
+def invalid_number(national: str, rng: random.Random) -> str:
+    """Something in the phone column that is not a usable number."""
+    kind = rng.randrange(7)
+    if kind == 0:
+        return national[:-1]  # a digit short
+    if kind == 1:
+        return national + str(rng.randrange(10))  # a digit too many
+    if kind == 2:
+        return f"{national[:5]} {national[5:9]}"  # 98765 4321
+    if kind == 3:
+        return rng.choice(["N/A", "-", "not given", "nil", "call office"])
+    if kind == 4:
+        return ""  # missing
+    if kind == 5:
+        return national[:5] + "-" + national[5:9] + "O"  # letter O for zero
+    return str(rng.randrange(10_000, 99_999))  # an extension or pin code
+
+
+def messy_name(rng: random.Random, first: str, last: str) -> str:
+    name = f"{first} {last}"
+    r = rng.random()
+    if r < 0.05:
+        return name.lower()
+    if r < 0.07:
+        return name.upper()
+    if r < 0.10:
+        return f" {first}  {last} "
+    if r < 0.11:
+        return first  # first name only
+    return name
+
+
+def messy_remark(rng: random.Random, course: str, area: str) -> str:
+    r = rng.random()
+    if r < 0.12:
+        return ""
+    if r < 0.45:
+        return rng.choice(SOURCES)
+    if r < 0.70:
+        return f"Interested in {course}, asked about fees"
+    if r < 0.85:
+        return f"{rng.choice(SOURCES)}; wants a college near {area or 'home'}"
+    if r < 0.995:
+        return f"Call after 6 pm, parent: {rng.choice(FIRST_NAMES)}"
+    return f"Interested in {course}\nAsked for hostel details"  # a line break in the cell
+
+
+def lead_file(n: int, prefix: str, seed: int) -> LeadFile:
+    """n rows with new numbers starting +91<prefix>, ~2% invalid, ~1% repeats."""
+    rng = random.Random(seed)
+    today = datetime.date.today()
+    suffixes = rng.sample(range(10**9), n)
+    styles = rng.choices(range(len(STYLE_WEIGHTS)), weights=STYLE_WEIGHTS, k=n)
+    area_weights = [1 / (rank**0.9) for rank in range(1, len(AREAS) + 1)]
+    areas = rng.choices(AREAS, weights=area_weights, k=n)
+    firsts = rng.choices(FIRST_NAMES, weights=[1 / (r**0.7) for r in range(1, len(FIRST_NAMES) + 1)], k=n)
+    lasts = rng.choices(LAST_NAMES, weights=[1 / (r**0.6) for r in range(1, len(LAST_NAMES) + 1)], k=n)
+    out = LeadFile(rows=[], phones=[])
+    valid_so_far: list[int] = []  # indexes of valid first occurrences
+    for i in range(n):
+        national = f"{prefix}{suffixes[i]:09d}"
+        r = rng.random()
+        if r < 0.02:
+            phone_cell, phone = invalid_number(national, rng), None
+            out.invalid += 1
+        elif r < 0.03 and valid_so_far:
+            # the same lead again, later in the file, its number written another way
+            j = valid_so_far[rng.randrange(max(0, len(valid_so_far) - 5000), len(valid_so_far))]
+            phone = out.phones[j]
+            style = (styles[j] + 1 + rng.randrange(len(STYLE_WEIGHTS) - 1)) % len(STYLE_WEIGHTS)
+            phone_cell = written(phone[3:], style)
+            out.duplicates += 1
+        else:
+            phone_cell, phone = written(national, styles[i]), "+91" + national
+            valid_so_far.append(i)
+            out.unique.append(i)
+        area = areas[i]
+        a = rng.random()
+        if a < 0.03:
+            area = ""
+        elif a < 0.06:
+            area = area.lower()
+        elif a < 0.08:
+            area = area + " "
+        d = rng.random()
+        if d < 0.04:
+            date = ""
+        else:
+            day = today - datetime.timedelta(days=int(90 * rng.random() ** 2))
+            date = day.strftime("%d-%m-%Y" if d < 0.55 else "%d/%m/%Y")
+        course = rng.choice(COURSES)
+        out.rows.append([
+            i + 1, messy_name(rng, firsts[i], lasts[i]), phone_cell, area, date,
+            messy_remark(rng, course, area.strip()), course if rng.random() < 0.6 else "",
+        ])
+        out.phones.append(phone)
+    return out
+
+
+def check_sample(lead: LeadFile, rng: random.Random, k: int = 3000) -> None:
+    """The app's normaliser agrees with the generator on a sample of rows."""
+    for i in rng.sample(range(len(lead.rows)), min(k, len(lead.rows))):
+        got = phone_try_normalize(lead.rows[i][2])
+        assert got == lead.phones[i], (lead.rows[i][2], got, lead.phones[i])
+
+
+def write_csv(lead: LeadFile, path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADERS)
+        writer.writerows(lead.rows)
+
+
+def write_xlsx(lead: LeadFile, path: Path) -> None:
+    """The same rows; a number written as bare digits is a number cell, as
+    when someone types it into Excel."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Leads")
+    sheet.append(HEADERS)
+    for row in lead.rows:
+        phone = row[2]
+        if phone.isdigit() and not phone.startswith("0"):
+            row = [*row[:2], int(phone), *row[3:]]
+        sheet.append(row)
+    workbook.save(path)
+
+
+# --- the command line ---------------------------------------------------------
+
+
+@dataclass
+class Cli:
+    label: str
+    wall: float
+    cpu: float
+    maxrss_mb: float
+    returncode: int
+    summary: dict
+    stderr: str
+    run_split: dict = field(default_factory=dict)  # create / execute seconds, from the run row
+
+
+def run_cli(label: str, args: list[str], env_extra: dict | None = None) -> Cli:
+    """`manage.py import_customers ARGS` in a new process: wall time, CPU, max RSS."""
+    env = os.environ.copy()
+    env.update(env_extra or {})
+    cmd = [sys.executable, str(common.ROOT / "manage.py"), "import_customers", *args]
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=common.ROOT, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage
+        wall = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    summary = {}
+    for line in reversed(stdout.strip().splitlines()):
+        if line.startswith("{"):
+            summary = json.loads(line)
+            break
+    cli = Cli(label, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+              proc.returncode, summary, stderr)
+    if proc.returncode:
+        print(f"  ! {label}: exit {proc.returncode}\n{stderr[-3000:]}", flush=True)
+    elif "run" in summary and not summary.get("dry_run"):
+        run = ImportRun.objects.filter(pk=summary["run"]).first()
+        if run and run.started_at and run.finished_at:
+            cli.run_split = {
+                "upload": (run.started_at - run.created_at).total_seconds(),
+                "execute": (run.finished_at - run.started_at).total_seconds(),
+            }
+    extra = ""
+    if cli.run_split:
+        extra = (f" (upload+plan {cli.run_split['upload']:.1f} s, "
+                 f"execute {cli.run_split['execute']:.1f} s)")
+    print(f"  {label:<46} {wall:6.1f} s  cpu {cli.cpu:5.1f} s  max RSS {cli.maxrss_mb:5.0f} MB"
+          f"{extra}  {json.dumps(summary)}", flush=True)
+    return cli
+
+
+def startup_time() -> Cli:
+    """The floor of every CLI figure: python + django.setup() + the command's
+    imports (``import_customers --help`` exits before touching the file)."""
+    times = []
+    for _ in range(3):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, str(common.ROOT / "manage.py"), "import_customers",
+                        "--help"], cwd=common.ROOT, env=os.environ.copy(), check=True,
+                       capture_output=True)
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def expect(cli: Cli, **counts) -> None:
+    """The command's summary matches what the generator wrote."""
+    got = {k: cli.summary.get(k) for k in counts}
+    if got != counts:
+        print(f"  ! {cli.label}: expected {counts}, got {got}")
+
+
+# --- clean-up -------------------------------------------------------------------
+
+
+def storage_dirs() -> set[str]:
+    try:
+        return set(default_storage.listdir("imports")[0])
+    except FileNotFoundError:
+        return set()
+
+
+def cleanup(keep_dirs: set[str] | None = None) -> dict:
+    """Delete what this script creates: customers with its numbers (+916/7/8),
+    their status changes and history rows, its import runs, their stored files
+    (and those of dry runs, which the command leaves behind). Plain SQL, so it
+    leaves no history of its own."""
+    where = " OR ".join(f"phone LIKE '{p}%%'" for p in OUR_PREFIXES)
+    counts = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM customers_statuschange WHERE customer_id IN "
+            f"(SELECT id FROM customers_customer WHERE {where})"
+        )
+        counts["status changes"] = cursor.rowcount
+        cursor.execute(f"DELETE FROM customers_customer WHERE {where}")
+        counts["customers"] = cursor.rowcount
+        cursor.execute(f"DELETE FROM customers_historicalcustomer WHERE {where}")
+        counts["history rows"] = cursor.rowcount
+    runs = list(ImportRun.objects.filter(original_name__startswith=FILE_PREFIX))
+    for run in runs:
+        for stored in (run.file, run.error_report):
+            if stored.name:
+                stored.delete(save=False)
+    counts["import runs"] = ImportRun.objects.filter(pk__in=[r.pk for r in runs]).delete()[0]
+    removed = 0
+    if keep_dirs is not None:
+        for name in storage_dirs() - keep_dirs:
+            shutil.rmtree(default_storage.path(f"imports/{name}"), ignore_errors=True)
+            removed += 1
+    counts["stored upload folders"] = removed
+    return counts
+
+
+def vacuum() -> None:
+    with connection.cursor() as cursor:
+        for table in ("customers_customer", "customers_statuschange",
+                      "customers_historicalcustomer", "imports_importrun"):
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
+
+
+# --- baselines --------------------------------------------------------------------
+
+
+def baseline_import_export(lead: LeadFile, n: int, user: User) -> tuple[float, int, int]:
+    """django-import-export, defaults: a ModelResource for Customer,
+    import_data(dataset, dry_run=False). Its default does no normalisation and
+    no duplicate handling (no id column: every row is a new Customer saved one
+    by one, with its simple-history row), so it is given the rows our import
+    creates: the number in E.164 (with +917 instead of +918, to keep apart from
+    the other runs), the rest as written."""
+    import tablib
+    from import_export import resources
+
+    class CustomerResource(resources.ModelResource):
+        class Meta:
+            model = Customer
+
+    dataset = tablib.Dataset(headers=["name", "phone", "phone_raw", "area", "date_added",
+                                      "remarks"])
+    for i in lead.unique[:n]:
+        _, name, phone_cell, area, date, remarks, _course = lead.rows[i]
+        phone = "+91" + PREFIX_BASELINE + lead.phones[i][4:]
+        dataset.append([name, phone, phone_cell, area, date, remarks])
+    resource = CustomerResource()
+    t = time.perf_counter()
+    result = resource.import_data(dataset, dry_run=False)
+    elapsed = time.perf_counter() - t
+    created = Customer.objects.filter(phone__startswith="+91" + PREFIX_BASELINE).count()
+    if result.has_errors() or result.has_validation_errors():
+        first = (result.base_errors or [None])[0] or next(
+            (e for _, errs in result.row_errors() for e in errs), None)
+        print(f"  ! import-export reported errors: {getattr(first, 'error', first)}")
+    return elapsed, len(dataset), created
+
+
+def copy_lines(lead: LeadFile, user_id: int, first_id: int, now: datetime.datetime):
+    """COPY text rows of the customers, status changes and history rows our
+    import writes for this file (already normalised: COPY is the ceiling)."""
+    ts = now.isoformat()
+    customers, changes, history = [], [], []
+    for k, i in enumerate(lead.unique):
+        _, name, phone_cell, area, date, remarks, _course = lead.rows[i]
+        name = " ".join(str(name).split())
+        area = " ".join(area.split())
+        day = (datetime.datetime.strptime(date, "%d-%m-%Y" if "-" in date else "%d/%m/%Y")
+               .date().isoformat() if date else now.date().isoformat())
+        remarks = remarks.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
+        cid = first_id + k
+        customers.append(
+            f"{cid}\t{name}\t{lead.phones[i]}\t{phone_cell}\t{area}\t{day}\tnew\t{remarks}\t"
+            f"{ts}\t{ts}\t{user_id}\t{user_id}\n"
+        )
+        changes.append(f"\tnew\t{remarks}\t{ts}\t{user_id}\t{cid}\n")
+        history.append(
+            f"{cid}\t{name}\t{lead.phones[i]}\t{phone_cell}\t{area}\t{day}\tnew\t{remarks}\t"
+            f"{ts}\t{ts}\tImported from bench\t+\t{user_id}\t{user_id}\t{user_id}\n"
+        )
+    return "".join(customers).encode(), "".join(changes).encode(), "".join(history).encode()
+
+
+CUSTOMER_COLS = ("id, name, phone, phone_raw, area, date_added, status, remarks, created_at,"
+                 " updated_at, created_by_id, updated_by_id")
+CHANGE_COLS = "from_status, to_status, remark, changed_at, changed_by_id, customer_id"
+HISTORY_COLS = ("id, name, phone, phone_raw, area, date_added, status, remarks, created_at,"
+                " history_date, history_change_reason, history_type, created_by_id,"
+                " updated_by_id, history_user_id")
+
+
+def baseline_copy(lead: LeadFile, user: User) -> dict:
+    """PostgreSQL COPY of the customers the import creates: into a scratch
+    table (same columns, no indexes: the ceiling), and, rolled back, into the
+    real customer, status-change and history tables with all their indexes."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    customers, changes, history = copy_lines(lead, user.pk, 50_000_000, now)
+    out = {"rows": lead.created}
+    with transaction.atomic(), connection.cursor() as cursor:
+        raw = cursor.cursor
+        cursor.execute("CREATE TEMP TABLE bench_import_copy (LIKE customers_customer "
+                       "INCLUDING DEFAULTS) ON COMMIT DROP")
+        t = time.perf_counter()
+        with raw.copy(f"COPY bench_import_copy ({CUSTOMER_COLS}) FROM STDIN") as copy:
+            copy.write(customers)
+        out["scratch"] = time.perf_counter() - t
+        cursor.execute("SELECT count(*) FROM bench_import_copy")
+        assert cursor.fetchone()[0] == lead.created
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            raw = cursor.cursor
+            t = time.perf_counter()
+            with raw.copy(f"COPY customers_customer ({CUSTOMER_COLS}) FROM STDIN") as copy:
+                copy.write(customers)
+            out["real_customers"] = time.perf_counter() - t
+            t = time.perf_counter()
+            with raw.copy(f"COPY customers_statuschange ({CHANGE_COLS}) FROM STDIN") as copy:
+                copy.write(changes)
+            out["real_changes"] = time.perf_counter() - t
+            t = time.perf_counter()
+            with raw.copy(f"COPY customers_historicalcustomer ({HISTORY_COLS}) FROM STDIN") as copy:
+                copy.write(history)
+            out["real_history"] = time.perf_counter() - t
+            raise _Rollback
+    except _Rollback:
+        pass
+    return out
+
+
+class _Rollback(Exception):
+    pass
+
+
+# --- profile (optional) -------------------------------------------------------------
+
+
+def profile_import(path: Path, user: User, args: list[str], label: str) -> None:
+    """Run the command in this process under cProfile, with the time spent in
+    SQL added up by statement kind."""
+    import cProfile
+    import pstats
+    import re
+    from collections import defaultdict
+
+    sql_time: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
+
+    def kind(sql: str) -> str:
+        s = sql.lstrip()
+        m = re.match(r'(INSERT INTO|UPDATE|DELETE FROM|SELECT .*? FROM) "?(\w+)"?', s, re.S)
+        if not m:
+            return s[:40]
+        verb = m.group(1).split()[0]
+        table = m.group(2)
+        if verb == "SELECT" and "phone" in s and " IN (" in s:
+            verb = "SELECT … phone IN"
+        return f"{verb} {table}"
+
+    def wrapper(execute, sql, params, many, context):
+        t = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            entry = sql_time[kind(sql)]
+            entry[0] += time.perf_counter() - t
+            entry[1] += 1
+
+    profiler = cProfile.Profile()
+    stdout = io.StringIO()
+    t = time.perf_counter()
+    with connection.execute_wrapper(wrapper):
+        profiler.enable()
+        call_command("import_customers", str(path), "--user", user.username, *args,
+                     stdout=stdout)
+        profiler.disable()
+    wall = time.perf_counter() - t
+    print(f"\n=== profile: {label}: {wall:.1f} s in-process under cProfile "
+          f"(cProfile adds overhead to Python, not to SQL) {stdout.getvalue().strip()}")
+    total_sql = sum(v[0] for v in sql_time.values())
+    print(f"  SQL by statement ({total_sql:.1f} s of {wall:.1f} s):")
+    for name, (seconds, count) in sorted(sql_time.items(), key=lambda kv: -kv[1][0])[:12]:
+        print(f"    {name:<55} {seconds:7.2f} s  {count:6d} statements")
+    buffer = io.StringIO()
+    stats = pstats.Stats(profiler, stream=buffer)
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(25)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / f"profile-{label.split()[0]}.txt").write_text(buffer.getvalue())
+    text = buffer.getvalue()
+    keep = [line for line in text.splitlines() if line.strip() and not line.startswith("   ")
+            or "{" in line or "/" in line]
+    print("  cProfile, cumulative (top 40) then own time (top 25); full output in "
+          f"{OUT / ('profile-' + label.split()[0] + '.txt')}:")
+    print("\n".join("    " + line for line in text.splitlines()
+                    if "function calls" in line or "ncalls" in line or re.match(r"\s+\d", line)))
+    del keep
+
+
+def explain_classification(lead: LeadFile) -> None:
+    phones = [lead.phones[i] for i in lead.unique[:2000]]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM customers_customer WHERE phone = ANY(%s)",
+            [phones],
+        )
+        print("\n=== EXPLAIN ANALYZE: one batch's classification (2,000 phones, "
+              "Customer.objects.filter(phone__in=…))")
+        print("\n".join("    " + r[0] for r in cursor.fetchall()))
+
+
+# --- report -----------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--million-rows", type=int, default=1_000_000)
+    parser.add_argument("--million", choices=("dry", "real", "skip"), default="dry",
+                        help="the 1M-row CSV as a dry run (default), a real import, or not")
+    parser.add_argument("--baseline-rows", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=2611)
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile the CSV import and the fill in-process")
+    parser.add_argument("--keep-files", action="store_true",
+                        help="keep the generated lead files in bench/out/imports/")
+    args = parser.parse_args()
+
+    print(f"Bench database: {common.database_label()}")
+    call_command("migrate", interactive=False, verbosity=0)
+    total = Customer.objects.count()
+    manager = User.objects.filter(username=common.MANAGER_USERNAME).first()
+    if manager is None or total < 1:
+        sys.exit("The bench database is empty: run bench/generate.py first.")
+    left = cleanup()
+    if any(left.values()):
+        print(f"Removed the leftovers of an earlier run: {left}")
+        vacuum()
+        total = Customer.objects.count()
+    kept_dirs = storage_dirs()
+    changes_before = StatusChange.objects.count()
+    print(f"{total:,} customers, {changes_before:,} status changes. {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.2f} at start. Importing as {manager.username}.")
+    try:
+        head = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=common.ROOT,
+                              capture_output=True, text=True).stdout.strip()
+        print(f"Code: {head}")
+    except OSError:
+        pass
+
+    # 1. files
+    OUT.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    lead = lead_file(args.rows, PREFIX_100K, args.seed)
+    check_sample(lead, random.Random(1))
+    csv_path = OUT / f"{FILE_PREFIX}{args.rows // 1000}k.csv"
+    xlsx_path = OUT / f"{FILE_PREFIX}{args.rows // 1000}k.xlsx"
+    write_csv(lead, csv_path)
+    t_csv = time.perf_counter()
+    write_xlsx(lead, xlsx_path)
+    t_xlsx = time.perf_counter()
+    million = None
+    million_path = OUT / f"{FILE_PREFIX}{args.million_rows // 1000}k.csv"
+    if args.million != "skip":
+        million = lead_file(args.million_rows, PREFIX_1M, args.seed + 1)
+        check_sample(million, random.Random(2))
+        write_csv(million, million_path)
+    print(f"\nFiles ({time.perf_counter() - t:.0f} s to generate; XLSX written in "
+          f"{t_xlsx - t_csv:.0f} s):")
+    for path, data in ((csv_path, lead), (xlsx_path, lead), (million_path, million)):
+        if data is None:
+            continue
+        print(f"  {path.relative_to(common.ROOT)}  {path.stat().st_size / 1e6:6.1f} MB  "
+              f"{len(data.rows):,} rows: {data.created:,} new numbers, "
+              f"{data.duplicates:,} repeats in the file, {data.invalid:,} invalid")
+
+    rows, created, dups, invalid = len(lead.rows), lead.created, lead.duplicates, lead.invalid
+    user_args = ["--user", manager.username]
+    results: dict[str, Cli] = {}
+    baseline: dict = {}
+    try:
+        print("\nCommand line (manage.py import_customers in a new process, "
+              "DATABASE_URL = the bench database):")
+        startup = startup_time()
+        print(f"  {'process start-up (import_customers --help)':<46} {startup:6.1f} s")
+
+        # a. the CSV: 100k rows, every valid number new
+        results["csv"] = cli = run_cli("a. CSV, new numbers", [str(csv_path), *user_args])
+        expect(cli, rows=rows, created=created, duplicates=dups, invalid=invalid)
+
+        # c. the same CSV again, --policy fill: every number is a customer now
+        results["fill"] = cli = run_cli("c. same CSV again, --policy fill",
+                                        [str(csv_path), *user_args, "--policy", "fill"])
+        expect(cli, rows=rows, created=0, updated=0, unchanged=created)
+
+        # c'. the same, with blanks to fill on half of them
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE customers_customer SET area = '', remarks = '' "
+                "WHERE import_run_id = %s AND id %% 2 = 0 AND (area <> '' OR remarks <> '')",
+                [results["csv"].summary["run"]],
+            )
+            blanked = cursor.rowcount
+        results["fill_work"] = cli = run_cli(
+            f"c'. same, {blanked // 1000}k with area+remarks blank",
+            [str(csv_path), *user_args, "--policy", "fill"])
+
+        # b. the XLSX: the same rows, after deleting the CSV run's customers
+        cleanup()
+        results["xlsx"] = cli = run_cli("b. XLSX, same rows, new numbers",
+                                        [str(xlsx_path), *user_args])
+        expect(cli, rows=rows, created=created, duplicates=dups, invalid=invalid)
+        cleanup()
+
+        # d. preview of the whole 100k file (--dry-run = import_preview)
+        results["preview"] = cli = run_cli("d. CSV --dry-run (whole-file preview)",
+                                           [str(csv_path), *user_args, "--dry-run"])
+        expect(cli, rows=rows, created=created, duplicates=dups, invalid=invalid)
+
+        # e. the 1M-row CSV, for memory
+        if million is not None:
+            extra = {"IMPORT_MAX_FILE_MB": MILLION_FILE_MB}
+            margs = [str(million_path), *user_args] + (
+                ["--dry-run"] if args.million == "dry" else [])
+            results["million"] = cli = run_cli(
+                f"e. {len(million.rows) // 1000}k-row CSV"
+                + (" --dry-run" if args.million == "dry" else ", real import"), margs, extra)
+            expect(cli, rows=len(million.rows), created=million.created,
+                   duplicates=million.duplicates, invalid=million.invalid)
+            cleanup()
+
+        # 3. baselines
+        print("\nBaselines (in this process):")
+        t_ie, n_ie, c_ie = baseline_import_export(lead, args.baseline_rows, manager)
+        baseline["ie"] = (t_ie, n_ie, c_ie)
+        print(f"  django-import-export default ModelResource, {n_ie:,} rows: {t_ie:.1f} s, "
+              f"{c_ie:,} customers created ({n_ie / t_ie:,.0f} rows/s)", flush=True)
+        cleanup()
+        baseline["copy"] = cp = baseline_copy(lead, manager)
+        real = cp["real_customers"] + cp["real_changes"] + cp["real_history"]
+        print(f"  COPY {cp['rows']:,} customers into a scratch table (no indexes): "
+              f"{cp['scratch']:.2f} s ({cp['rows'] / cp['scratch']:,.0f} rows/s)")
+        print(f"  COPY into the real tables, rolled back: customers {cp['real_customers']:.2f} s, "
+              f"status changes {cp['real_changes']:.2f} s, history {cp['real_history']:.2f} s "
+              f"= {real:.2f} s ({cp['rows'] / real:,.0f} customers/s)")
+
+        if args.profile:
+            explain_classification(lead)
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM (ANALYZE) customers_customer")
+            profile_import(csv_path, manager, [], "csv import (a)")
+            run_id = ImportRun.objects.filter(original_name__startswith=FILE_PREFIX).latest("pk").pk
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE customers_customer SET area = '', remarks = '' "
+                    "WHERE import_run_id = %s AND id %% 2 = 0", [run_id])
+            profile_import(csv_path, manager, ["--policy", "fill"], "fill with blanks (c')")
+            cleanup()
+            profile_import(csv_path, manager, ["--dry-run"], "dry-run (d)")
+            cleanup()
+    finally:
+        removed = cleanup(kept_dirs)
+        vacuum()
+        after = Customer.objects.count()
+        changes_after = StatusChange.objects.count()
+        print(f"\nClean-up: {removed}. Now {after:,} customers, {changes_after:,} status changes"
+              + ("" if (after, changes_after) == (total, changes_before) else
+                 f"  ! expected {total:,} and {changes_before:,}"))
+        if not args.keep_files:
+            for path in (csv_path, xlsx_path, million_path):
+                path.unlink(missing_ok=True)
+
+    # 5. the table
+    def rate(cli: Cli) -> float:
+        return cli.summary.get("created", 0) / cli.wall if cli.wall else 0.0
+
+    t_ie, n_ie, c_ie = baseline["ie"]
+    ie_rate = n_ie / t_ie
+    cp = baseline["copy"]
+    copy_rate = cp["rows"] / cp["scratch"]
+    real_rate = cp["rows"] / (cp["real_customers"] + cp["real_changes"] + cp["real_history"])
+    print("\nFigures (wall time of the whole command, process start-up included; "
+          f"start-up alone {startup:.1f} s):\n")
+    header = (f"{'case':<44} {'rows':>9} {'created':>8} {'upd/unch':>13} {'wall':>7} "
+              f"{'cpu':>6} {'RSS':>7} {'budget':>9}  result")
+    print(header)
+    print("-" * len(header))
+    failures = 0
+    lines = [
+        ("a. 100k CSV, new numbers", results.get("csv"), BUDGET_CSV_S, "s"),
+        ("b. 100k XLSX, new numbers", results.get("xlsx"), BUDGET_XLSX_S, "s"),
+        ("c. 100k CSV again, --policy fill", results.get("fill"), BUDGET_FILL_S, "s"),
+        ("c'. fill, half with blanks (extra)", results.get("fill_work"), BUDGET_FILL_S, "s"),
+        ("d. 100k preview (--dry-run)", results.get("preview"), BUDGET_PREVIEW_S, "s"),
+        (f"e. 1M CSV {'dry run' if args.million == 'dry' else 'import'}, max RSS",
+         results.get("million"), BUDGET_RSS_MB, "MB"),
+    ]
+    for label, cli, budget, unit in lines:
+        if cli is None:
+            continue
+        value = cli.maxrss_mb if unit == "MB" else cli.wall
+        ok = cli.returncode == 0 and (value < budget if unit == "MB" else value <= budget)
+        failures += not ok
+        s = cli.summary
+        upd = f"{s.get('updated', 0):,}/{s.get('unchanged', 0):,}"
+        budget_text = f"<{budget:.0f} MB" if unit == "MB" else f"≤{budget:.0f} s"
+        print(f"{label:<44} {s.get('rows', 0):>9,} {s.get('created', 0):>8,} {upd:>13} "
+              f"{cli.wall:>6.1f}s {cli.cpu:>5.1f}s {cli.maxrss_mb:>5.0f}MB {budget_text:>9}  "
+              f"{verdict(ok)}")
+    print()
+    csv_cli = results["csv"]
+    ours = rate(csv_cli)
+    print(f"Speed, customers written per second (a: {csv_cli.summary.get('created', 0):,} "
+          f"in {csv_cli.wall:.1f} s, start-up included):")
+    print(f"  ours (CSV, command line)                  {ours:>9,.0f}/s")
+    if csv_cli.run_split:
+        inner = csv_cli.summary.get("created", 0) / csv_cli.run_split["execute"]
+        print(f"  ours, import_run_execute alone            {inner:>9,.0f}/s")
+    print(f"  django-import-export default ({n_ie // 1000}k rows)  {ie_rate:>9,.0f}/s"
+          f"   ours = {ours / ie_rate:.1f}× import-export")
+    print(f"  COPY into a scratch table (ceiling)       {copy_rate:>9,.0f}/s"
+          f"   ours = {ours / copy_rate:.1%} of COPY")
+    print(f"  COPY into the real 3 tables (rolled back) {real_rate:>9,.0f}/s"
+          f"   ours = {ours / real_rate:.1%} of it")
+    print(f"\n{len([x for x in lines if x[1]]) - failures}/{len([x for x in lines if x[1]])} "
+          f"within budget. Load average {os.getloadavg()[0]:.2f} at the end.")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
