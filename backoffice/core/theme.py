@@ -57,8 +57,23 @@ def sidebar_navigation(request: HttpRequest) -> list[dict]:
                 "permission": lambda r: is_manager(r.user),
             },
         )
+    imports = [
+        {
+            "title": _("Import customers"),
+            "icon": "upload_file",
+            "link": reverse_lazy("admin:imports_importrun_add"),
+            "permission": lambda r: r.user.has_perm("imports.add_importrun"),
+        },
+        {
+            "title": _("Import history"),
+            "icon": "history",
+            "link": reverse_lazy("admin:imports_importrun_changelist"),
+            "permission": lambda r: r.user.has_perm("imports.view_importrun"),
+        },
+    ]
     navigation = [
         {"title": _("Work"), "separator": False, "items": customers},
+        {"title": _("Imports"), "separator": True, "items": imports},
         {
             "title": _("Administration"),
             "separator": True,
@@ -69,6 +84,12 @@ def sidebar_navigation(request: HttpRequest) -> list[dict]:
                     "icon": "manage_accounts",
                     "link": reverse_lazy("admin:accounts_user_changelist"),
                     "permission": lambda r: r.user.has_perm("accounts.view_user"),
+                },
+                {
+                    "title": _("Data sources"),
+                    "icon": "dataset",
+                    "link": reverse_lazy("admin:imports_datasource_changelist"),
+                    "permission": lambda r: r.user.has_perm("imports.view_datasource"),
                 },
                 {
                     "title": _("Roles"),
