@@ -62,6 +62,28 @@ class DataSource(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from backoffice.imports.plugins import CANONICAL_FIELDS, importers
+
+        plugin = importers().get(self.importer)
+        if plugin is None:
+            raise ValidationError({"importer": _("No importer plugin “%s”.") % self.importer})
+        aliases = self.extra_aliases or {}
+        known = set(CANONICAL_FIELDS) | set(plugin.aliases)
+        if not isinstance(aliases, dict) or not all(
+            isinstance(names, list) and all(isinstance(n, str) and n.strip() for n in names)
+            for names in aliases.values()
+        ):
+            raise ValidationError({"extra_aliases": _(
+                'Write it as {"field": ["Header", "Other header"]}.')})
+        unknown = sorted(set(aliases) - known)
+        if unknown:
+            raise ValidationError({"extra_aliases": _("Unknown fields: %(unknown)s. Known: %(known)s.")
+                                   % {"unknown": ", ".join(unknown),
+                                      "known": ", ".join(sorted(known))}})
+
     def importer_config(self) -> dict:
         return {"aliases": self.extra_aliases or {}}
 

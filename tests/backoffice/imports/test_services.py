@@ -1,4 +1,5 @@
 import csv
+from pathlib import Path
 import io
 
 import pytest
@@ -232,3 +233,28 @@ def test_a_running_import_that_stopped_making_progress_is_marked_failed(manager)
     assert services.import_runs_mark_stale() == 1
     run.refresh_from_db()
     assert run.state == ImportRun.State.FAILED and "Run it again" in run.message
+
+
+def test_old_import_files_are_removed_but_their_records_stay(manager, private_storage):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    run = run_import(ROWS, by=manager)
+    stored = Path(run.file.path)
+    ImportRun.objects.filter(pk=run.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=400))
+    call_command("imports_cleanup", days=180)
+    run.refresh_from_db()
+    assert not stored.exists() and not run.file and not run.error_report
+    assert run.created == 2
+
+
+@pytest.mark.parametrize("aliases", [{"phone": "Mobile"}, {"telephone": ["X"]}, ["phone"]])
+def test_data_source_aliases_are_checked(aliases):
+    from django.core.exceptions import ValidationError
+
+    source = DataSource(name="X", slug="x", importer="standard", extra_aliases=aliases)
+    with pytest.raises(ValidationError):
+        source.full_clean()
