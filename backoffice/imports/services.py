@@ -41,7 +41,7 @@ from backoffice.customers.statuses import Status
 from backoffice.imports.models import AssignmentRule, DataSource, DuplicatePolicy, ImportRun
 from backoffice.imports.pipeline import Plan, Record, iter_records, plan_file
 from backoffice.imports.plugins import importer_get
-from backoffice.imports.readers import FileProblem, sha256_of
+from backoffice.imports.readers import FileProblem, iter_rows, sha256_of
 
 logger = logging.getLogger(__name__)
 
@@ -261,6 +261,16 @@ def import_run_execute(*, run: ImportRun) -> ImportRun:
     try:
         with _run_file(run) as path, tempfile.TemporaryDirectory() as workdir:
             plan = _plan(run, path)
+            if run.rows_total is None:
+                # Not previewed (the command line): count first, so a file over
+                # the row limit is refused before anything is written.
+                run.rows_total = sum(1 for _ in _data_rows(path, plan))
+                run.save(update_fields=["rows_total"])
+            if run.rows_total > settings.IMPORT_MAX_ROWS:
+                raise FileProblem(
+                    _("The file has more than %(limit)s rows; split it and import the parts.")
+                    % {"limit": f"{settings.IMPORT_MAX_ROWS:,}"}
+                )
             errors = _ErrorReport(Path(workdir) / "errors.csv", plan.headers)
             writer = _Writer(run, plan)
             for batch in _batches(_limited(iter_records(path, plan)), BATCH_SIZE):
@@ -309,6 +319,12 @@ def import_runs_mark_stale(*, quiet_for: datetime.timedelta | None = None) -> in
         state=ImportRun.State.FAILED, finished_at=timezone.now(),
         message=_("The worker running this import stopped. Run it again to finish it."),
     )
+
+
+def _data_rows(path: Path, plan: Plan) -> Iterator[list]:
+    for number, cells in iter_rows(path, plan.table):
+        if number > plan.header_row:
+            yield cells
 
 
 def _limited(records: Iterable[Record]) -> Iterator[Record]:
