@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +38,7 @@ from backoffice.accounts.models import User
 from backoffice.accounts.selectors import counsellors_active
 from backoffice.customers.models import Customer, StatusChange
 from backoffice.customers.statuses import Status
+from backoffice.imports import pgcopy
 from backoffice.imports.models import AssignmentRule, DataSource, DuplicatePolicy, ImportRun
 from backoffice.imports.pipeline import Plan, Record, iter_records, plan_file
 from backoffice.imports.plugins import importer_get
@@ -435,37 +436,46 @@ class _Writer:
             valid.append(record)
         if not valid:
             return
-        existing = {c.phone: c for c in Customer.objects.filter(
-            phone__in=[r.clean.phone for r in valid])}
+        existing = self._existing([r.clean.phone for r in valid])
         new = [r for r in valid if r.clean.phone not in existing]
         created, lost_race = self._create(new)
         if lost_race:
-            existing.update({c.phone: c for c in Customer.objects.filter(phone__in=lost_race)})
+            existing.update(self._existing(lost_race))
         self._update([r for r in valid if r.clean.phone in existing], existing)
         run.created += created
 
     def _create(self, records: list[Record]) -> tuple[int, list[str]]:
+        """Create customers for new numbers; returns how many, and the numbers
+        another import created meanwhile (to be treated as existing)."""
         if not records:
             return 0, []
         now = timezone.now()
         today = timezone.localdate()
-        customers = []
+        run = self.run
+        rows = []
         for record in records:
             row = record.clean
             area = row.area or self.default_area
             counsellor = self.assigner.choose(area)
-            customers.append(Customer(
-                name=row.name, phone=row.phone, phone_raw=row.phone_raw, area=area,
-                date_added=row.date_added or today, status=row.status or self.default_status,
-                remarks=row.remarks, assigned_to_id=counsellor,
-                assigned_at=now if counsellor else None,
-                data_source=self.run.data_source, import_run=self.run,
-                created_by=self.by, updated_by=self.by,
+            rows.append((
+                row.name, row.phone, row.phone_raw, area, row.date_added or today,
+                row.status or self.default_status, row.remarks, counsellor,
+                now if counsellor else None, run.data_source_id, run.pk,
+                self.by.pk, self.by.pk,
             ))
+        if connection.vendor == "postgresql":
+            created = pgcopy.customers_insert(rows, now=now, by_id=self.by.pk,
+                                              reason=self.reason)
+        else:
+            created = self._create_orm(rows, now)
+        lost = [row[1] for row in rows if row[1] not in created]
+        return len(created), lost
+
+    def _create_orm(self, rows: list[tuple], now) -> dict[str, int]:
+        customers = [Customer(**dict(zip(pgcopy.COPY_COLUMNS, row, strict=True))) for row in rows]
         Customer.objects.bulk_create(customers, batch_size=1000, ignore_conflicts=True)
-        phones = [c.phone for c in customers]
-        mine = dict(Customer.objects.filter(phone__in=phones, import_run=self.run)
-                    .values_list("phone", "pk"))
+        mine = dict(Customer.objects.filter(phone__in=[c.phone for c in customers],
+                                            import_run=self.run).values_list("phone", "pk"))
         written = [c for c in customers if c.phone in mine]
         for customer in written:
             customer.pk = customer.id = mine[customer.phone]
@@ -480,8 +490,12 @@ class _Writer:
             written, batch_size=1000, default_user=self.by, default_change_reason=self.reason,
             default_date=now,
         )
-        lost = [c.phone for c in customers if c.phone not in mine]
-        return len(written), lost
+        return mine
+
+    def _existing(self, phones: list[str]) -> dict[str, Customer]:
+        """The customers with these numbers, with only what classifying needs."""
+        return {c.phone: c for c in Customer.objects.filter(phone__in=phones).only(
+            "id", "phone", *UPDATABLE_FIELDS, "import_run_id")}
 
     def _update(self, records: list[Record], existing: dict[str, Customer]) -> None:
         run = self.run
@@ -505,8 +519,15 @@ class _Writer:
             run.updated += 1
         if changed:
             now = timezone.now()
+            # Whole rows (locked) for the history records, with the changes applied.
+            full = Customer.objects.select_for_update().in_bulk([c.pk for c in changed])
             for customer in changed:
-                customer.updated_at = now
+                whole = full[customer.pk]
+                for name in fields:
+                    setattr(whole, name, getattr(customer, name))
+                whole.updated_by = self.by
+                whole.updated_at = now
+            changed = list(full.values())
             Customer.objects.bulk_update(
                 changed, [*sorted(fields), "updated_by", "updated_at"], batch_size=500
             )
