@@ -1,8 +1,10 @@
 """Time the customer import (backoffice/imports) on the bench database.
 
-    .venv/bin/python bench/imports.py                   # every figure, ~5 min
-    .venv/bin/python bench/imports.py --million real    # 1M-row case as a real import
-    .venv/bin/python bench/imports.py --profile         # + cProfile and SQL breakdown
+    .venv/bin/python bench/imports.py                  # every figure, ~10 min
+    .venv/bin/python bench/imports.py --million real   # the 1M-row CSV as a real import
+    .venv/bin/python bench/imports.py --xlsx-million   # + the 1M rows as XLSX (dry run)
+    .venv/bin/python bench/imports.py --profile        # + where the time goes (~12 min more)
+    .venv/bin/python bench/imports.py --cprofile       # + cProfile dumps in bench/out/imports/
 
 DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/alims_bench, which
 must hold the 1,000,000 customers of bench/generate.py.
@@ -29,16 +31,26 @@ In one run:
      real tables with their indexes;
   4. deletes everything it created (customers, status changes, history rows,
      import runs and their stored files), so the database keeps its 1,000,000
-     customers, and VACUUMs the tables it touched.
+     customers, and VACUUMs the tables it touched (also between cases, so every
+     case that writes starts from the same table).
+
+--profile, after the figures: EXPLAIN ANALYZE of the classification query,
+COPY into the real tables by index set, the imports again in this process with
+their steps and every SQL statement timed (the app's functions are wrapped
+here, never edited), and the suggested fixes measured: fast paths for phone
+numbers and dates (checked equal to the app's on every cell) and a set-based
+writer for new and updated customers.
 """
 
 import argparse
 import csv
 import datetime
 import io
+import itertools
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -64,9 +76,8 @@ from bench.data import AREAS, COURSES, FIRST_NAMES, LAST_NAMES, SOURCES  # noqa:
 
 OUT = common.ROOT / "bench" / "out" / "imports"
 FILE_PREFIX = "bench-imports-"  # every file (and so every ImportRun) of this script
-BENCH_PHONE_PREFIX = "+919"  # generate.py's customers; never used here
 PREFIX_100K, PREFIX_1M, PREFIX_BASELINE = "8", "6", "7"  # first digit after +91
-OUR_PREFIXES = ("+918", "+916", "+917")
+OUR_PREFIXES = ("+918", "+916", "+917")  # generate.py's customers are all +919
 HEADERS = ["Sl No", "Student Name", "Mobile No.", "Location", "Enquiry Date", "Remarks",
            "Course Interested"]
 
@@ -170,8 +181,10 @@ def lead_file(n: int, prefix: str, seed: int) -> LeadFile:
     styles = rng.choices(range(len(STYLE_WEIGHTS)), weights=STYLE_WEIGHTS, k=n)
     area_weights = [1 / (rank**0.9) for rank in range(1, len(AREAS) + 1)]
     areas = rng.choices(AREAS, weights=area_weights, k=n)
-    firsts = rng.choices(FIRST_NAMES, weights=[1 / (r**0.7) for r in range(1, len(FIRST_NAMES) + 1)], k=n)
-    lasts = rng.choices(LAST_NAMES, weights=[1 / (r**0.6) for r in range(1, len(LAST_NAMES) + 1)], k=n)
+    firsts = rng.choices(FIRST_NAMES, k=n,
+                         weights=[1 / (r**0.7) for r in range(1, len(FIRST_NAMES) + 1)])
+    lasts = rng.choices(LAST_NAMES, k=n,
+                        weights=[1 / (r**0.6) for r in range(1, len(LAST_NAMES) + 1)])
     out = LeadFile(rows=[], phones=[])
     valid_so_far: list[int] = []  # indexes of valid first occurrences
     for i in range(n):
@@ -256,7 +269,25 @@ class Cli:
     returncode: int
     summary: dict
     stderr: str
-    run_split: dict = field(default_factory=dict)  # create / execute seconds, from the run row
+    run_split: dict = field(default_factory=dict)  # import_run_execute's seconds (run row)
+
+
+# Runs the command as its child and reports the child's own rusage. A direct
+# child of this script would not do: Linux carries the peak RSS of the process
+# that forks (this one holds the 1M-row file) into the child's ru_maxrss
+# across exec. This launcher is ~10 MB when it forks.
+LAUNCHER = """
+import json, os, sys, time
+t = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, ru = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    json.dump({"wall": time.perf_counter() - t, "cpu": ru.ru_utime + ru.ru_stime,
+               "maxrss_kb": ru.ru_maxrss}, out)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
 
 
 def run_cli(label: str, args: list[str], env_extra: dict | None = None) -> Cli:
@@ -264,35 +295,27 @@ def run_cli(label: str, args: list[str], env_extra: dict | None = None) -> Cli:
     env = os.environ.copy()
     env.update(env_extra or {})
     cmd = [sys.executable, str(common.ROOT / "manage.py"), "import_customers", *args]
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=common.ROOT, env=env, stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage
-        wall = time.perf_counter() - t
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read().decode(), err.read().decode()
+    with tempfile.NamedTemporaryFile("r", suffix=".json") as usage_file:
+        proc = subprocess.run([sys.executable, "-c", LAUNCHER, usage_file.name, *cmd],
+                              cwd=common.ROOT, env=env, capture_output=True, text=True)
+        usage = json.load(usage_file)
+    wall, stdout, stderr = usage["wall"], proc.stdout, proc.stderr
     summary = {}
     for line in reversed(stdout.strip().splitlines()):
         if line.startswith("{"):
             summary = json.loads(line)
             break
-    cli = Cli(label, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
-              proc.returncode, summary, stderr)
+    cli = Cli(label, wall, usage["cpu"], usage["maxrss_kb"] / 1024, proc.returncode, summary,
+              stderr)
     if proc.returncode:
         print(f"  ! {label}: exit {proc.returncode}\n{stderr[-3000:]}", flush=True)
     elif "run" in summary and not summary.get("dry_run"):
         run = ImportRun.objects.filter(pk=summary["run"]).first()
         if run and run.started_at and run.finished_at:
-            cli.run_split = {
-                "upload": (run.started_at - run.created_at).total_seconds(),
-                "execute": (run.finished_at - run.started_at).total_seconds(),
-            }
+            cli.run_split = {"execute": (run.finished_at - run.started_at).total_seconds()}
     extra = ""
     if cli.run_split:
-        extra = (f" (upload+plan {cli.run_split['upload']:.1f} s, "
-                 f"execute {cli.run_split['execute']:.1f} s)")
+        extra = f" (import_run_execute {cli.run_split['execute']:.1f} s)"
     print(f"  {label:<46} {wall:6.1f} s  cpu {cli.cpu:5.1f} s  max RSS {cli.maxrss_mb:5.0f} MB"
           f"{extra}  {json.dumps(summary)}", flush=True)
     return cli
@@ -350,6 +373,8 @@ def cleanup(keep_dirs: set[str] | None = None) -> dict:
         for stored in (run.file, run.error_report):
             if stored.name:
                 stored.delete(save=False)
+        # the folder upload_path() made for the run
+        shutil.rmtree(default_storage.path(f"imports/{run.uuid}"), ignore_errors=True)
     counts["import runs"] = ImportRun.objects.filter(pk__in=[r.pk for r in runs]).delete()[0]
     removed = 0
     if keep_dirs is not None:
@@ -480,77 +505,551 @@ class _Rollback(Exception):
 # --- profile (optional) -------------------------------------------------------------
 
 
+class Phases:
+    """Inclusive wall time of the pipeline's steps, by wrapping them in this
+    process (no app code is changed), plus the time spent executing SQL by
+    statement kind (connection.execute_wrapper)."""
+
+    def __init__(self):
+        from collections import defaultdict
+
+        self.time: dict[str, list] = defaultdict(lambda: [0.0, 0])
+        self.sql: dict[str, list] = defaultdict(lambda: [0.0, 0, 0])
+        self._undo = []
+
+    def add(self, label, seconds, n=1):
+        entry = self.time[label]
+        entry[0] += seconds
+        entry[1] += n
+
+    def wrap(self, owner, name, label):
+        original = getattr(owner, name)
+        phases = self
+
+        def timed(*args, **kwargs):
+            text = label(*args) if callable(label) else label
+            t = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                phases.add(text, time.perf_counter() - t)
+
+        setattr(owner, name, timed)
+        self._undo.append((owner, name, original))
+
+    def wrap_generator(self, owner, name, label):
+        original = getattr(owner, name)
+        phases = self
+
+        def timed(*args, **kwargs):
+            iterator = original(*args, **kwargs)
+            while True:
+                t = time.perf_counter()
+                try:
+                    item = next(iterator)
+                except StopIteration:
+                    phases.add(label, time.perf_counter() - t, 0)
+                    return
+                phases.add(label, time.perf_counter() - t)
+                yield item
+
+        setattr(owner, name, timed)
+        self._undo.append((owner, name, original))
+
+    def undo(self):
+        for owner, name, original in reversed(self._undo):
+            setattr(owner, name, original)
+
+    @staticmethod
+    def sql_kind(sql) -> str:
+        s = " ".join((sql if isinstance(sql, str) else str(sql)).split())
+        m = re.match(r'(INSERT INTO|UPDATE|DELETE FROM|COPY|CREATE TEMP TABLE|DROP TABLE'
+                     r'|SELECT .*? FROM) "?(\w+)"?', s)
+        kind = f"{m.group(1).replace(' TABLE', '').split()[0]} {m.group(2)}" if m else s[:40]
+        if kind.startswith("SELECT customers_customer") and '"phone" IN' in s:
+            kind += " WHERE phone IN (…)" + (" AND import_run_id" if 'import_run_id" =' in s
+                                              else "") + (" FOR UPDATE" if "FOR UPDATE" in s
+                                                          else "")
+        elif kind.startswith("SELECT customers_customer") and "FOR UPDATE" in s:
+            kind += " … FOR UPDATE (in_bulk)"
+        if kind.startswith("UPDATE customers_customer") and "CASE WHEN" in s:
+            kind += " SET … CASE WHEN (bulk_update)"
+        if kind.startswith("INSERT") and " SELECT " in s:
+            kind += " … SELECT … FROM " + s.split(" FROM ", 1)[1].split()[0]
+        if kind.startswith("INSERT") and "ON CONFLICT" in s:
+            kind += " … ON CONFLICT DO NOTHING"
+        return kind
+
+    def record_sql(self, sql, seconds: float) -> None:
+        entry = self.sql[self.sql_kind(sql)]
+        entry[0] += seconds
+        entry[1] += 1
+        entry[2] += len(sql if isinstance(sql, str) else str(sql))
+
+    def patch_psycopg(self) -> None:
+        """Time every statement at psycopg's level: the ORM's and the raw
+        cursor's (COPY included, with the rows written into it)."""
+        import contextlib
+
+        import psycopg
+
+        phases = self
+        execute, copy = psycopg.Cursor.execute, psycopg.Cursor.copy
+
+        def timed_execute(cursor, query, params=None, **kwargs):
+            t = time.perf_counter()
+            try:
+                return execute(cursor, query, params, **kwargs)
+            finally:
+                phases.record_sql(query, time.perf_counter() - t)
+
+        @contextlib.contextmanager
+        def timed_copy(cursor, statement, params=None, **kwargs):
+            t = time.perf_counter()
+            try:
+                with copy(cursor, statement, params, **kwargs) as inner:
+                    yield inner
+            finally:
+                phases.record_sql(statement, time.perf_counter() - t)
+
+        psycopg.Cursor.execute, psycopg.Cursor.copy = timed_execute, timed_copy
+        self._undo += [(psycopg.Cursor, "execute", execute), (psycopg.Cursor, "copy", copy)]
+
+
+PHASE_ORDER = [
+    "import_run_create (sha256, store, plan)",
+    "import_preview",
+    "read + map + normalise rows (iter_records)",
+    "reading the file (readers.iter_rows)",
+    "phone_normalize (phonenumbers)",
+    "parse_date",
+    "_Writer.write (a batch's DB work)",
+    "error report rows (_ErrorReport.add)",
+    "_create (new customers)",
+    "bulk_create Customer",
+    "pgcopy.customers_insert (COPY + INSERT … SELECT)",
+    "bulk_create StatusChange",
+    "_update (existing customers)",
+    "in_bulk Customer",
+    "bulk_update Customer",
+    "bulk_history_create (incl. its bulk_create)",
+    "bulk_create HistoricalCustomer",
+    "ImportRun.save",
+]
+
+
+def instrument() -> Phases:
+    from django.db.models.query import QuerySet
+    from simple_history.manager import HistoryManager
+
+    from backoffice.imports import normalise, pipeline, services
+
+    phases = Phases()
+    phases.wrap_generator(services, "iter_records", "read + map + normalise rows (iter_records)")
+    phases.wrap_generator(pipeline, "iter_rows", "  reading the file (readers.iter_rows)")
+    phases.wrap(normalise, "phone_normalize", "  phone_normalize (phonenumbers)")
+    phases.wrap(normalise, "parse_date", "  parse_date")
+    phases.wrap(services._Writer, "write", "_Writer.write (a batch's DB work)")
+    phases.wrap(services._Writer, "_create", "  _create (new customers)")
+    phases.wrap(services._Writer, "_update", "  _update (existing customers)")
+    phases.wrap(QuerySet, "bulk_create", lambda qs, *a: (
+        "      bulk_create HistoricalCustomer" if qs.model.__name__ == "HistoricalCustomer"
+        else f"    bulk_create {qs.model.__name__}"))
+    phases.wrap(QuerySet, "bulk_update",
+                lambda qs, *a: f"    bulk_update {qs.model.__name__}")
+    try:
+        from backoffice.imports import pgcopy
+    except ImportError:  # before the COPY path existed
+        pgcopy = None
+    if pgcopy is not None and hasattr(pgcopy, "customers_insert"):
+        phases.wrap(pgcopy, "customers_insert",
+                    "    pgcopy.customers_insert (COPY + INSERT … SELECT)")
+    phases.wrap(QuerySet, "in_bulk", lambda qs, *a: f"    in_bulk {qs.model.__name__}")
+    phases.wrap(HistoryManager, "bulk_history_create",
+                "    bulk_history_create (incl. its bulk_create)")
+    phases.wrap(services._ErrorReport, "add", "  error report rows (_ErrorReport.add)")
+    phases.wrap(ImportRun, "save", "ImportRun.save")
+    phases.wrap(services, "import_preview", "import_preview")
+    phases.wrap(services, "import_run_create", "import_run_create (sha256, store, plan)")
+    return phases
+
+
 def profile_import(path: Path, user: User, args: list[str], label: str) -> None:
-    """Run the command in this process under cProfile, with the time spent in
-    SQL added up by statement kind."""
+    """Run the command in this process with its steps and SQL timed."""
+    phases = instrument()
+    stdout = io.StringIO()
+    t = time.perf_counter()
+    phases.patch_psycopg()
+    try:
+        call_command("import_customers", str(path), "--user", user.username, *args,
+                     stdout=stdout)
+    finally:
+        phases.undo()
+    wall = time.perf_counter() - t
+    print(f"\n=== profile: {label}: {wall:.1f} s in this process (steps timed; "
+          f"the timers add well under a second) {stdout.getvalue().strip()}")
+    order = {label.strip(): k for k, label in enumerate(PHASE_ORDER)}
+    for name, (seconds, count) in sorted(phases.time.items(),
+                                         key=lambda kv: order.get(kv[0].strip(), 99)):
+        print(f"    {name:<52} {seconds:7.2f} s  {count:8,d} calls")
+    total_sql = sum(v[0] for v in phases.sql.values())
+    print(f"  SQL (psycopg execute and COPY; {total_sql:.1f} s of {wall:.1f} s):")
+    for name, (seconds, count, size) in sorted(phases.sql.items(), key=lambda kv: -kv[1][0])[:10]:
+        print(f"    {name[:86]:<86} {seconds:6.2f} s {count:5d}×  "
+              f"{size / max(count, 1) / 1024:4.0f} KB")
+
+
+def cprofile_import(path: Path, user: User, args: list[str], label: str, top: int = 30) -> None:
     import cProfile
     import pstats
-    import re
-    from collections import defaultdict
-
-    sql_time: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
-
-    def kind(sql: str) -> str:
-        s = sql.lstrip()
-        m = re.match(r'(INSERT INTO|UPDATE|DELETE FROM|SELECT .*? FROM) "?(\w+)"?', s, re.S)
-        if not m:
-            return s[:40]
-        verb = m.group(1).split()[0]
-        table = m.group(2)
-        if verb == "SELECT" and "phone" in s and " IN (" in s:
-            verb = "SELECT … phone IN"
-        return f"{verb} {table}"
-
-    def wrapper(execute, sql, params, many, context):
-        t = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            entry = sql_time[kind(sql)]
-            entry[0] += time.perf_counter() - t
-            entry[1] += 1
 
     profiler = cProfile.Profile()
     stdout = io.StringIO()
-    t = time.perf_counter()
-    with connection.execute_wrapper(wrapper):
-        profiler.enable()
-        call_command("import_customers", str(path), "--user", user.username, *args,
-                     stdout=stdout)
-        profiler.disable()
-    wall = time.perf_counter() - t
-    print(f"\n=== profile: {label}: {wall:.1f} s in-process under cProfile "
-          f"(cProfile adds overhead to Python, not to SQL) {stdout.getvalue().strip()}")
-    total_sql = sum(v[0] for v in sql_time.values())
-    print(f"  SQL by statement ({total_sql:.1f} s of {wall:.1f} s):")
-    for name, (seconds, count) in sorted(sql_time.items(), key=lambda kv: -kv[1][0])[:12]:
-        print(f"    {name:<55} {seconds:7.2f} s  {count:6d} statements")
+    profiler.enable()
+    call_command("import_customers", str(path), "--user", user.username, *args, stdout=stdout)
+    profiler.disable()
+    name = "".join(c if c.isalnum() else "-" for c in label).strip("-")
+    target = OUT / f"cprofile-{name}.txt"
     buffer = io.StringIO()
     stats = pstats.Stats(profiler, stream=buffer)
-    stats.sort_stats("cumulative").print_stats(40)
-    stats.sort_stats("tottime").print_stats(25)
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / f"profile-{label.split()[0]}.txt").write_text(buffer.getvalue())
-    text = buffer.getvalue()
-    keep = [line for line in text.splitlines() if line.strip() and not line.startswith("   ")
-            or "{" in line or "/" in line]
-    print("  cProfile, cumulative (top 40) then own time (top 25); full output in "
-          f"{OUT / ('profile-' + label.split()[0] + '.txt')}:")
-    print("\n".join("    " + line for line in text.splitlines()
-                    if "function calls" in line or "ncalls" in line or re.match(r"\s+\d", line)))
-    del keep
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(60)
+    target.write_text(buffer.getvalue())
+    print(f"\n=== cProfile: {label} (own time, top {top}; cumulative in "
+          f"{target.relative_to(common.ROOT)})")
+    import sysconfig
+
+    site = sysconfig.get_paths()["purelib"] + "/"
+    stdlib = sysconfig.get_paths()["stdlib"] + "/"
+    own = buffer.getvalue().split("Ordered by: cumulative")[0]
+    for line in own.splitlines():
+        if "function calls" in line or "ncalls" in line or "(" in line and ":" in line:
+            print("    " + line.replace(site, "").replace(stdlib, "").replace(
+                str(common.ROOT) + "/", ""))
 
 
 def explain_classification(lead: LeadFile) -> None:
-    phones = [lead.phones[i] for i in lead.unique[:2000]]
+    """EXPLAIN ANALYZE of one batch's lookup (2,000 phones), for new numbers
+    (the CSV's) and for numbers that are all customers (a sample of the bench's)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM customers_customer WHERE phone = ANY(%s)",
-            [phones],
-        )
-        print("\n=== EXPLAIN ANALYZE: one batch's classification (2,000 phones, "
-              "Customer.objects.filter(phone__in=…))")
-        print("\n".join("    " + r[0] for r in cursor.fetchall()))
+        cursor.execute("SELECT phone FROM customers_customer TABLESAMPLE SYSTEM (1) LIMIT 2000")
+        existing = [r[0] for r in cursor.fetchall()]
+        for label, phones in (("2,000 new numbers", [lead.phones[i] for i in lead.unique[:2000]]),
+                              ("2,000 existing customers", existing)):
+            cursor.execute(
+                "EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM customers_customer WHERE phone = ANY(%s)",
+                [phones],
+            )
+            print(f"\n=== EXPLAIN ANALYZE: one batch's classification, {label} "
+                  "(Customer.objects.filter(phone__in=…))")
+            for (line,) in cursor.fetchall():
+                print("    " + re.sub(r"'\{[^}]*\}'", "'{…}'", line))
+
+
+def index_costs(lead: LeadFile, user: User) -> None:
+    """COPY the import's customers and history rows into the real tables by
+    index set, each in a transaction that is rolled back: what index
+    maintenance costs per 100k rows."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    customers, _, history = copy_lines(lead, user.pk, 50_000_000, now)
+
+    def indexes(table):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """SELECT c.relname, am.amname,
+                          EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+                   FROM pg_index i
+                   JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam
+                   WHERE i.indrelid = %s::regclass""", [table])
+            return cursor.fetchall()
+
+    customer_indexes = indexes("customers_customer")
+    droppable = [n for n, _, constraint in customer_indexes if not constraint]
+    gin = [n for n, am, _ in customer_indexes if am == "gin"]
+    # btree indexes that duplicate a trigram index's column or that neither the
+    # customer list (bench/changelist.py) nor an import ever scans
+    # (pg_stat_user_indexes.idx_scan = 0 on the bench database)
+    unscanned = [n for n in ("customer_area_idx", "customer_name_idx", "customer_created_at_idx",
+                             "customer_updated_at_idx") if n in droppable]
+    # Django's extra varchar_pattern_ops index for a unique CharField: equality
+    # lookups are served as well by the unique index
+    like = [n for n in droppable if n.startswith("customers_customer_phone_") and
+            n.endswith("_like")]
+    history_indexes = indexes("customers_historicalcustomer")
+    keep = ("_pkey", "_id_", "_history_date_")
+    history_extra = [n for n, _, constraint in history_indexes
+                     if not constraint and not any(k in n + "_" for k in keep)]
+    cases = [
+        ("customers_customer", CUSTOMER_COLS, customers,
+         f"all {len(customer_indexes)} indexes", []),
+        ("customers_customer", CUSTOMER_COLS, customers,
+         f"without the {len(gin)} trigram GIN indexes", gin),
+        ("customers_customer", CUSTOMER_COLS, customers,
+         f"without the {len(unscanned)} btrees no bench query scans", unscanned),
+        ("customers_customer", CUSTOMER_COLS, customers,
+         "… and without the phone _like index too", unscanned + like),
+        ("customers_customer", CUSTOMER_COLS, customers,
+         "only the primary key and the phone unique index", droppable),
+        ("customers_historicalcustomer", HISTORY_COLS, history,
+         f"all {len(history_indexes)} indexes", []),
+        ("customers_historicalcustomer", HISTORY_COLS, history,
+         f"only history_id, id, history_date (without {len(history_extra)})", history_extra),
+    ]
+    print(f"\n=== COPY the import's {lead.created:,} rows into the real tables, by index set "
+          "(each rolled back)")
+    for table, cols, data, label, drop in cases:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                for name in drop:
+                    cursor.execute(f'DROP INDEX "{name}"')
+                t = time.perf_counter()
+                with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                    copy.write(data)
+                print(f"    {table:<30} {label:<56} {time.perf_counter() - t:6.2f} s")
+                raise _Rollback
+        except _Rollback:
+            pass
+    print(f"    (left out: {', '.join(unscanned + like + history_extra)})")
+
+
+# --- what the suggested fixes would give (--profile; bench code, not the app) ---------
+
+_MOBILE_IN = re.compile(r"(?:\+?91|0)?([6-9]\d{9})")
+_PHONE_PUNCT = re.compile(r"[\s\-().]")
+_DMY = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4})")
+
+
+def fast_phone_normalize(raw, *, region=None):
+    """An Indian mobile written any usual way, without libphonenumber; anything
+    else falls back to the app's phone_normalize (same result or same error).
+    libphonenumber 9.0.x takes every 10-digit number starting 6-9 as a valid IN
+    mobile (check_fast_paths verifies a sample of every 5-digit prefix)."""
+    value = int(raw) if isinstance(raw, float) and raw.is_integer() else raw
+    if region is None and isinstance(value, (str, int)):
+        match = _MOBILE_IN.fullmatch(_PHONE_PUNCT.sub("", str(value)))
+        if match:
+            return "+91" + match.group(1)
+    return _ORIGINAL["phone_normalize"](raw, region=region)
+
+
+def fast_parse_date(value):
+    if isinstance(value, str):
+        match = _DMY.fullmatch(value.strip())
+        if match:
+            try:
+                return datetime.date(int(match.group(4)), int(match.group(3)),
+                                     int(match.group(1)))
+            except ValueError:
+                pass
+    return _ORIGINAL["parse_date"](value)
+
+
+_ORIGINAL: dict = {}
+
+
+def check_fast_paths(lead: LeadFile) -> tuple[float, float, float, float]:
+    """Both fast paths give the app's answer on every cell of the file; how long
+    each takes over the file's 100k cells."""
+    import phonenumbers
+
+    from backoffice.imports import normalise
+
+    _ORIGINAL.setdefault("phone_normalize", normalise.phone_normalize)
+    _ORIGINAL.setdefault("parse_date", normalise.parse_date)
+    for prefix in range(60000, 100000):
+        number = phonenumbers.parse(f"{prefix}54321", "IN")
+        assert phonenumbers.is_valid_number(number), prefix
+
+    def outcome(fn, value):
+        try:
+            return fn(value)
+        except Exception as exc:  # ValidationError / RowProblem: compare messages
+            return ("error", str(exc))
+
+    phones = [row[2] for row in lead.rows]
+    dates = [row[4] for row in lead.rows]
+    for value in phones:
+        expected = outcome(normalise.phone_normalize, value)
+        assert outcome(fast_phone_normalize, value) == expected, value
+    for value in dates:
+        assert outcome(fast_parse_date, value) == outcome(normalise.parse_date, value), value
+    timings = []
+    for fn, values in ((normalise.phone_normalize, phones), (fast_phone_normalize, phones),
+                       (normalise.parse_date, dates), (fast_parse_date, dates)):
+        t = time.perf_counter()
+        for value in values:
+            try:
+                fn(value)
+            except Exception:
+                pass
+        timings.append(time.perf_counter() - t)
+    return tuple(timings)
+
+
+STAGE_COLS = "phone, phone_raw, name, area, date_added, status, remarks"
+INSERT_NEW = """
+WITH new AS (
+    INSERT INTO customers_customer (name, phone, phone_raw, area, date_added, status, remarks,
+        created_at, updated_at, created_by_id, updated_by_id, import_run_id)
+    SELECT name, phone, phone_raw, area, date_added, status, remarks, %(now)s, %(now)s,
+        %(user)s, %(user)s, %(run)s
+    FROM bench_stage
+    ON CONFLICT (phone) DO NOTHING
+    RETURNING *
+), changes AS (
+    INSERT INTO customers_statuschange (from_status, to_status, remark, changed_at,
+        changed_by_id, customer_id)
+    SELECT '', status, remarks, %(now)s, %(user)s, id FROM new
+)
+INSERT INTO customers_historicalcustomer (id, name, phone, phone_raw, area, date_added, status,
+    remarks, assigned_at, next_follow_up, last_contacted, created_at, history_date,
+    history_change_reason, history_type, assigned_to_id, created_by_id, history_user_id,
+    updated_by_id, data_source_id, import_run_id)
+SELECT id, name, phone, phone_raw, area, date_added, status, remarks, assigned_at,
+    next_follow_up, last_contacted, created_at, %(now)s, %(reason)s, '+', assigned_to_id,
+    created_by_id, %(user)s, updated_by_id, data_source_id, import_run_id
+FROM new
+"""
+UPDATE_CHANGED = """
+WITH changed AS (
+    UPDATE customers_customer c
+    SET name = s.name, area = s.area, date_added = s.date_added, remarks = s.remarks,
+        updated_by_id = %(user)s, updated_at = %(now)s
+    FROM bench_update s WHERE c.id = s.id
+    RETURNING c.*
+)
+INSERT INTO customers_historicalcustomer (id, name, phone, phone_raw, area, date_added, status,
+    remarks, assigned_at, next_follow_up, last_contacted, created_at, history_date,
+    history_change_reason, history_type, assigned_to_id, created_by_id, history_user_id,
+    updated_by_id, data_source_id, import_run_id)
+SELECT id, name, phone, phone_raw, area, date_added, status, remarks, assigned_at,
+    next_follow_up, last_contacted, created_at, %(now)s, %(reason)s, '~', assigned_to_id,
+    created_by_id, %(user)s, updated_by_id, data_source_id, import_run_id
+FROM changed
+"""
+
+
+def sketch_import(path: Path, user: User, policy: str, fast: bool) -> dict:
+    """The same file through the app's reader and normalisation (optionally
+    with the two fast paths above), written set-based: per 2,000-row batch one
+    SELECT of the matching numbers (only the columns the policy needs), one
+    COPY of the new rows into a temporary table and one statement that inserts
+    the customers, their first status change and their history row from it
+    (INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING, in a CTE); for fill,
+    one COPY of the changed rows and one UPDATE … FROM with its history rows.
+    Each batch is a transaction, as in the app. No ImportRun; the rows are
+    the app's rows otherwise."""
+    from backoffice.imports import normalise
+    from backoffice.imports.pipeline import iter_records, plan_file
+
+    if fast:
+        _ORIGINAL.setdefault("phone_normalize", normalise.phone_normalize)
+        _ORIGINAL.setdefault("parse_date", normalise.parse_date)
+        normalise.phone_normalize, normalise.parse_date = fast_phone_normalize, fast_parse_date
+    counts = {"rows": 0, "created": 0, "updated": 0, "unchanged": 0, "duplicates": 0,
+              "invalid": 0}
+    t = time.perf_counter()
+    try:
+        plan = plan_file(path)
+        seen: set[int] = set()
+        today = datetime.date.today()
+        now = datetime.datetime.now(datetime.timezone.utc)
+        params = {"now": now, "user": user.pk, "run": None,
+                  "reason": f"Imported from {path.name}"}
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TEMP TABLE IF NOT EXISTS bench_stage (phone text, "
+                           "phone_raw text, name text, area text, date_added date, status text,"
+                           " remarks text) ON COMMIT DELETE ROWS")
+            cursor.execute("CREATE TEMP TABLE IF NOT EXISTS bench_update (id bigint, name text, "
+                           "area text, date_added date, remarks text) ON COMMIT DELETE ROWS")
+            records = iter_records(path, plan)
+            while batch := list(itertools.islice(records, 2000)):
+                valid = []
+                for record in batch:
+                    counts["rows"] += 1
+                    if record.problem:
+                        counts["invalid"] += 1
+                        continue
+                    key = int(record.clean.phone[1:])
+                    if key in seen:
+                        counts["duplicates"] += 1
+                        continue
+                    seen.add(key)
+                    valid.append(record.clean)
+                with transaction.atomic():
+                    cursor.execute(
+                        "SELECT phone, id, name, area, date_added, remarks FROM customers_customer"
+                        " WHERE phone = ANY(%s)", [[r.phone for r in valid]])
+                    existing = {row[0]: row for row in cursor.fetchall()}
+                    new = [r for r in valid if r.phone not in existing]
+                    if new:
+                        statement = f"COPY bench_stage ({STAGE_COLS}) FROM STDIN"
+                        with cursor.cursor.copy(statement) as copy:
+                            for r in new:
+                                copy.write_row((r.phone, r.phone_raw, r.name, r.area,
+                                                r.date_added or today, r.status or "new",
+                                                r.remarks))
+                        cursor.execute(INSERT_NEW, params)
+                        counts["created"] += cursor.rowcount
+                    changed = []
+                    for r in valid:
+                        row = existing.get(r.phone)
+                        if row is None:
+                            continue
+                        current = dict(zip(("name", "area", "date_added", "remarks"), row[2:]))
+                        merged = dict(current)
+                        if policy != "skip":
+                            for name in ("name", "area", "date_added", "remarks"):
+                                value = getattr(r, name)
+                                if value in (None, ""):
+                                    continue
+                                if policy == "fill" and current[name] not in (None, ""):
+                                    continue
+                                merged[name] = value
+                        if merged != current:
+                            changed.append((row[1], merged["name"], merged["area"],
+                                            merged["date_added"], merged["remarks"]))
+                        else:
+                            counts["unchanged"] += 1
+                    if changed:
+                        with cursor.cursor.copy("COPY bench_update FROM STDIN") as copy:
+                            for values in changed:
+                                copy.write_row(values)
+                        cursor.execute(UPDATE_CHANGED, params)
+                        counts["updated"] += cursor.rowcount
+    finally:
+        if fast:
+            normalise.phone_normalize = _ORIGINAL["phone_normalize"]
+            normalise.parse_date = _ORIGINAL["parse_date"]
+    counts["seconds"] = time.perf_counter() - t
+    return counts
+
+
+def sketches(lead: LeadFile, csv_path: Path, user: User) -> None:
+    print("\n=== The suggested fixes, measured (bench code; in this process, so add "
+          "~0.7 s of start-up for the command line)")
+    slow_phone, fast_phone, slow_date, fast_date = check_fast_paths(lead)
+    n = len(lead.rows)
+    print(f"  phone_normalize over the file's {n:,} phone cells: {slow_phone:.2f} s; with the "
+          f"Indian-mobile fast path {fast_phone:.2f} s (same result on every cell)")
+    print(f"  parse_date over the file's {n:,} date cells: {slow_date:.2f} s; with a DD-MM-YYYY /"
+          f" DD/MM/YYYY fast path {fast_date:.2f} s (same result on every cell)")
+    for label, policy, fast, blank in (
+        ("set-based writer, app normalisation: CSV, new numbers", "skip", False, False),
+        ("set-based writer, fast paths: CSV, new numbers", "skip", True, False),
+        ("set-based writer, fast paths: CSV again, fill, nothing to fill", "fill", True, False),
+        ("set-based writer, fast paths: fill, half with blanks", "fill", True, True),
+    ):
+        if blank:
+            with connection.cursor() as cursor:
+                cursor.execute("UPDATE customers_customer SET area = '', remarks = '' "
+                               "WHERE phone LIKE %s AND id %% 2 = 0", ["+918%"])
+        if policy == "skip":
+            cleanup()
+            vacuum()
+        got = sketch_import(csv_path, user, policy, fast)
+        print(f"  {label:<62} {got.pop('seconds'):6.1f} s  {got}", flush=True)
+    cleanup()
 
 
 # --- report -----------------------------------------------------------------------
@@ -566,10 +1065,15 @@ def main() -> int:
     parser.add_argument("--million-rows", type=int, default=1_000_000)
     parser.add_argument("--million", choices=("dry", "real", "skip"), default="dry",
                         help="the 1M-row CSV as a dry run (default), a real import, or not")
+    parser.add_argument("--xlsx-million", action="store_true",
+                        help="also write the 1M rows as XLSX and dry-run it, for memory")
     parser.add_argument("--baseline-rows", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2611)
     parser.add_argument("--profile", action="store_true",
-                        help="also profile the CSV import and the fill in-process")
+                        help="also time the steps of the imports in-process, EXPLAIN the "
+                             "classification query and COPY by index set")
+    parser.add_argument("--cprofile", action="store_true",
+                        help="--profile, and cProfile the CSV import and the fill")
     parser.add_argument("--keep-files", action="store_true",
                         help="keep the generated lead files in bench/out/imports/")
     args = parser.parse_args()
@@ -583,8 +1087,8 @@ def main() -> int:
     left = cleanup()
     if any(left.values()):
         print(f"Removed the leftovers of an earlier run: {left}")
-        vacuum()
         total = Customer.objects.count()
+    vacuum()
     kept_dirs = storage_dirs()
     changes_before = StatusChange.objects.count()
     print(f"{total:,} customers, {changes_before:,} status changes. {os.cpu_count()} CPUs, "
@@ -655,10 +1159,12 @@ def main() -> int:
 
         # b. the XLSX: the same rows, after deleting the CSV run's customers
         cleanup()
+        vacuum()  # every case that writes starts from the same table
         results["xlsx"] = cli = run_cli("b. XLSX, same rows, new numbers",
                                         [str(xlsx_path), *user_args])
         expect(cli, rows=rows, created=created, duplicates=dups, invalid=invalid)
         cleanup()
+        vacuum()
 
         # d. preview of the whole 100k file (--dry-run = import_preview)
         results["preview"] = cli = run_cli("d. CSV --dry-run (whole-file preview)",
@@ -676,6 +1182,20 @@ def main() -> int:
             expect(cli, rows=len(million.rows), created=million.created,
                    duplicates=million.duplicates, invalid=million.invalid)
             cleanup()
+            vacuum()
+            if args.xlsx_million:
+                million_xlsx = million_path.with_suffix(".xlsx")
+                t = time.perf_counter()
+                write_xlsx(million, million_xlsx)
+                print(f"  ({million_xlsx.name}: {million_xlsx.stat().st_size / 1e6:.1f} MB, "
+                      f"written in {time.perf_counter() - t:.0f} s)")
+                results["million_xlsx"] = cli = run_cli(
+                    f"e'. {len(million.rows) // 1000}k-row XLSX --dry-run",
+                    [str(million_xlsx), *user_args, "--dry-run"], extra)
+                expect(cli, rows=len(million.rows), created=million.created,
+                       duplicates=million.duplicates, invalid=million.invalid)
+                if not args.keep_files:
+                    million_xlsx.unlink(missing_ok=True)
 
         # 3. baselines
         print("\nBaselines (in this process):")
@@ -684,6 +1204,7 @@ def main() -> int:
         print(f"  django-import-export default ModelResource, {n_ie:,} rows: {t_ie:.1f} s, "
               f"{c_ie:,} customers created ({n_ie / t_ie:,.0f} rows/s)", flush=True)
         cleanup()
+        vacuum()
         baseline["copy"] = cp = baseline_copy(lead, manager)
         real = cp["real_customers"] + cp["real_changes"] + cp["real_history"]
         print(f"  COPY {cp['rows']:,} customers into a scratch table (no indexes): "
@@ -692,19 +1213,34 @@ def main() -> int:
               f"status changes {cp['real_changes']:.2f} s, history {cp['real_history']:.2f} s "
               f"= {real:.2f} s ({cp['rows'] / real:,.0f} customers/s)")
 
-        if args.profile:
+        if args.profile or args.cprofile:
+            vacuum()
             explain_classification(lead)
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM (ANALYZE) customers_customer")
-            profile_import(csv_path, manager, [], "csv import (a)")
+            index_costs(lead, manager)
+            vacuum()
+            profile_import(csv_path, manager, [], "CSV import (a)")
             run_id = ImportRun.objects.filter(original_name__startswith=FILE_PREFIX).latest("pk").pk
+            profile_import(csv_path, manager, ["--policy", "fill"], "fill, nothing to fill (c)")
             with connection.cursor() as cursor:
                 cursor.execute(
                     "UPDATE customers_customer SET area = '', remarks = '' "
                     "WHERE import_run_id = %s AND id %% 2 = 0", [run_id])
             profile_import(csv_path, manager, ["--policy", "fill"], "fill with blanks (c')")
             cleanup()
-            profile_import(csv_path, manager, ["--dry-run"], "dry-run (d)")
+            profile_import(csv_path, manager, ["--dry-run"], "dry run (d)")
+            vacuum()
+            profile_import(xlsx_path, manager, [], "XLSX import (b)")
+            cleanup()
+            sketches(lead, csv_path, manager)
+            if args.cprofile:
+                cleanup()
+                vacuum()
+                cprofile_import(csv_path, manager, [], "CSV import (a)")
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "UPDATE customers_customer SET area = '', remarks = '' "
+                        "WHERE phone LIKE %s AND id %% 2 = 0", ["+918%"])
+                cprofile_import(csv_path, manager, ["--policy", "fill"], "fill with blanks (c')")
             cleanup()
     finally:
         removed = cleanup(kept_dirs)
@@ -715,7 +1251,7 @@ def main() -> int:
               + ("" if (after, changes_after) == (total, changes_before) else
                  f"  ! expected {total:,} and {changes_before:,}"))
         if not args.keep_files:
-            for path in (csv_path, xlsx_path, million_path):
+            for path in (csv_path, xlsx_path, million_path, million_path.with_suffix(".xlsx")):
                 path.unlink(missing_ok=True)
 
     # 5. the table
@@ -734,14 +1270,17 @@ def main() -> int:
     print(header)
     print("-" * len(header))
     failures = 0
+    k, m = f"{args.rows // 1000}k", f"{args.million_rows / 1e6:g}M"
     lines = [
-        ("a. 100k CSV, new numbers", results.get("csv"), BUDGET_CSV_S, "s"),
-        ("b. 100k XLSX, new numbers", results.get("xlsx"), BUDGET_XLSX_S, "s"),
-        ("c. 100k CSV again, --policy fill", results.get("fill"), BUDGET_FILL_S, "s"),
+        (f"a. {k} CSV, new numbers", results.get("csv"), BUDGET_CSV_S, "s"),
+        (f"b. {k} XLSX, new numbers", results.get("xlsx"), BUDGET_XLSX_S, "s"),
+        (f"c. {k} CSV again, --policy fill", results.get("fill"), BUDGET_FILL_S, "s"),
         ("c'. fill, half with blanks (extra)", results.get("fill_work"), BUDGET_FILL_S, "s"),
-        ("d. 100k preview (--dry-run)", results.get("preview"), BUDGET_PREVIEW_S, "s"),
-        (f"e. 1M CSV {'dry run' if args.million == 'dry' else 'import'}, max RSS",
+        (f"d. {k} preview (--dry-run)", results.get("preview"), BUDGET_PREVIEW_S, "s"),
+        (f"e. {m} CSV {'dry run' if args.million == 'dry' else 'import'}, max RSS",
          results.get("million"), BUDGET_RSS_MB, "MB"),
+        (f"e'. {m} XLSX dry run, max RSS (extra)", results.get("million_xlsx"), BUDGET_RSS_MB,
+         "MB"),
     ]
     for label, cli, budget, unit in lines:
         if cli is None:
@@ -764,7 +1303,7 @@ def main() -> int:
     if csv_cli.run_split:
         inner = csv_cli.summary.get("created", 0) / csv_cli.run_split["execute"]
         print(f"  ours, import_run_execute alone            {inner:>9,.0f}/s")
-    print(f"  django-import-export default ({n_ie // 1000}k rows)  {ie_rate:>9,.0f}/s"
+    print(f"  django-import-export default ({n_ie:,} rows) {ie_rate:>8,.0f}/s"
           f"   ours = {ours / ie_rate:.1f}× import-export")
     print(f"  COPY into a scratch table (ceiling)       {copy_rate:>9,.0f}/s"
           f"   ours = {ours / copy_rate:.1%} of COPY")

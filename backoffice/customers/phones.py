@@ -1,9 +1,19 @@
 """Phone numbers: every way of writing a number becomes one E.164 string."""
 
+import re
+
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+
+# Every 10-digit Indian number starting 6-9 is a valid mobile number for
+# phonenumbers (checked for all 400,000 six-digit prefixes; see
+# tests/backoffice/customers/test_phones.py). Written the usual ways it skips
+# the general parser, which is 20x slower and dominates a large import.
+_SEPARATORS = re.compile(r"[\s\-().]")
+_IN_MOBILE = re.compile(r"(?:\+?91|0)?([6-9]\d{9})")
 
 
 def phone_normalize(raw: object, *, region: str | None = None) -> str:
@@ -19,8 +29,13 @@ def phone_normalize(raw: object, *, region: str | None = None) -> str:
     text = str(raw).strip()
     if not text:
         raise ValidationError(_("Phone number is missing."), code="missing")
+    region = region or settings.PHONE_DEFAULT_REGION
+    if region == "IN":
+        fast = _IN_MOBILE.fullmatch(_SEPARATORS.sub("", text))
+        if fast:
+            return "+91" + fast.group(1)
     try:
-        number = phonenumbers.parse(text, region or settings.PHONE_DEFAULT_REGION)
+        number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
         raise ValidationError(
             _("“%(value)s” is not a phone number."), code="unparseable", params={"value": text}
