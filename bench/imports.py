@@ -86,7 +86,8 @@ BUDGET_XLSX_S = 15.0
 BUDGET_FILL_S = 10.0
 BUDGET_PREVIEW_S = 5.0
 BUDGET_RSS_MB = 400.0
-# A 1M-row CSV is ~80 MB; the app refuses files over IMPORT_MAX_FILE_MB (default 50).
+LOCK_KEY = 0x1D9_1A9  # pg_try_advisory_lock key: one bench/imports.py per database
+# A 1M-row CSV is ~90 MB (XLSX ~54 MB); the app refuses files over IMPORT_MAX_FILE_MB (default 50).
 MILLION_FILE_MB = "1024"
 
 
@@ -621,7 +622,7 @@ PHASE_ORDER = [
     "import_preview",
     "read + map + normalise rows (iter_records)",
     "reading the file (readers.iter_rows)",
-    "phone_normalize (phonenumbers)",
+    "phone_normalize",
     "parse_date",
     "_Writer.write (a batch's DB work)",
     "error report rows (_ErrorReport.add)",
@@ -647,7 +648,7 @@ def instrument() -> Phases:
     phases = Phases()
     phases.wrap_generator(services, "iter_records", "read + map + normalise rows (iter_records)")
     phases.wrap_generator(pipeline, "iter_rows", "  reading the file (readers.iter_rows)")
-    phases.wrap(normalise, "phone_normalize", "  phone_normalize (phonenumbers)")
+    phases.wrap(normalise, "phone_normalize", "  phone_normalize")
     phases.wrap(normalise, "parse_date", "  parse_date")
     phases.wrap(services._Writer, "write", "_Writer.write (a batch's DB work)")
     phases.wrap(services._Writer, "_create", "  _create (new customers)")
@@ -814,76 +815,73 @@ def index_costs(lead: LeadFile, user: User) -> None:
 
 # --- what the suggested fixes would give (--profile; bench code, not the app) ---------
 
-_MOBILE_IN = re.compile(r"(?:\+?91|0)?([6-9]\d{9})")
-_PHONE_PUNCT = re.compile(r"[\s\-().]")
-_DMY = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4})")
-
-
-def fast_phone_normalize(raw, *, region=None):
-    """An Indian mobile written any usual way, without libphonenumber; anything
-    else falls back to the app's phone_normalize (same result or same error).
-    libphonenumber 9.0.x takes every 10-digit number starting 6-9 as a valid IN
-    mobile (check_fast_paths verifies a sample of every 5-digit prefix)."""
-    value = int(raw) if isinstance(raw, float) and raw.is_integer() else raw
-    if region is None and isinstance(value, (str, int)):
-        match = _MOBILE_IN.fullmatch(_PHONE_PUNCT.sub("", str(value)))
-        if match:
-            return "+91" + match.group(1)
-    return _ORIGINAL["phone_normalize"](raw, region=region)
-
-
-def fast_parse_date(value):
-    if isinstance(value, str):
-        match = _DMY.fullmatch(value.strip())
-        if match:
-            try:
-                return datetime.date(int(match.group(4)), int(match.group(3)),
-                                     int(match.group(1)))
-            except ValueError:
-                pass
-    return _ORIGINAL["parse_date"](value)
-
-
-_ORIGINAL: dict = {}
-
-
-def check_fast_paths(lead: LeadFile) -> tuple[float, float, float, float]:
-    """Both fast paths give the app's answer on every cell of the file; how long
-    each takes over the file's 100k cells."""
+def phonenumbers_only(raw) -> str:
+    """phone_normalize as it was before its Indian-mobile fast path (64a41ef):
+    libphonenumber for every cell."""
     import phonenumbers
+    from django.conf import settings
+    from django.core.exceptions import ValidationError
 
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        raise ValidationError("Phone number is missing.")
+    try:
+        number = phonenumbers.parse(text, settings.PHONE_DEFAULT_REGION)
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError("not a phone number") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError("not a valid phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def strptime_only(value):
+    """parse_date's text path as it was before its day-first fast path: every
+    format tried with strptime."""
+    from backoffice.imports.normalise import DATE_FORMATS, RowProblem
+
+    if not value:
+        return None
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise RowProblem(value)
+
+
+def check_normalisers(lead: LeadFile) -> dict[str, float]:
+    """The app's phone_normalize and parse_date against libphonenumber and
+    strptime alone: the same answer on every cell of the file (a value or an
+    error), and the time each takes over the file's cells."""
     from backoffice.imports import normalise
-
-    _ORIGINAL.setdefault("phone_normalize", normalise.phone_normalize)
-    _ORIGINAL.setdefault("parse_date", normalise.parse_date)
-    for prefix in range(60000, 100000):
-        number = phonenumbers.parse(f"{prefix}54321", "IN")
-        assert phonenumbers.is_valid_number(number), prefix
 
     def outcome(fn, value):
         try:
             return fn(value)
-        except Exception as exc:  # ValidationError / RowProblem: compare messages
-            return ("error", str(exc))
+        except Exception:  # ValidationError / RowProblem
+            return "error"
 
     phones = [row[2] for row in lead.rows]
     dates = [row[4] for row in lead.rows]
     for value in phones:
-        expected = outcome(normalise.phone_normalize, value)
-        assert outcome(fast_phone_normalize, value) == expected, value
+        assert outcome(normalise.phone_normalize, value) == outcome(phonenumbers_only, value), value
     for value in dates:
-        assert outcome(fast_parse_date, value) == outcome(normalise.parse_date, value), value
-    timings = []
-    for fn, values in ((normalise.phone_normalize, phones), (fast_phone_normalize, phones),
-                       (normalise.parse_date, dates), (fast_parse_date, dates)):
+        assert outcome(normalise.parse_date, value) == outcome(strptime_only, value), value
+    timings = {}
+    for name, fn, values in (("phonenumbers", phonenumbers_only, phones),
+                             ("phone_normalize", normalise.phone_normalize, phones),
+                             ("strptime", strptime_only, dates),
+                             ("parse_date", normalise.parse_date, dates)):
         t = time.perf_counter()
         for value in values:
             try:
                 fn(value)
             except Exception:
                 pass
-        timings.append(time.perf_counter() - t)
-    return tuple(timings)
+        timings[name] = time.perf_counter() - t
+    return timings
 
 
 STAGE_COLS = "phone, phone_raw, name, area, date_added, status, remarks"
@@ -929,116 +927,104 @@ FROM changed
 """
 
 
-def sketch_import(path: Path, user: User, policy: str, fast: bool) -> dict:
-    """The same file through the app's reader and normalisation (optionally
-    with the two fast paths above), written set-based: per 2,000-row batch one
-    SELECT of the matching numbers (only the columns the policy needs), one
-    COPY of the new rows into a temporary table and one statement that inserts
-    the customers, their first status change and their history row from it
-    (INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING, in a CTE); for fill,
-    one COPY of the changed rows and one UPDATE … FROM with its history rows.
-    Each batch is a transaction, as in the app. No ImportRun; the rows are
-    the app's rows otherwise."""
-    from backoffice.imports import normalise
+def sketch_import(path: Path, user: User, policy: str) -> dict:
+    """The same file through the app's reader and normalisation, written
+    set-based: per 2,000-row batch one SELECT of the matching numbers (only the
+    columns the policy needs), one COPY of the new rows into a temporary table
+    and one statement that inserts the customers, their first status change
+    and their history row from it (INSERT … SELECT … ON CONFLICT DO NOTHING
+    RETURNING, in a CTE); for fill, one COPY of the changed rows and one
+    UPDATE … FROM with its history rows. Each batch is a transaction, as in
+    the app. No ImportRun and no assignment; the rows are the app's otherwise."""
     from backoffice.imports.pipeline import iter_records, plan_file
 
-    if fast:
-        _ORIGINAL.setdefault("phone_normalize", normalise.phone_normalize)
-        _ORIGINAL.setdefault("parse_date", normalise.parse_date)
-        normalise.phone_normalize, normalise.parse_date = fast_phone_normalize, fast_parse_date
     counts = {"rows": 0, "created": 0, "updated": 0, "unchanged": 0, "duplicates": 0,
               "invalid": 0}
     t = time.perf_counter()
-    try:
-        plan = plan_file(path)
-        seen: set[int] = set()
-        today = datetime.date.today()
-        now = datetime.datetime.now(datetime.timezone.utc)
-        params = {"now": now, "user": user.pk, "run": None,
-                  "reason": f"Imported from {path.name}"}
-        with connection.cursor() as cursor:
-            cursor.execute("CREATE TEMP TABLE IF NOT EXISTS bench_stage (phone text, "
-                           "phone_raw text, name text, area text, date_added date, status text,"
-                           " remarks text) ON COMMIT DELETE ROWS")
-            cursor.execute("CREATE TEMP TABLE IF NOT EXISTS bench_update (id bigint, name text, "
-                           "area text, date_added date, remarks text) ON COMMIT DELETE ROWS")
-            records = iter_records(path, plan)
-            while batch := list(itertools.islice(records, 2000)):
-                valid = []
-                for record in batch:
-                    counts["rows"] += 1
-                    if record.problem:
-                        counts["invalid"] += 1
+    plan = plan_file(path)
+    seen: set[int] = set()
+    today = datetime.date.today()
+    now = datetime.datetime.now(datetime.timezone.utc)
+    params = {"now": now, "user": user.pk, "run": None,
+              "reason": f"Imported from {path.name}"}
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS bench_stage (phone text, "
+                       "phone_raw text, name text, area text, date_added date, status text,"
+                       " remarks text) ON COMMIT DELETE ROWS")
+        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS bench_update (id bigint, name text, "
+                       "area text, date_added date, remarks text) ON COMMIT DELETE ROWS")
+        records = iter_records(path, plan)
+        while batch := list(itertools.islice(records, 2000)):
+            valid = []
+            for record in batch:
+                counts["rows"] += 1
+                if record.problem:
+                    counts["invalid"] += 1
+                    continue
+                key = int(record.clean.phone[1:])
+                if key in seen:
+                    counts["duplicates"] += 1
+                    continue
+                seen.add(key)
+                valid.append(record.clean)
+            with transaction.atomic():
+                cursor.execute(
+                    "SELECT phone, id, name, area, date_added, remarks FROM customers_customer"
+                    " WHERE phone = ANY(%s)", [[r.phone for r in valid]])
+                existing = {row[0]: row for row in cursor.fetchall()}
+                new = [r for r in valid if r.phone not in existing]
+                if new:
+                    statement = f"COPY bench_stage ({STAGE_COLS}) FROM STDIN"
+                    with cursor.cursor.copy(statement) as copy:
+                        for r in new:
+                            copy.write_row((r.phone, r.phone_raw, r.name, r.area,
+                                            r.date_added or today, r.status or "new",
+                                            r.remarks))
+                    cursor.execute(INSERT_NEW, params)
+                    counts["created"] += cursor.rowcount
+                changed = []
+                for r in valid:
+                    row = existing.get(r.phone)
+                    if row is None:
                         continue
-                    key = int(record.clean.phone[1:])
-                    if key in seen:
-                        counts["duplicates"] += 1
-                        continue
-                    seen.add(key)
-                    valid.append(record.clean)
-                with transaction.atomic():
-                    cursor.execute(
-                        "SELECT phone, id, name, area, date_added, remarks FROM customers_customer"
-                        " WHERE phone = ANY(%s)", [[r.phone for r in valid]])
-                    existing = {row[0]: row for row in cursor.fetchall()}
-                    new = [r for r in valid if r.phone not in existing]
-                    if new:
-                        statement = f"COPY bench_stage ({STAGE_COLS}) FROM STDIN"
-                        with cursor.cursor.copy(statement) as copy:
-                            for r in new:
-                                copy.write_row((r.phone, r.phone_raw, r.name, r.area,
-                                                r.date_added or today, r.status or "new",
-                                                r.remarks))
-                        cursor.execute(INSERT_NEW, params)
-                        counts["created"] += cursor.rowcount
-                    changed = []
-                    for r in valid:
-                        row = existing.get(r.phone)
-                        if row is None:
-                            continue
-                        current = dict(zip(("name", "area", "date_added", "remarks"), row[2:]))
-                        merged = dict(current)
-                        if policy != "skip":
-                            for name in ("name", "area", "date_added", "remarks"):
-                                value = getattr(r, name)
-                                if value in (None, ""):
-                                    continue
-                                if policy == "fill" and current[name] not in (None, ""):
-                                    continue
-                                merged[name] = value
-                        if merged != current:
-                            changed.append((row[1], merged["name"], merged["area"],
-                                            merged["date_added"], merged["remarks"]))
-                        else:
-                            counts["unchanged"] += 1
-                    if changed:
-                        with cursor.cursor.copy("COPY bench_update FROM STDIN") as copy:
-                            for values in changed:
-                                copy.write_row(values)
-                        cursor.execute(UPDATE_CHANGED, params)
-                        counts["updated"] += cursor.rowcount
-    finally:
-        if fast:
-            normalise.phone_normalize = _ORIGINAL["phone_normalize"]
-            normalise.parse_date = _ORIGINAL["parse_date"]
+                    current = dict(zip(("name", "area", "date_added", "remarks"), row[2:]))
+                    merged = dict(current)
+                    if policy != "skip":
+                        for name in ("name", "area", "date_added", "remarks"):
+                            value = getattr(r, name)
+                            if value in (None, ""):
+                                continue
+                            if policy == "fill" and current[name] not in (None, ""):
+                                continue
+                            merged[name] = value
+                    if merged != current:
+                        changed.append((row[1], merged["name"], merged["area"],
+                                        merged["date_added"], merged["remarks"]))
+                    else:
+                        counts["unchanged"] += 1
+                if changed:
+                    with cursor.cursor.copy("COPY bench_update FROM STDIN") as copy:
+                        for values in changed:
+                            copy.write_row(values)
+                    cursor.execute(UPDATE_CHANGED, params)
+                    counts["updated"] += cursor.rowcount
     counts["seconds"] = time.perf_counter() - t
     return counts
 
 
 def sketches(lead: LeadFile, csv_path: Path, user: User) -> None:
-    print("\n=== The suggested fixes, measured (bench code; in this process, so add "
+    print("\n=== Normalisation, and a set-based writer (bench code; in this process, so add "
           "~0.7 s of start-up for the command line)")
-    slow_phone, fast_phone, slow_date, fast_date = check_fast_paths(lead)
+    t = check_normalisers(lead)
     n = len(lead.rows)
-    print(f"  phone_normalize over the file's {n:,} phone cells: {slow_phone:.2f} s; with the "
-          f"Indian-mobile fast path {fast_phone:.2f} s (same result on every cell)")
-    print(f"  parse_date over the file's {n:,} date cells: {slow_date:.2f} s; with a DD-MM-YYYY /"
-          f" DD/MM/YYYY fast path {fast_date:.2f} s (same result on every cell)")
-    for label, policy, fast, blank in (
-        ("set-based writer, app normalisation: CSV, new numbers", "skip", False, False),
-        ("set-based writer, fast paths: CSV, new numbers", "skip", True, False),
-        ("set-based writer, fast paths: CSV again, fill, nothing to fill", "fill", True, False),
-        ("set-based writer, fast paths: fill, half with blanks", "fill", True, True),
+    print(f"  {n:,} phone cells: libphonenumber alone {t['phonenumbers']:.2f} s, the app's "
+          f"phone_normalize {t['phone_normalize']:.2f} s (same answer on every cell)")
+    print(f"  {n:,} date cells: strptime over DATE_FORMATS {t['strptime']:.2f} s, the app's "
+          f"parse_date {t['parse_date']:.2f} s (same answer on every cell)")
+    for label, policy, blank in (
+        ("set-based writer: CSV, new numbers", "skip", False),
+        ("set-based writer: CSV again, fill, nothing to fill", "fill", False),
+        ("set-based writer: fill, half with blanks", "fill", True),
     ):
         if blank:
             with connection.cursor() as cursor:
@@ -1047,8 +1033,8 @@ def sketches(lead: LeadFile, csv_path: Path, user: User) -> None:
         if policy == "skip":
             cleanup()
             vacuum()
-        got = sketch_import(csv_path, user, policy, fast)
-        print(f"  {label:<62} {got.pop('seconds'):6.1f} s  {got}", flush=True)
+        got = sketch_import(csv_path, user, policy)
+        print(f"  {label:<52} {got.pop('seconds'):6.1f} s  {got}", flush=True)
     cleanup()
 
 
@@ -1079,6 +1065,12 @@ def main() -> int:
     args = parser.parse_args()
 
     print(f"Bench database: {common.database_label()}")
+    with connection.cursor() as cursor:
+        # Two runs at once would import the same numbers and delete each
+        # other's runs; the lock is held until this process exits.
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
+        if not cursor.fetchone()[0]:
+            sys.exit("Another bench/imports.py is running on this database; wait for it.")
     call_command("migrate", interactive=False, verbosity=0)
     total = Customer.objects.count()
     manager = User.objects.filter(username=common.MANAGER_USERNAME).first()

@@ -147,7 +147,7 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
     def get_queryset(self, request):
         return (
             selectors.customers_visible_to(request.user)
-            .select_related("assigned_to", "import_run", "created_by", "updated_by")
+            .select_related("assigned_to")
             .order_by(*self.ordering)
         )
 
