@@ -36,7 +36,6 @@ from backoffice.customers.filters import (
     ChangedByFilter,
     CounsellorFilter,
     FollowUpFilter,
-    ImportRunFilter,
 )
 from backoffice.customers.forms import (
     AssignForm,
@@ -206,7 +205,6 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
         ]
         if is_manager(request.user):
             filters.insert(1, CounsellorFilter)
-            filters.append(ImportRunFilter)
         return filters
 
     def get_actions(self, request):

@@ -79,21 +79,3 @@ class FollowUpFilter(DropdownFilter):
                 return queryset.filter(next_follow_up__isnull=True)
         return queryset
 
-
-class ImportRunFilter(DropdownFilter):
-    """The customers one import created (linked from the import's result)."""
-
-    title = _("import")
-    parameter_name = "import_run"
-
-    def lookups(self, request, model_admin):
-        from backoffice.imports.models import ImportRun
-
-        runs = ImportRun.objects.exclude(created=0).order_by("-created_at")[:30]
-        return [(str(run.pk), str(run)) for run in runs]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isdigit():
-            return queryset.filter(import_run_id=int(value))
-        return queryset
