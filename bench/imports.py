@@ -1,9 +1,9 @@
 """Time the customer import (backoffice/imports) on the bench database.
 
-    .venv/bin/python bench/imports.py                  # every figure, ~10 min
+    .venv/bin/python bench/imports.py                  # every figure, ~7 min
     .venv/bin/python bench/imports.py --million real   # the 1M-row CSV as a real import
     .venv/bin/python bench/imports.py --xlsx-million   # + the 1M rows as XLSX (dry run)
-    .venv/bin/python bench/imports.py --profile        # + where the time goes (~12 min more)
+    .venv/bin/python bench/imports.py --profile        # + where the time goes (~15 min more)
     .venv/bin/python bench/imports.py --cprofile       # + cProfile dumps in bench/out/imports/
 
 DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/alims_bench, which
@@ -37,9 +37,9 @@ In one run:
 --profile, after the figures: EXPLAIN ANALYZE of the classification query,
 COPY into the real tables by index set, the imports again in this process with
 their steps and every SQL statement timed (the app's functions are wrapped
-here, never edited), and the suggested fixes measured: fast paths for phone
-numbers and dates (checked equal to the app's on every cell) and a set-based
-writer for new and updated customers.
+here, never edited), the app's phone_normalize and parse_date against
+libphonenumber and strptime alone (same answer on every cell, and their
+times), and a set-based writer for new and updated customers (bench code).
 """
 
 import argparse
@@ -271,6 +271,8 @@ class Cli:
     summary: dict
     stderr: str
     run_split: dict = field(default_factory=dict)  # import_run_execute's seconds (run row)
+    wal_mb: float = 0.0  # WAL the database wrote meanwhile
+    checkpoints: int = 0  # checkpoints that started meanwhile (timed or requested)
 
 
 # Runs the command as its child and reports the child's own rusage. A direct
@@ -291,8 +293,23 @@ sys.exit(os.waitstatus_to_exitcode(status))
 """
 
 
+def db_counters() -> tuple[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()::text, checkpoints_timed + checkpoints_req "
+                       "FROM pg_stat_bgwriter")
+        return cursor.fetchone()
+
+
+def wal_since(lsn: str) -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s::pg_lsn)", [lsn])
+        return float(cursor.fetchone()[0]) / 1e6
+
+
 def run_cli(label: str, args: list[str], env_extra: dict | None = None) -> Cli:
-    """`manage.py import_customers ARGS` in a new process: wall time, CPU, max RSS."""
+    """`manage.py import_customers ARGS` in a new process: wall time, CPU, max
+    RSS, and the WAL written and checkpoints started meanwhile."""
+    lsn, checkpoints = db_counters()
     env = os.environ.copy()
     env.update(env_extra or {})
     cmd = [sys.executable, str(common.ROOT / "manage.py"), "import_customers", *args]
@@ -307,7 +324,7 @@ def run_cli(label: str, args: list[str], env_extra: dict | None = None) -> Cli:
             summary = json.loads(line)
             break
     cli = Cli(label, wall, usage["cpu"], usage["maxrss_kb"] / 1024, proc.returncode, summary,
-              stderr)
+              stderr, wal_mb=wal_since(lsn), checkpoints=db_counters()[1] - checkpoints)
     if proc.returncode:
         print(f"  ! {label}: exit {proc.returncode}\n{stderr[-3000:]}", flush=True)
     elif "run" in summary and not summary.get("dry_run"):
@@ -318,7 +335,8 @@ def run_cli(label: str, args: list[str], env_extra: dict | None = None) -> Cli:
     if cli.run_split:
         extra = f" (import_run_execute {cli.run_split['execute']:.1f} s)"
     print(f"  {label:<46} {wall:6.1f} s  cpu {cli.cpu:5.1f} s  max RSS {cli.maxrss_mb:5.0f} MB"
-          f"{extra}  {json.dumps(summary)}", flush=True)
+          f"{extra}  WAL {cli.wal_mb:,.0f} MB, {cli.checkpoints} checkpoint(s)  "
+          f"{json.dumps(summary)}", flush=True)
     return cli
 
 
@@ -1085,6 +1103,11 @@ def main() -> int:
     changes_before = StatusChange.objects.count()
     print(f"{total:,} customers, {changes_before:,} status changes. {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.2f} at start. Importing as {manager.username}.")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, current_setting(name) FROM unnest(%s::text[]) AS name",
+                       [["server_version", "shared_buffers", "max_wal_size", "autovacuum",
+                         "synchronous_commit"]])
+        print("PostgreSQL: " + ", ".join(f"{k} {v}" for k, v in cursor.fetchall()))
     try:
         head = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=common.ROOT,
                               capture_output=True, text=True).stdout.strip()
@@ -1255,10 +1278,11 @@ def main() -> int:
     cp = baseline["copy"]
     copy_rate = cp["rows"] / cp["scratch"]
     real_rate = cp["rows"] / (cp["real_customers"] + cp["real_changes"] + cp["real_history"])
-    print("\nFigures (wall time of the whole command, process start-up included; "
-          f"start-up alone {startup:.1f} s):\n")
+    print("\nFigures (wall: the whole command, process start-up included, start-up alone "
+          f"{startup:.1f} s; cpu: the command's own CPU time, so wall - cpu is mostly waiting "
+          "on PostgreSQL; WAL: written by the database meanwhile):\n")
     header = (f"{'case':<44} {'rows':>9} {'created':>8} {'upd/unch':>13} {'wall':>7} "
-              f"{'cpu':>6} {'RSS':>7} {'budget':>9}  result")
+              f"{'cpu':>6} {'RSS':>7} {'WAL':>8} {'budget':>9}  result")
     print(header)
     print("-" * len(header))
     failures = 0
@@ -1284,8 +1308,8 @@ def main() -> int:
         upd = f"{s.get('updated', 0):,}/{s.get('unchanged', 0):,}"
         budget_text = f"<{budget:.0f} MB" if unit == "MB" else f"≤{budget:.0f} s"
         print(f"{label:<44} {s.get('rows', 0):>9,} {s.get('created', 0):>8,} {upd:>13} "
-              f"{cli.wall:>6.1f}s {cli.cpu:>5.1f}s {cli.maxrss_mb:>5.0f}MB {budget_text:>9}  "
-              f"{verdict(ok)}")
+              f"{cli.wall:>6.1f}s {cli.cpu:>5.1f}s {cli.maxrss_mb:>5.0f}MB "
+              f"{cli.wal_mb:>6,.0f}MB {budget_text:>9}  {verdict(ok)}")
     print()
     csv_cli = results["csv"]
     ours = rate(csv_cli)
