@@ -39,6 +39,23 @@ def setup() -> None:
         sys.exit(f"The bench needs PostgreSQL; DATABASE_URL points at {connection.vendor}.")
 
 
+def database_create_if_missing() -> None:
+    """Create the bench database on its server when it is not there yet."""
+    import psycopg
+    from django.db import connection
+
+    params = dict(connection.get_connection_params())
+    name = connection.settings_dict["NAME"]
+    params["dbname"] = "postgres"
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as admin:
+        if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return
+        admin.execute(f'CREATE DATABASE "{name}"')
+        print(f"Created database {name}")
+
+
 def database_label() -> str:
     from django.db import connection
 

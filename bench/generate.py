@@ -460,6 +460,7 @@ def main() -> None:
             "Refusing to load bench data into a database whose name does not contain "
             "'bench' (--reset truncates the customer tables). Use --any-database to insist."
         )
+    common.database_create_if_missing()
     call_command("migrate", interactive=False, verbosity=0)
     clock.lap("migrate")
 

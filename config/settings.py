@@ -209,6 +209,9 @@ WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEMO_MODE or DEBUG)
 # --- Imports --------------------------------------------------------------
 IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_MB", 50) * 1024 * 1024
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 1_000_000)
+# Workbooks above this size are read row by row (openpyxl, constant memory)
+# instead of loaded whole (calamine: ~5x faster, ~1.6 KB of memory per row).
+IMPORT_XLSX_STREAM_ABOVE_BYTES = env_int("IMPORT_XLSX_STREAM_ABOVE_MB", 10) * 1024 * 1024
 # Stored import files (and their error reports) are deleted after this many
 # days by `manage.py imports_cleanup`; the run's record and counts stay.
 IMPORT_RETENTION_DAYS = env_int("IMPORT_RETENTION_DAYS", 180)

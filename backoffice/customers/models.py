@@ -21,7 +21,6 @@ class Customer(models.Model):
     phone = models.CharField(
         _("phone"),
         max_length=20,
-        unique=True,
         help_text=_("Stored in international form, e.g. +919876543210."),
     )
     phone_raw = models.CharField(
@@ -93,6 +92,10 @@ class Customer(models.Model):
     history = HistoricalRecords(
         excluded_fields=["updated_at"],
         user_db_constraint=False,
+        # History is read by customer (id) and by date or user; an index per
+        # copied column would only slow down every write (imports above all).
+        no_db_index=["phone", "assigned_to", "data_source", "import_run", "created_by",
+                     "updated_by"],
     )
 
     class Meta:
@@ -115,10 +118,13 @@ class Customer(models.Model):
             models.Index(fields=["next_follow_up"], name="customer_follow_up_idx"),
             models.Index(fields=["name"], name="customer_name_idx"),
             models.Index(fields=["area"], name="customer_area_idx"),
-            models.Index(fields=["updated_at"], name="customer_updated_at_idx"),
-            models.Index(fields=["created_at"], name="customer_created_at_idx"),
         ]
         constraints = [
+            # A constraint rather than unique=True: the same unique index, without
+            # the extra varchar_pattern_ops index Django adds for a unique CharField
+            # on PostgreSQL, which no query here uses (phone search is exact or
+            # trigram) and every import would pay to maintain.
+            models.UniqueConstraint(fields=["phone"], name="customer_phone_unique"),
             models.CheckConstraint(
                 condition=models.Q(status__in=Status.values), name="customer_status_valid"
             ),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 # the general parser, which is 20x slower and dominates a large import.
 _SEPARATORS = re.compile(r"[\s\-().]")
 _IN_MOBILE = re.compile(r"(?:\+?91|0)?([6-9]\d{9})")
+_FLOAT_TEXT = re.compile(r"\+?\d{6,}\.0+")
 
 
 def phone_normalize(raw: object, *, region: str | None = None) -> str:
@@ -27,6 +28,9 @@ def phone_normalize(raw: object, *, region: str | None = None) -> str:
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     text = str(raw).strip()
+    if _FLOAT_TEXT.fullmatch(text):
+        # a number column saved as text by a spreadsheet: "9876543210.0"
+        text = text.split(".", 1)[0]
     if not text:
         raise ValidationError(_("Phone number is missing."), code="missing")
     region = region or settings.PHONE_DEFAULT_REGION

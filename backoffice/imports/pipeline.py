@@ -49,10 +49,11 @@ def plan_file(
     sheet: str | None = None,
     mapping: Mapping[str, int] | None = None,
     config: Mapping[str, Any] | None = None,
+    stream_above: int | None = None,
 ) -> Plan:
     """Find the header row and the column mapping. With no importer given,
     every plugin is tried and the one that recognises most columns wins."""
-    table = open_table(path, filename=filename, sheet=sheet)
+    table = open_table(path, filename=filename, sheet=sheet, stream_above=stream_above)
     head: list[tuple[int, list[Any]]] = []
     for number, cells in iter_rows(path, table):
         head.append((number, cells))

@@ -9,8 +9,9 @@ read raises ``FileProblem`` with a message for the person who uploaded it.
 
 import codecs
 import csv
+import datetime
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -35,6 +36,10 @@ class Table:
     sheet: str | None
     encoding: str | None = None
     delimiter: str | None = None
+    # XLSX: read with openpyxl's streaming reader (big files) instead of calamine
+    streamed: bool = False
+    # XLSX through calamine: the sheet, loaded once and iterated as often as needed
+    loaded: Any = field(default=None, repr=False, compare=False)
 
 
 def _is_blank(cells: list[Any]) -> bool:
@@ -61,8 +66,15 @@ def detect_kind(head: bytes, filename: str) -> str:
     return "csv"
 
 
-def open_table(path: Path | str, *, filename: str = "", sheet: str | None = None) -> Table:
-    """Look at the file and say how to read it, without reading it all."""
+def open_table(
+    path: Path | str, *, filename: str = "", sheet: str | None = None,
+    stream_above: int | None = None,
+) -> Table:
+    """Look at the file and say how to read it, without reading it all.
+
+    Workbooks larger than ``stream_above`` bytes are read row by row with
+    openpyxl, in constant memory; smaller ones are loaded whole by calamine,
+    which is several times faster but holds the sheet in memory."""
     path = Path(path)
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
@@ -71,7 +83,8 @@ def open_table(path: Path | str, *, filename: str = "", sheet: str | None = None
         names = _xlsx_sheet_names(path)
         if sheet is not None and sheet not in names:
             raise FileProblem(f"The workbook has no sheet “{sheet}”. Its sheets: {', '.join(names)}.")
-        return Table(kind="xlsx", sheet_names=names, sheet=sheet or names[0])
+        streamed = stream_above is not None and path.stat().st_size > stream_above
+        return Table(kind="xlsx", sheet_names=names, sheet=sheet or names[0], streamed=streamed)
     encoding = _csv_encoding(path, head)
     text = head.decode(encoding, errors="replace")
     return Table(kind="csv", sheet_names=[], sheet=None, encoding=encoding,
@@ -79,8 +92,10 @@ def open_table(path: Path | str, *, filename: str = "", sheet: str | None = None
 
 
 def iter_rows(path: Path | str, table: Table) -> Iterator[tuple[int, list[Any]]]:
-    if table.kind == "xlsx":
-        yield from _xlsx_rows(Path(path), table.sheet)
+    if table.kind == "xlsx" and table.streamed:
+        yield from _xlsx_rows_streamed(Path(path), table.sheet)
+    elif table.kind == "xlsx":
+        yield from _xlsx_rows(Path(path), table)
     else:
         yield from _csv_rows(Path(path), table.encoding, table.delimiter)
 
@@ -109,14 +124,16 @@ def _xlsx_sheet_names(path: Path) -> list[str]:
     return names
 
 
-def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any]]]:
-    workbook = _workbook(path)
+def _xlsx_rows(path: Path, table: Table) -> Iterator[tuple[int, list[Any]]]:
     try:
-        worksheet = workbook.get_sheet_by_name(sheet) if sheet else workbook.get_sheet_by_index(0)
+        if table.loaded is None:
+            workbook = _workbook(path)
+            table.loaded = (workbook.get_sheet_by_name(table.sheet) if table.sheet
+                            else workbook.get_sheet_by_index(0))
+        worksheet = table.loaded
         # calamine's range starts at the first used cell; keep spreadsheet row numbers.
         first_row = worksheet.start[0] if worksheet.start else 0
-        rows = worksheet.iter_rows()
-        for offset, cells in enumerate(rows):
+        for offset, cells in enumerate(worksheet.iter_rows()):
             cells = [None if cell == "" else cell for cell in cells]
             if not _is_blank(cells):
                 yield first_row + offset + 1, cells
@@ -124,6 +141,63 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any]]]
         raise FileProblem(
             "Part of this workbook could not be read; open it in Excel and save it again."
         ) from exc
+
+
+def _xlsx_rows_streamed(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any]]]:
+    """The same rows and cell values as ``_xlsx_rows``, read in constant memory."""
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        raise FileProblem(
+            "This .xlsx file is damaged or not really a workbook; open it in Excel and save it "
+            "again, or export it as CSV."
+        ) from exc
+    try:
+        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+        for number, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            cells = [_openpyxl_cell(cell) for cell in row]
+            while cells and cells[-1] is None:
+                cells.pop()
+            if cells and not _is_blank(cells):
+                yield number, cells
+    except (KeyError, ValueError, TypeError) as exc:
+        raise FileProblem(
+            "Part of this workbook could not be read; open it in Excel and save it again."
+        ) from exc
+    finally:
+        workbook.close()
+
+
+def rows_upper_bound(path: Path | str, table: Table) -> int | None:
+    """For a streamed workbook, the row count its dimension claims (an upper
+    bound: it counts title, header and blank rows), without reading the rows."""
+    if not (table.kind == "xlsx" and table.streamed):
+        return None
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        worksheet = workbook[table.sheet] if table.sheet else workbook.worksheets[0]
+        return worksheet.max_row
+    finally:
+        workbook.close()
+
+
+def _openpyxl_cell(value: Any) -> Any:
+    """openpyxl's cell value as calamine gives it: numbers as float, dates
+    without a time as dates, empty text as None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
+        return value.date()
+    return value
 
 
 # --- CSV ------------------------------------------------------------------------

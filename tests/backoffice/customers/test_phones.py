@@ -7,13 +7,15 @@ from backoffice.customers.phones import phone_display, phone_normalize
 @pytest.mark.parametrize(
     "written",
     ["98765 43210", "+91-9876543210", "09876543210", "919876543210", "+91 98765 43210",
-     9876543210, 9876543210.0, " (098765) 43210 "],
+     9876543210, 9876543210.0, " (098765) 43210 ", "9876543210.0", "919876543210.00"],
 )
 def test_every_way_of_writing_a_number_gives_the_same_e164(written):
     assert phone_normalize(written) == "+919876543210"
 
 
-@pytest.mark.parametrize("written", ["", None, "   ", "12345", "not a number", "+91 1234"])
+@pytest.mark.parametrize(
+    "written", ["", None, "   ", "12345", "not a number", "+91 1234", "9876543210.5"]
+)
 def test_a_missing_or_invalid_number_is_refused_with_a_reason(written):
     with pytest.raises(ValidationError) as exc:
         phone_normalize(written)

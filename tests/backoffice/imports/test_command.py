@@ -32,6 +32,13 @@ def test_dry_run_writes_nothing(tmp_path, capsys, manager):
     assert not Customer.objects.exists()
 
 
+def test_dry_run_keeps_no_copy_of_the_file(tmp_path, capsys, manager, private_storage):
+    path = tmp_path / "leads.csv"
+    path.write_text("name,phone\nAnu,9876543210\n")
+    _import(capsys, str(path), "--user", "maya", "--dry-run")
+    assert not [p for p in private_storage.rglob("*") if p.is_file()]
+
+
 def test_source_and_policy(tmp_path, capsys, manager):
     DataSource.objects.create(name="Web", slug="web", importer="standard",
                               extra_aliases={"phone": ["Parent Mobile"]})

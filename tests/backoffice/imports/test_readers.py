@@ -101,3 +101,53 @@ def test_a_zip_that_is_not_a_workbook_is_refused(tmp_path):
     with pytest.raises(FileProblem):
         table = open_table(path)
         list(iter_rows(path, table))
+
+
+def _trimmed(rows):
+    out = []
+    for number, cells in rows:
+        cells = list(cells)
+        while cells and cells[-1] is None:
+            cells.pop()
+        out.append((number, cells))
+    return out
+
+
+def test_a_big_workbook_is_streamed_with_the_same_rows_and_values(tmp_path):
+    import datetime
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Leads from the expo"])
+    ws.append([])
+    ws.append(["Name", "Mobile", "Date", "Remarks"])
+    ws.append(["Anu", 9876543210, datetime.date(2026, 11, 24), "=SUM(A1)"])
+    ws.append([None, None, None, None])
+    ws.append(["Bina", "98765 43211", datetime.datetime(2026, 11, 23, 10, 30), None])
+    ws.append(["Chitra", 9876543212.0, 46000, ""])
+    path = tmp_path / "leads.xlsx"
+    wb.save(path)
+    loaded = open_table(path)
+    streamed = open_table(path, stream_above=0)
+    assert not loaded.streamed and streamed.streamed
+    assert open_table(path, stream_above=path.stat().st_size).streamed is False
+    rows = _trimmed(iter_rows(path, streamed))
+    assert rows == _trimmed(iter_rows(path, loaded))
+    assert [number for number, _ in rows] == [1, 3, 4, 6, 7]
+
+
+def test_a_loaded_workbook_is_parsed_once_however_often_it_is_read(tmp_path, monkeypatch):
+    from backoffice.imports import readers
+
+    wb = Workbook()
+    wb.active.append(["Name", "Mobile"])
+    wb.active.append(["Anu", 9876543210])
+    path = tmp_path / "leads.xlsx"
+    wb.save(path)
+    opened = []
+    original = readers._workbook
+    monkeypatch.setattr(readers, "_workbook", lambda p: opened.append(p) or original(p))
+    table = open_table(path)
+    opened.clear()
+    assert list(iter_rows(path, table)) == list(iter_rows(path, table))
+    assert len(opened) == 1

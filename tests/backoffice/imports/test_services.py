@@ -258,3 +258,51 @@ def test_data_source_aliases_are_checked(aliases):
     source = DataSource(name="X", slug="x", importer="standard", extra_aliases=aliases)
     with pytest.raises(ValidationError):
         source.full_clean()
+
+
+def test_reading_ahead_hands_over_every_batch_and_the_readers_error():
+    def batches():
+        yield [1]
+        yield [2]
+        raise FileProblem("The CSV could not be read after row 3.")
+
+    got = []
+    with pytest.raises(FileProblem, match="after row 3"):
+        for batch in services._read_ahead(batches()):
+            got.append(batch)
+    assert got == [[1], [2]]
+
+
+def test_reading_ahead_stops_the_reader_when_the_writer_stops():
+    import threading
+
+    produced = []
+
+    def endless():
+        n = 0
+        while True:
+            n += 1
+            produced.append(n)
+            yield [n]
+
+    for batch in services._read_ahead(endless(), depth=2):
+        if batch == [3]:
+            break
+    assert not any(t.name == "import-reader" for t in threading.enumerate())
+    assert len(produced) <= 3 + 2 + 1
+
+
+def test_fill_and_overwrite_change_only_the_fields_they_may(manager):
+    kept = CustomerFactory(phone="+919876543210", name="Old", area="", remarks="Keep me")
+    replaced = CustomerFactory(phone="+919876543211", name="Old", area="Kollam", remarks="")
+    run = run_import(["New,9876543210,Kochi,,BSc"], by=manager, policy="fill")
+    kept.refresh_from_db()
+    assert run.updated == 1
+    assert (kept.name, kept.area, kept.remarks) == ("Old", "Kochi", "Keep me")
+    run = run_import(["New,9876543211,,,MSc"], by=manager, policy="overwrite", name="two.csv")
+    replaced.refresh_from_db()
+    assert run.updated == 1
+    assert (replaced.name, replaced.area, replaced.remarks) == ("New", "Kollam", "MSc")
+    record = replaced.history.latest()
+    assert record.history_type == "~" and record.history_user == manager
+    assert (record.name, record.remarks) == ("New", "MSc")

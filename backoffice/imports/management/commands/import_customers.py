@@ -49,7 +49,7 @@ class Command(BaseCommand):
                     "unchanged": preview.existing, "duplicates": preview.duplicates,
                     "invalid": preview.invalid, "run": run.pk, "dry_run": True,
                 }
-                run.delete()
+                services.import_run_discard(run=run)
                 self.stdout.write(json.dumps(summary))
                 return
             run.settings = {
