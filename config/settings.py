@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "backoffice.accounts",
     "backoffice.customers",
     "backoffice.imports",
+    "backoffice.reports",
+    "backoffice.audit",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +211,8 @@ WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEMO_MODE or DEBUG)
 # --- Imports --------------------------------------------------------------
 IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_MB", 50) * 1024 * 1024
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 1_000_000)
+# Dashboard figures are cached this long (a status update shows within it).
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 50)
 # Workbooks above this size are read row by row (openpyxl, constant memory)
 # instead of loaded whole (calamine: ~5x faster, ~1.6 KB of memory per row).
 IMPORT_XLSX_STREAM_ABOVE_BYTES = env_int("IMPORT_XLSX_STREAM_ABOVE_MB", 10) * 1024 * 1024
@@ -243,6 +247,7 @@ LOGGING = {
 # --- Admin theme (django-unfold) -----------------------------------------
 UNFOLD = {
     "SITE_TITLE": "ALIMS Back-office",
+    "DASHBOARD_CALLBACK": "backoffice.reports.dashboard.dashboard_callback",
     "SITE_HEADER": "ALIMS Back-office",
     "SITE_SUBHEADER": _("Admissions leads and customers"),
     "SITE_URL": None,

@@ -7,6 +7,7 @@ urlpatterns = [
     # django-rq's pages only check is_staff, and every counsellor is staff:
     # they are mounted behind a superuser check (backoffice/core/urls.py).
     path("jobs/", include((rq_urlpatterns(), "django_rq"))),
+    path("reports/", include("backoffice.reports.urls")),
     # The admin is the whole UI, at the site root; it goes last.
     path("", admin.site.urls),
 ]

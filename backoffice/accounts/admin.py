@@ -30,7 +30,7 @@ class UserAdmin(
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Person"), {"fields": ("first_name", "last_name", "email", "phone")}),
-        (_("Role"), {"fields": ("groups", "is_active", "is_superuser")}),
+        (_("Role"), {"fields": ("groups", "is_active", "is_superuser", "monthly_target")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (

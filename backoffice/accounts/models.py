@@ -8,6 +8,11 @@ class User(AbstractUser):
     whole UI. Roles are the groups in accounts.roles."""
 
     phone = models.CharField(max_length=20, blank=True)
+    monthly_target = models.PositiveIntegerField(
+        "monthly target", null=True, blank=True,
+        help_text="Admissions a counsellor aims for each calendar month (dashboards and "
+                  "the counsellor performance report measure progress against it).",
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta(AbstractUser.Meta):

@@ -24,6 +24,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "imports.add_importrun",
         "imports.revert_importrun",
         "imports.view_datasource",
+        "audit.view_activitylog",
     ],
     STUDENT_COUNSELLOR: [
         "customers.view_customer",

@@ -71,8 +71,30 @@ def sidebar_navigation(request: HttpRequest) -> list[dict]:
             "permission": lambda r: r.user.has_perm("imports.view_importrun"),
         },
     ]
+    reports = [
+        {
+            "title": _("Dashboard"),
+            "icon": "dashboard",
+            "link": reverse_lazy("admin:index"),
+            "active": request.path == reverse("admin:index"),
+        },
+        {
+            "title": _("Reports"),
+            "icon": "monitoring",
+            "link": reverse_lazy("reports:index"),
+            "active": request.path.startswith(reverse("reports:index")),
+            "permission": lambda r: r.user.has_perm("customers.view_customer"),
+        },
+        {
+            "title": _("Activity log"),
+            "icon": "policy",
+            "link": reverse_lazy("admin:audit_activitylog_changelist"),
+            "permission": lambda r: r.user.has_perm("audit.view_activitylog"),
+        },
+    ]
     navigation = [
-        {"title": _("Work"), "separator": False, "items": customers},
+        {"title": _("Overview"), "separator": False, "items": reports},
+        {"title": _("Work"), "separator": True, "items": customers},
         {"title": _("Imports"), "separator": True, "items": imports},
         {
             "title": _("Administration"),

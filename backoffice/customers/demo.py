@@ -12,6 +12,7 @@ from django.utils import timezone
 from backoffice.accounts.models import User
 from backoffice.customers.models import Customer, StatusChange
 from backoffice.customers.statuses import Status
+from backoffice.customers.services import customers_reporting_fields_refresh
 
 FIRST_NAMES = [
     "Aarav", "Abhinav", "Adithya", "Akhil", "Amal", "Ananya", "Anjali", "Arjun", "Aswin",
@@ -154,6 +155,7 @@ def demo_customers_create(
         if route:
             customer.last_contacted = moment
     StatusChange.objects.bulk_create(changes, batch_size=2000)
+    customers_reporting_fields_refresh(Customer.objects.filter(pk__in=[c.pk for c in customers]))
     Customer.objects.bulk_update(
         [c for c in customers if c.last_contacted], ["last_contacted"], batch_size=1000
     )

@@ -52,6 +52,17 @@ class Customer(models.Model):
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     next_follow_up = models.DateField(_("next follow-up"), null=True, blank=True)
     last_contacted = models.DateTimeField(_("last contacted"), null=True, blank=True)
+    # Kept by the services for the reports, so that funnels and first-contact
+    # times need no scan of the status history:
+    first_contacted = models.DateTimeField(
+        _("first contacted"), null=True, blank=True, editable=False,
+        help_text=_("When the first status update after the customer was added was made."),
+    )
+    stage_reached = models.PositiveSmallIntegerField(
+        _("furthest funnel stage"), default=0, editable=False,
+        help_text=_("Index into the funnel (New, Contact attempted, Engaged, Admission, "
+                    "Joined) of the furthest stage the customer ever reached."),
+    )
     data_source = models.ForeignKey(
         "imports.DataSource",
         verbose_name=_("data source"),

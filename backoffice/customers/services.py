@@ -6,7 +6,10 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import (
+    Case, Count, IntegerField, Max, Min, OuterRef, QuerySet, Subquery, Value, When,
+)
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
@@ -15,7 +18,7 @@ from backoffice.accounts.models import User
 from backoffice.accounts.roles import is_counsellor, is_manager
 from backoffice.customers.models import Customer, StatusChange
 from backoffice.customers.phones import phone_normalize
-from backoffice.customers.statuses import NEEDS_FOLLOW_UP, Status
+from backoffice.customers.statuses import NEEDS_FOLLOW_UP, Status, funnel_rank
 
 # Fields a user edits on the customer form; status, assignment and audit
 # fields have services of their own.
@@ -70,6 +73,7 @@ def customer_create(
         area=area,
         remarks=remarks,
         status=Status(status),
+        stage_reached=funnel_rank(status),
         next_follow_up=next_follow_up,
         created_by=by,
         updated_by=by,
@@ -160,6 +164,9 @@ def customer_change_status(
         locked.remarks = remark
     locked.next_follow_up = next_follow_up
     locked.last_contacted = change.changed_at
+    if locked.first_contacted is None:
+        locked.first_contacted = change.changed_at
+    locked.stage_reached = max(locked.stage_reached, funnel_rank(status))
     locked.updated_by = by
     _save_with_history(
         locked,
@@ -168,7 +175,8 @@ def customer_change_status(
         % {"from": Status(change.from_status).label, "to": status.label},
     )
     # Hand the fresh state back to the caller's instance.
-    for field in ("status", "remarks", "next_follow_up", "last_contacted", "updated_at"):
+    for field in ("status", "remarks", "next_follow_up", "last_contacted", "first_contacted",
+                  "stage_reached", "updated_at"):
         setattr(customer, field, getattr(locked, field))
     return change
 
@@ -302,3 +310,26 @@ def customer_unshare(*, customer: Customer, user: User, by: User) -> None:
         raise PermissionDenied(_("You may not share customers."))
     for perm in ("customers.view_customer", "customers.change_customer"):
         remove_perm(perm, user, customer)
+
+
+def customers_reporting_fields_refresh(customers: QuerySet[Customer] | None = None,
+                                       *, models=None) -> int:
+    """Recompute ``stage_reached`` and ``first_contacted`` from the status
+    history, for customers written without the services (bulk loads, the
+    migration that added the fields). ``models`` = (Customer, StatusChange),
+    for a migration's historical models."""
+    customer_model, change_model = models or (Customer, StatusChange)
+    if customers is None:
+        customers = customer_model.objects.all()
+
+    def rank_of(field: str):
+        return Case(*[When(**{field: s.value}, then=Value(funnel_rank(s))) for s in Status],
+                    default=Value(0), output_field=IntegerField())
+
+    changes = change_model.objects.filter(customer=OuterRef("pk")).order_by().values("customer")
+    stage = changes.annotate(m=Max(rank_of("to_status"))).values("m")
+    first = changes.exclude(from_status="").annotate(m=Min("changed_at")).values("m")
+    return customers.update(
+        stage_reached=Greatest(Coalesce(Subquery(stage), Value(0)), rank_of("status")),
+        first_contacted=Subquery(first),
+    )

@@ -72,5 +72,12 @@ def stage_of(status: str) -> Stage:
     return STAGE_OF[Status(status)]
 
 
+def funnel_rank(status: str) -> int:
+    """The funnel position a status puts a customer at; a lost status counts
+    as New (the customer keeps the furthest stage reached before)."""
+    stage = stage_of(status)
+    return FUNNEL.index(stage) if stage in FUNNEL else 0
+
+
 def statuses_in(stage: Stage) -> list[str]:
     return [status.value for status, s in STAGE_OF.items() if s == stage]

@@ -12,13 +12,12 @@ one); ``importers()`` is the one registry, and a system check refuses two
 plugins with the same identifier.
 """
 
-import importlib
-import pkgutil
 import re
 from collections.abc import Iterable, Mapping
 from functools import cache
-from importlib.metadata import entry_points
 from typing import Any, ClassVar
+
+from backoffice.core.plugins import plugin_classes
 
 CANONICAL_FIELDS = ("name", "phone", "area", "date_added", "remarks", "status")
 REQUIRED_FIELDS = ("phone",)
@@ -90,45 +89,11 @@ class Importer:
         return row
 
 
-def _load_module_plugins() -> list[type[Importer]]:
-    import plugins.importers as package
-
-    found = []
-    for module_info in pkgutil.iter_modules(package.__path__):
-        if module_info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{package.__name__}.{module_info.name}")
-        found.extend(_importers_in(vars(module).values()))
-    return found
-
-
-def _importers_in(objects: Iterable[Any]) -> list[type[Importer]]:
-    return [
-        obj
-        for obj in objects
-        if isinstance(obj, type) and issubclass(obj, Importer) and obj is not Importer
-        and obj.identifier
-    ]
-
-
-def _load_entry_point_plugins() -> list[type[Importer]]:
-    found = []
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
-        loaded = entry.load()
-        found.extend(_importers_in([loaded]) if isinstance(loaded, type) else
-                     _importers_in(vars(loaded).values()))
-    return found
-
-
 @cache
 def importer_classes() -> tuple[type[Importer], ...]:
     """Every plugin, in the order found (duplicates included: the system check
     reports them)."""
-    seen: list[type[Importer]] = []
-    for cls in [*_load_module_plugins(), *_load_entry_point_plugins()]:
-        if cls not in seen:
-            seen.append(cls)
-    return tuple(seen)
+    return plugin_classes("plugins.importers", ENTRY_POINT_GROUP, Importer)
 
 
 def importers() -> dict[str, type[Importer]]:

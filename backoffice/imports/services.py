@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 from backoffice.accounts.models import User
 from backoffice.accounts.selectors import counsellors_active
 from backoffice.customers.models import Customer, StatusChange
-from backoffice.customers.statuses import Status
+from backoffice.customers.statuses import Status, funnel_rank
 from backoffice.imports import pgcopy
 from backoffice.imports.models import AssignmentRule, DataSource, DuplicatePolicy, ImportRun
 from backoffice.imports.pipeline import Plan, Record, iter_records, plan_file
@@ -551,9 +551,10 @@ class _Writer:
             row = record.clean
             area = row.area or self.default_area
             counsellor = self.assigner.choose(area)
+            status = row.status or self.default_status
             rows.append((
                 row.name, row.phone, row.phone_raw, area, row.date_added or today,
-                row.status or self.default_status, row.remarks, counsellor,
+                status, funnel_rank(status), row.remarks, counsellor,
                 now if counsellor else None, run.data_source_id, run.pk,
                 self.by.pk, self.by.pk,
             ))

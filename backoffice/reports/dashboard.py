@@ -1,0 +1,163 @@
+"""The admin index: a manager's dashboard or a counsellor's, by role.
+
+unfold calls ``dashboard_callback`` (settings.UNFOLD["DASHBOARD_CALLBACK"]).
+The figures are computed in a few GROUP BY queries and kept in the cache for
+DASHBOARD_CACHE_SECONDS (under a minute, so a status update shows within a
+minute); the lists a person works through (follow-ups due, recent activity)
+are read fresh on every visit.
+"""
+
+import datetime
+import json
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backoffice.accounts.roles import is_manager
+from backoffice.customers.models import Customer, StatusChange
+from backoffice.customers.selectors import customers_visible_to
+from backoffice.customers.statuses import STAGE_OF, Status
+from backoffice.reports import selectors
+from backoffice.reports.params import ReportParams, preset_range
+from backoffice.reports.registry import report_get
+
+CACHE_VERSION = 1
+
+
+def dashboard_callback(request, context: dict) -> dict:
+    user = request.user
+    if is_manager(user):
+        context["dashboard"] = manager_dashboard(user)
+    elif user.has_perm("customers.view_customer"):
+        context["dashboard"] = counsellor_dashboard(user)
+    return context
+
+
+def _cached(key: str, compute):
+    if settings.DASHBOARD_CACHE_SECONDS <= 0:
+        return compute()
+    return cache.get_or_set(f"dashboard:{CACHE_VERSION}:{key}", compute,
+                            settings.DASHBOARD_CACHE_SECONDS)
+
+
+def _status_chart(counts: dict[str, int]) -> tuple[list[dict], str]:
+    total = sum(counts.values())
+    rows = [{"status": s.value, "label": str(s.label), "stage": str(STAGE_OF[s].label),
+             "customers": counts.get(s.value, 0),
+             "share": selectors._pct(counts.get(s.value, 0), total)} for s in Status]
+    shown = [r for r in rows if r["customers"]]
+    chart = report_get("status_distribution")().chart_data(
+        [{"status_label": r["label"], "customers": r["customers"]} for r in shown])
+    return rows, json.dumps(chart) if chart else ""
+
+
+def _trend(user, today: datetime.date) -> tuple[list[dict], str]:
+    date_from, date_to = preset_range("last_30_days", today)
+    report = report_get("trends")()
+    table = report.table(ReportParams(user=user, date_from=date_from, date_to=date_to,
+                                      granularity="day"))
+    chart = report.chart_data(table.rows)
+    for row in table.rows:
+        row["period"] = row["period"].isoformat()
+    return table.rows, json.dumps(chart) if chart else ""
+
+
+def manager_dashboard(user) -> dict:
+    today = timezone.localdate()
+
+    def compute() -> dict:
+        week_start = today - datetime.timedelta(days=today.weekday())
+        per_status = (
+            Customer.objects.order_by().values("status").annotate(
+                n=Count("pk"),
+                admitted=Count("pk", filter=Q(stage_reached__gte=selectors.ADMISSION_RANK)),
+                unassigned=Count("pk", filter=Q(assigned_to__isnull=True)),
+                new_week=Count("pk", filter=Q(date_added__gte=week_start)),
+            )
+        )
+        counts, total, admitted, unassigned, new_week = {}, 0, 0, 0, 0
+        for row in per_status:
+            counts[row["status"]] = row["n"]
+            total += row["n"]
+            admitted += row["admitted"]
+            unassigned += row["unassigned"]
+            new_week += row["new_week"]
+        status_rows, status_chart = _status_chart(counts)
+        month_from, _to = preset_range("this_month", today)
+        performance = report_get("counsellor_performance")().table(
+            ReportParams(user=user, date_from=month_from, date_to=today))
+        trend_rows, trend_chart = _trend(user, today)
+        start, end = selectors._datetime_range(month_from, today)
+        return {
+            "total": total, "unassigned": unassigned, "new_this_week": new_week,
+            "admissions_this_month": StatusChange.objects.filter(
+                to_status=Status.ADMISSION, changed_at__gte=start, changed_at__lt=end
+            ).values("customer").distinct().count(),
+            "conversion": selectors._pct(admitted, total),
+            "status_rows": status_rows, "status_chart": status_chart,
+            "counsellors": performance.rows, "counsellor_totals": performance.totals,
+            "trend_rows": trend_rows, "trend_chart": trend_chart,
+            "overdue_count": selectors.overdue_follow_ups(user).count(),
+            "computed_at": timezone.now(),
+        }
+
+    data = _cached(f"manager:{today.isoformat()}", compute)
+    from backoffice.imports.models import ImportRun
+
+    customer_list = reverse("admin:customers_customer_changelist")
+    return {
+        "role": "manager", **data,
+        "imports": list(ImportRun.objects.select_related("created_by", "data_source")
+                        .order_by("-created_at")[:5]),
+        "overdue": list(selectors.overdue_follow_ups(user).select_related("assigned_to")
+                        .order_by("next_follow_up", "pk")[:8]),
+        "links": {
+            "customers": customer_list,
+            "unassigned": customer_list + "?counsellor=none",
+            "new_this_week": customer_list + "?date_added_from="
+            + (today - datetime.timedelta(days=today.weekday())).strftime("%d/%m/%Y"),
+            "overdue": customer_list + "?follow_up=overdue",
+            "reports": reverse("reports:index"),
+        },
+    }
+
+
+def counsellor_dashboard(user) -> dict:
+    today = timezone.localdate()
+
+    def compute() -> dict:
+        counts = selectors.status_counts(customers_visible_to(user))
+        status_rows, status_chart = _status_chart(counts)
+        month = selectors.month_admissions([user.pk], today=today).get(user.pk, 0)
+        target = user.monthly_target or 0
+        return {
+            "total": sum(counts.values()), "status_rows": status_rows,
+            "status_chart": status_chart, "month_admissions": month,
+            "monthly_target": target or None,
+            "target_progress": selectors._pct(month, target) if target else None,
+            "computed_at": timezone.now(),
+        }
+
+    data = _cached(f"counsellor:{user.pk}:{today.isoformat()}", compute)
+    due = selectors.follow_ups_due(user, today=today)
+    counts = due.aggregate(today=Count("pk", filter=Q(next_follow_up=today)),
+                           overdue=Count("pk", filter=Q(next_follow_up__lt=today)))
+    customer_list = reverse("admin:customers_customer_changelist")
+    return {
+        "role": "counsellor", **data, "today": today,
+        "due_today": counts["today"], "overdue_count": counts["overdue"],
+        "due": list(due[:15]),
+        "activity": list(StatusChange.objects.filter(
+            changed_by=user, customer__in=customers_visible_to(user))
+            .select_related("customer").order_by("-changed_at")[:10]),
+        "progress_bar": min(data["target_progress"] or 0, 100),
+        "links": {
+            "customers": customer_list,
+            "due": customer_list + "?follow_up=due",
+            "reports": reverse("reports:index"),
+        },
+    }

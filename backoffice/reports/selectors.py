@@ -1,0 +1,380 @@
+"""The reads behind reports and dashboards, always within the viewer's scope.
+
+Every query starts from ``customers_visible_to(user)`` (or the status changes
+of those customers), so a counsellor's figures count only their customers.
+Counting happens in the database: one GROUP BY per figure, never a loop over
+customers. A customer's furthest funnel stage and first contact are kept on
+the customer by the services (``stage_reached``, ``first_contacted``), so the
+funnel and conversion figures need no scan of the status history.
+"""
+
+import datetime
+import statistics
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import (
+    Aggregate, Count, DurationField, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum,
+)
+from django.db.models.functions import Coalesce, TruncDay, TruncMonth, TruncWeek
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backoffice.accounts.models import User
+from backoffice.accounts.roles import is_manager
+from backoffice.customers.models import Customer, StatusChange
+from backoffice.customers.selectors import customers_visible_to
+from backoffice.customers.statuses import FUNNEL, Stage, Status, statuses_in
+
+ADMISSION_RANK = FUNNEL.index(Stage.ADMISSION)
+JOINED_RANK = FUNNEL.index(Stage.JOINED)
+LOST = statuses_in(Stage.LOST)
+
+
+def customers_scoped(params, *, by_date: bool = True) -> QuerySet[Customer]:
+    """The viewer's customers, narrowed by the report's filters and (unless
+    ``by_date`` is False) to those added in the date range."""
+    customers = customers_visible_to(params.user)
+    if by_date:
+        customers = customers.filter(date_added__range=(params.date_from, params.date_to))
+    if params.counsellor_id:
+        customers = customers.filter(assigned_to_id=params.counsellor_id)
+    if params.area:
+        customers = customers.filter(area__iexact=params.area)
+    if params.data_source_id:
+        customers = customers.filter(data_source_id=params.data_source_id)
+    return customers
+
+
+def changes_scoped(params) -> QuerySet[StatusChange]:
+    """Status changes made in the date range to the viewer's (filtered) customers."""
+    start, end = _datetime_range(params.date_from, params.date_to)
+    changes = StatusChange.objects.filter(changed_at__gte=start, changed_at__lt=end)
+    if not is_manager(params.user) or params.counsellor_id or params.area or params.data_source_id:
+        changes = changes.filter(customer__in=customers_scoped(params, by_date=False))
+    return changes
+
+
+def _datetime_range(date_from: datetime.date, date_to: datetime.date):
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min,
+                                    tzinfo=tz)
+    return start, end
+
+
+# --- status and stage ----------------------------------------------------------------
+
+
+def status_counts(customers: QuerySet[Customer]) -> dict[str, int]:
+    return dict(customers.order_by().values_list("status").annotate(n=Count("pk")))
+
+
+def stage_reached_counts(customers: QuerySet[Customer]) -> dict[int, int]:
+    """Customers by the furthest funnel stage they reached (index into FUNNEL)."""
+    return dict(customers.order_by().values_list("stage_reached").annotate(n=Count("pk")))
+
+
+def funnel_rows(customers: QuerySet[Customer]) -> list[dict]:
+    """Cumulative: a customer counts at every stage up to the furthest one
+    they reached, lost or not."""
+    counts = stage_reached_counts(customers)
+    total = sum(counts.values())
+    rows, previous = [], None
+    for rank, stage in enumerate(FUNNEL):
+        reached = sum(n for r, n in counts.items() if r >= rank)
+        rows.append({
+            "stage": stage.value, "stage_label": str(stage.label), "reached": reached,
+            "share": _pct(reached, total),
+            "from_previous": _pct(reached, previous) if previous is not None else None,
+        })
+        previous = reached
+    return rows
+
+
+# --- conversion from each status -------------------------------------------------------
+
+
+def status_outcomes(customers: QuerySet[Customer]) -> list[dict]:
+    """For each status: customers ever in it (any time), and how many of them
+    reached Admission, Joined, or are lost now."""
+    data = (
+        StatusChange.objects.filter(customer__in=customers).order_by()
+        .values("to_status")
+        .annotate(
+            ever=Count("customer", distinct=True),
+            admission=Count("customer", distinct=True,
+                            filter=Q(customer__stage_reached__gte=ADMISSION_RANK)),
+            joined=Count("customer", distinct=True,
+                         filter=Q(customer__stage_reached__gte=JOINED_RANK)),
+            lost=Count("customer", distinct=True, filter=Q(customer__status__in=LOST)),
+        )
+    )
+    by_status = {row["to_status"]: row for row in data}
+    rows = []
+    for status in Status:
+        row = by_status.get(status.value)
+        if not row:
+            continue
+        rows.append({
+            "status": status.value, "status_label": str(status.label), "ever": row["ever"],
+            "admission": row["admission"], "joined": row["joined"], "lost": row["lost"],
+            "admission_rate": _pct(row["admission"], row["ever"]),
+            "joined_rate": _pct(row["joined"], row["ever"]),
+            "lost_rate": _pct(row["lost"], row["ever"]),
+        })
+    return rows
+
+
+# --- areas ----------------------------------------------------------------------------
+
+
+def area_rows(customers: QuerySet[Customer], limit: int | None = None) -> list[dict]:
+    data = (
+        customers.order_by().values("area")
+        .annotate(
+            customers=Count("pk"),
+            admissions=Count("pk", filter=Q(stage_reached__gte=ADMISSION_RANK)),
+            joined=Count("pk", filter=Q(stage_reached__gte=JOINED_RANK)),
+            lost=Count("pk", filter=Q(status__in=LOST)),
+        )
+        .order_by("-customers", "area")
+    )
+    if limit:
+        data = data[:limit]
+    return [{**row, "area": row["area"] or "—",
+             "conversion": _pct(row["admissions"], row["customers"])} for row in data]
+
+
+# --- counsellors ----------------------------------------------------------------------
+
+
+class Median(Aggregate):
+    """PostgreSQL's median; other databases get it computed in Python."""
+
+    function = "PERCENTILE_CONT"
+    name = "Median"
+    output_field = FloatField()
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+
+def counsellors_in_scope(params) -> list[User]:
+    if not is_manager(params.user):
+        return [params.user]
+    from backoffice.accounts.selectors import counsellors_for_filter
+
+    counsellors = counsellors_for_filter()
+    if params.counsellor_id:
+        counsellors = counsellors.filter(pk=params.counsellor_id)
+    return list(counsellors)
+
+
+def counsellor_rows(params) -> list[dict]:
+    counsellors = counsellors_in_scope(params)
+    ids = [c.pk for c in counsellors]
+    customers = customers_scoped(params).filter(assigned_to__in=ids)
+    per = {
+        row["assigned_to"]: row
+        for row in customers.order_by().values("assigned_to").annotate(
+            assigned=Count("pk"),
+            contacted=Count("pk", filter=Q(first_contacted__isnull=False)),
+            admissions=Count("pk", filter=Q(stage_reached__gte=ADMISSION_RANK)),
+            joined=Count("pk", filter=Q(stage_reached__gte=JOINED_RANK)),
+        )
+    }
+    medians = first_contact_median_hours(customers)
+    overdue = overdue_counts(params.user, ids)
+    month = month_admissions(ids)
+    rows = []
+    for counsellor in counsellors:
+        row = per.get(counsellor.pk, {})
+        assigned = row.get("assigned", 0)
+        target = counsellor.monthly_target or 0
+        rows.append({
+            "counsellor_id": counsellor.pk,
+            "counsellor": str(counsellor) + ("" if counsellor.is_active else " (inactive)"),
+            "assigned": assigned,
+            "contacted": row.get("contacted", 0),
+            "first_contact_hours": medians.get(counsellor.pk),
+            "overdue": overdue.get(counsellor.pk, 0),
+            "admissions": row.get("admissions", 0),
+            "joined": row.get("joined", 0),
+            "conversion": _pct(row.get("admissions", 0), assigned),
+            "month_admissions": month.get(counsellor.pk, 0),
+            "monthly_target": target or None,
+            "target_progress": _pct(month.get(counsellor.pk, 0), target) if target else None,
+        })
+    return rows
+
+
+def first_contact_median_hours(customers: QuerySet[Customer]) -> dict[int, float]:
+    """Median time from assignment (else creation) to the first status update,
+    per counsellor, in hours."""
+    waited = ExpressionWrapper(F("first_contacted") - Coalesce("assigned_at", "created_at"),
+                               output_field=DurationField())
+    contacted = customers.filter(first_contacted__isnull=False).order_by()
+    if connection.vendor == "postgresql":
+        from django.db.models.functions import Extract
+
+        rows = contacted.annotate(waited=waited).values("assigned_to").annotate(
+            median=Median(Extract("waited", "epoch")))
+        return {row["assigned_to"]: round(row["median"] / 3600, 1) for row in rows}
+    seconds: dict[int, list[float]] = {}
+    for counsellor, value in contacted.annotate(waited=waited).values_list("assigned_to",
+                                                                            "waited"):
+        seconds.setdefault(counsellor, []).append(value.total_seconds())
+    return {pk: round(statistics.median(values) / 3600, 1) for pk, values in seconds.items()}
+
+
+def overdue_counts(user, counsellor_ids: Iterable[int]) -> dict[int, int]:
+    """Customers whose follow-up date has passed, per counsellor."""
+    rows = (
+        overdue_follow_ups(user).filter(assigned_to__in=list(counsellor_ids))
+        .values("assigned_to").annotate(n=Count("pk"))
+    )
+    return {row["assigned_to"]: row["n"] for row in rows}
+
+
+def overdue_follow_ups(user, *, today: datetime.date | None = None) -> QuerySet[Customer]:
+    today = today or timezone.localdate()
+    return customers_visible_to(user).filter(next_follow_up__lt=today).order_by()
+
+
+def follow_ups_due(user, *, today: datetime.date | None = None) -> QuerySet[Customer]:
+    """Due today or overdue, oldest first: a list to work through (the same
+    customers as the list's "Due" follow-up filter)."""
+    today = today or timezone.localdate()
+    return customers_visible_to(user).filter(next_follow_up__lte=today).order_by(
+        "next_follow_up", "pk")
+
+
+def month_admissions(counsellor_ids: Iterable[int], *, today: datetime.date | None = None
+                     ) -> dict[int, int]:
+    """Customers who reached Admission this calendar month, per their counsellor."""
+    today = today or timezone.localdate()
+    start, end = _datetime_range(today.replace(day=1), today)
+    rows = (
+        StatusChange.objects.filter(to_status=Status.ADMISSION, changed_at__gte=start,
+                                    changed_at__lt=end,
+                                    customer__assigned_to__in=list(counsellor_ids))
+        .order_by().values("customer__assigned_to")
+        .annotate(n=Count("customer", distinct=True))
+    )
+    return {row["customer__assigned_to"]: row["n"] for row in rows}
+
+
+# --- trends ---------------------------------------------------------------------------
+
+TRUNC = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
+
+
+def trend_rows(params) -> list[dict]:
+    """New leads, contacts, admissions and joins per period of the range."""
+    trunc = TRUNC[params.period_granularity]
+    buckets: dict[datetime.date, dict] = {
+        start: {"period": start, "new_leads": 0, "contacts": 0, "admissions": 0, "joined": 0}
+        for start in _periods(params.date_from, params.date_to, params.period_granularity)
+    }
+    new = (customers_scoped(params).order_by().annotate(period=trunc("date_added"))
+           .values("period").annotate(n=Count("pk")))
+    for row in new:
+        _bucket(buckets, row["period"])["new_leads"] += row["n"]
+    tz = timezone.get_current_timezone()
+    changes = (
+        changes_scoped(params).order_by()
+        .annotate(period=trunc("changed_at", tzinfo=tz))
+        .values("period")
+        .annotate(
+            contacts=Count("pk", filter=~Q(from_status="")),
+            admissions=Count("pk", filter=Q(to_status=Status.ADMISSION)),
+            joined=Count("pk", filter=Q(to_status=Status.JOINED)),
+        )
+    )
+    for row in changes:
+        bucket = _bucket(buckets, row["period"])
+        for key in ("contacts", "admissions", "joined"):
+            bucket[key] += row[key]
+    rows = [buckets[k] for k in sorted(buckets)]
+    label = {"day": "%d %b", "week": "%d %b", "month": "%b %Y"}[params.period_granularity]
+    for row in rows:
+        row["period_label"] = row["period"].strftime(label)
+    return rows
+
+
+def _bucket(buckets: dict, value) -> dict:
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if value not in buckets:  # a period start outside the generated ones (week edges)
+        buckets[value] = {"period": value, "new_leads": 0, "contacts": 0, "admissions": 0,
+                          "joined": 0}
+    return buckets[value]
+
+
+def _periods(date_from: datetime.date, date_to: datetime.date, granularity: str):
+    if granularity == "day":
+        day = date_from
+        while day <= date_to:
+            yield day
+            day += datetime.timedelta(days=1)
+    elif granularity == "week":
+        day = date_from - datetime.timedelta(days=date_from.weekday())
+        while day <= date_to:
+            yield day
+            day += datetime.timedelta(days=7)
+    else:
+        day = date_from.replace(day=1)
+        while day <= date_to:
+            yield day
+            day = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+# --- data sources -----------------------------------------------------------------------
+
+
+def data_source_rows(params) -> list[dict]:
+    """Per source: rows imported in the range, invalid and duplicate shares, and
+    how many of the source's customers added in the range reached Admission."""
+    from backoffice.imports.models import DataSource, ImportRun
+
+    start, end = _datetime_range(params.date_from, params.date_to)
+    runs = ImportRun.objects.filter(created_at__gte=start, created_at__lt=end).exclude(
+        state=ImportRun.State.REVERTED)
+    if params.data_source_id:
+        runs = runs.filter(data_source_id=params.data_source_id)
+    imported = {
+        row["data_source"]: row
+        for row in runs.order_by().values("data_source").annotate(
+            runs=Count("pk"), rows=Coalesce(Sum("rows"), 0),
+            invalid=Coalesce(Sum("invalid"), 0),
+            duplicates=Coalesce(Sum("duplicates"), 0),
+            created=Coalesce(Sum("created"), 0))
+    }
+    customers = {
+        row["data_source"]: row
+        for row in customers_scoped(params).order_by().values("data_source").annotate(
+            customers=Count("pk"),
+            admissions=Count("pk", filter=Q(stage_reached__gte=ADMISSION_RANK)))
+    }
+    names = dict(DataSource.objects.values_list("pk", "name"))
+    rows = []
+    unnamed = _("No data source")
+    for source in sorted(set(imported) | set(customers),
+                         key=lambda pk: (pk is None, names.get(pk, ""))):
+        run = imported.get(source, {})
+        mine = customers.get(source, {})
+        rows.append({
+            "data_source": names.get(source, unnamed) if source else unnamed,
+            "runs": run.get("runs", 0), "rows": run.get("rows", 0),
+            "invalid": run.get("invalid", 0), "duplicates": run.get("duplicates", 0),
+            "invalid_share": _pct(run.get("invalid", 0), run.get("rows", 0)),
+            "duplicate_share": _pct(run.get("duplicates", 0), run.get("rows", 0)),
+            "customers": mine.get("customers", 0), "admissions": mine.get("admissions", 0),
+            "conversion": _pct(mine.get("admissions", 0), mine.get("customers", 0)),
+        })
+    return rows
+
+
+def _pct(part: int | None, whole: int | None) -> float | None:
+    if not whole:
+        return None
+    return round(100.0 * (part or 0) / whole, 1)

@@ -1,0 +1,93 @@
+"""Report pages and their exports. Thin: the plugin computes, the selectors
+scope, these views only read the filters and render."""
+
+import json
+from pathlib import Path
+
+from django.contrib import admin
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.utils.text import slugify
+
+from backoffice.reports import exports
+from backoffice.reports.params import ReportFilterForm, params_default
+from backoffice.reports.registry import report_get, reports_for
+
+
+def _report_for(request, identifier: str):
+    try:
+        cls = report_get(identifier)
+    except LookupError as exc:
+        raise Http404(str(exc)) from exc
+    if not cls.visible_to(request.user):
+        raise Http404("No such report.")
+    return cls()
+
+
+def _params(request, report):
+    form = ReportFilterForm(request.GET or None, user=request.user, report=report)
+    if request.GET and form.is_valid():
+        return form, form.params()
+    if not request.GET:
+        form = ReportFilterForm({"preset": "this_month"}, user=request.user, report=report)
+        form.is_valid()
+        return form, form.params()
+    return form, params_default(request.user)
+
+
+def report_index(request):
+    context = {**admin.site.each_context(request), "title": "Reports",
+               "reports": reports_for(request.user)}
+    return TemplateResponse(request, "reports/index.html", context)
+
+
+def report_page(request, identifier: str):
+    report = _report_for(request, identifier)
+    form, params = _params(request, report)
+    table = report.table(params)
+    chart = report.chart_data(table.rows)
+    extra = {}
+    if identifier == "status_distribution":
+        extra["stage_rows"] = report.stage_rows(table.rows)
+    query = request.GET.urlencode()
+    context = {
+        **admin.site.each_context(request),
+        "title": report.title, "report": report, "form": form, "params": params,
+        "table": table, "chart": json.dumps(chart) if chart else "",
+        "chart_options": json.dumps(_chart_options(report)),
+        "query": query, "reports": reports_for(request.user), **extra,
+    }
+    return TemplateResponse(request, "reports/report.html", context)
+
+
+def _chart_options(report) -> dict:
+    options: dict = {}
+    if report.chart and report.chart.horizontal:
+        options["indexAxis"] = "y"
+    if report.chart and (len(report.chart.values) > 1 or report.chart.type == "doughnut"):
+        options["plugins"] = {"legend": {"display": True}}
+    if report.chart and report.chart.type == "bar":
+        options["maxBarThickness"] = 28
+    return options
+
+
+def report_export(request, identifier: str, fmt: str):
+    if fmt not in exports.FORMATS:
+        raise Http404("Unknown format.")
+    report = _report_for(request, identifier)
+    _form, params = _params(request, report)
+    table = report.table(params)
+    headers, rows = exports.report_export_rows(report, table)
+    exports.export_record(user=request.user, report=report, params=params, fmt=fmt,
+                          rows=len(table.rows))
+    name = f"{slugify(report.identifier)}-{params.date_from}-{params.date_to}.{fmt}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(exports.table_lines(headers, rows),
+                                         content_type=exports.FORMATS["csv"])
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    handle = exports.table_xlsx(headers, rows, title=str(report.title))
+    return FileResponse(handle, as_attachment=True, filename=Path(name).name,
+                        content_type=exports.FORMATS["xlsx"])
+
+

@@ -1,0 +1,45 @@
+"""Customers by status and by funnel stage, with their shares."""
+
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.customers.statuses import STAGE_OF, Status
+from backoffice.reports import selectors
+from backoffice.reports.registry import Chart, Column, Report
+
+
+class StatusDistribution(Report):
+    identifier = "status_distribution"
+    title = _("Status distribution")
+    description = _("Customers added in the period, by their status now and its funnel stage.")
+    columns = [
+        Column("status_label", _("Status"), "text"),
+        Column("stage_label", _("Stage"), "text"),
+        Column("customers", _("Customers")),
+        Column("share", _("Share"), "pct"),
+    ]
+    chart = Chart(type="doughnut", label="status_label", values=("customers",))
+
+    def rows(self, params):
+        counts = selectors.status_counts(selectors.customers_scoped(params))
+        total = sum(counts.values())
+        return [
+            {"status": status.value, "status_label": str(status.label),
+             "stage": STAGE_OF[status].value, "stage_label": str(STAGE_OF[status].label),
+             "customers": counts.get(status.value, 0),
+             "share": selectors._pct(counts.get(status.value, 0), total)}
+            for status in Status
+        ]
+
+    def totals(self, rows, params):
+        return {"status_label": _("All"), "customers": sum(r["customers"] for r in rows),
+                "share": 100.0 if any(r["customers"] for r in rows) else None}
+
+    def stage_rows(self, rows):
+        """The same counts by funnel stage."""
+        stages: dict[str, dict] = {}
+        for row in rows:
+            stage = stages.setdefault(row["stage"], {"stage_label": row["stage_label"],
+                                                     "customers": 0})
+            stage["customers"] += row["customers"]
+        total = sum(s["customers"] for s in stages.values())
+        return [{**s, "share": selectors._pct(s["customers"], total)} for s in stages.values()]
