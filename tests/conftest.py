@@ -7,6 +7,9 @@ from tests.factories import CounsellorFactory, ManagerFactory, UserFactory
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Dashboards are computed afresh: a cached figure would outlive the test's
+    # data. tests/backoffice/reports/test_dashboard.py turns the cache on.
+    settings.DASHBOARD_CACHE_SECONDS = 0
     # Static files come from the app folders, never from a collected manifest.
     settings.STORAGES = {
         **settings.STORAGES,

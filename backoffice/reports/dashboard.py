@@ -23,13 +23,14 @@ from backoffice.customers.selectors import customers_visible_to
 from backoffice.customers.statuses import STAGE_OF, Status
 from backoffice.reports import selectors
 from backoffice.reports.params import ReportParams, preset_range
-from backoffice.reports.registry import report_get
+from backoffice.reports.registry import chart_options, report_get
 
 CACHE_VERSION = 1
 
 
 def dashboard_callback(request, context: dict) -> dict:
     user = request.user
+    context["title"] = _("Dashboard")
     if is_manager(user):
         context["dashboard"] = manager_dashboard(user)
     elif user.has_perm("customers.view_customer"):
@@ -49,10 +50,9 @@ def _status_chart(counts: dict[str, int]) -> tuple[list[dict], str]:
     rows = [{"status": s.value, "label": str(s.label), "stage": str(STAGE_OF[s].label),
              "customers": counts.get(s.value, 0),
              "share": selectors._pct(counts.get(s.value, 0), total)} for s in Status]
-    shown = [r for r in rows if r["customers"]]
     chart = report_get("status_distribution")().chart_data(
-        [{"status_label": r["label"], "customers": r["customers"]} for r in shown])
-    return rows, json.dumps(chart) if chart else ""
+        [{"status_label": r["label"], "customers": r["customers"]} for r in rows])
+    return rows, json.dumps(chart) if chart and total else ""
 
 
 def _trend(user, today: datetime.date) -> tuple[list[dict], str]:
@@ -64,6 +64,14 @@ def _trend(user, today: datetime.date) -> tuple[list[dict], str]:
     for row in table.rows:
         row["period"] = row["period"].isoformat()
     return table.rows, json.dumps(chart) if chart else ""
+
+
+def _chart_settings() -> dict:
+    return {
+        "status_chart_options": json.dumps(
+            chart_options(report_get("status_distribution").chart)),
+        "trend_chart_options": json.dumps(chart_options(report_get("trends").chart)),
+    }
 
 
 def manager_dashboard(user) -> dict:
@@ -110,7 +118,7 @@ def manager_dashboard(user) -> dict:
 
     customer_list = reverse("admin:customers_customer_changelist")
     return {
-        "role": "manager", **data,
+        "role": "manager", **data, **_chart_settings(),
         "imports": list(ImportRun.objects.select_related("created_by", "data_source")
                         .order_by("-created_at")[:5]),
         "overdue": list(selectors.overdue_follow_ups(user).select_related("assigned_to")
@@ -148,7 +156,7 @@ def counsellor_dashboard(user) -> dict:
                            overdue=Count("pk", filter=Q(next_follow_up__lt=today)))
     customer_list = reverse("admin:customers_customer_changelist")
     return {
-        "role": "counsellor", **data, "today": today,
+        "role": "counsellor", **data, **_chart_settings(), "today": today,
         "due_today": counts["today"], "overdue_count": counts["overdue"],
         "due": list(due[:15]),
         "activity": list(StatusChange.objects.filter(

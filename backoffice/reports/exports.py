@@ -29,12 +29,14 @@ def _cell(value: Any, kind: str = "") -> Any:
     return spreadsheet_safe(str(value))
 
 
-def table_lines(headers: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
+def table_lines(headers: list[str], rows: Iterable[list[Any]], *, bom: bool = True
+                ) -> Iterator[str]:
     """CSV text, a line at a time (for a streaming response)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(headers)
-    yield "\ufeff" + buffer.getvalue()  # BOM: Excel opens UTF-8 CSV correctly
+    # a BOM makes Excel read the file as UTF-8
+    yield ("\ufeff" if bom else "") + buffer.getvalue()
     for row in rows:
         buffer.seek(0)
         buffer.truncate()

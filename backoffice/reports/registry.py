@@ -106,6 +106,24 @@ _COLOURS = ["#1d3362", "#4f6fa8", "#16a34a", "#f59e0b", "#dc2626", "#0ea5e9", "#
             "#14b8a6", "#f97316", "#64748b", "#84cc16", "#ec4899", "#a16207", "#0f766e"]
 
 
+def chart_options(chart: Chart | None, *, legend: str | None = None) -> dict[str, Any]:
+    """Chart.js options for a chart (they replace unfold's defaults, so the
+    basics are repeated here)."""
+    options: dict[str, Any] = {"animation": False, "responsive": True,
+                               "maintainAspectRatio": False}
+    if chart is None:
+        return options
+    if chart.horizontal:
+        options["indexAxis"] = "y"
+    shown = bool(legend) or len(chart.values) > 1 or chart.type == "doughnut"
+    options["plugins"] = {"legend": {"display": shown, "position": legend or (
+        "right" if chart.type == "doughnut" else "top")}}
+    if chart.type == "bar":
+        options["maxBarThickness"] = 28
+        options["borderRadius"] = 4
+    return options
+
+
 @cache
 def report_classes() -> tuple[type[Report], ...]:
     return plugin_classes("plugins.reports", ENTRY_POINT_GROUP, Report)

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 
 from backoffice.reports import exports
 from backoffice.reports.params import ReportFilterForm, params_default
-from backoffice.reports.registry import report_get, reports_for
+from backoffice.reports.registry import chart_options, report_get, reports_for
 
 
 def _report_for(request, identifier: str):
@@ -54,21 +54,10 @@ def report_page(request, identifier: str):
         **admin.site.each_context(request),
         "title": report.title, "report": report, "form": form, "params": params,
         "table": table, "chart": json.dumps(chart) if chart else "",
-        "chart_options": json.dumps(_chart_options(report)),
+        "chart_options": json.dumps(chart_options(report.chart)),
         "query": query, "reports": reports_for(request.user), **extra,
     }
     return TemplateResponse(request, "reports/report.html", context)
-
-
-def _chart_options(report) -> dict:
-    options: dict = {}
-    if report.chart and report.chart.horizontal:
-        options["indexAxis"] = "y"
-    if report.chart and (len(report.chart.values) > 1 or report.chart.type == "doughnut"):
-        options["plugins"] = {"legend": {"display": True}}
-    if report.chart and report.chart.type == "bar":
-        options["maxBarThickness"] = 28
-    return options
 
 
 def report_export(request, identifier: str, fmt: str):

@@ -17,7 +17,7 @@ class StatusDistribution(Report):
         Column("customers", _("Customers")),
         Column("share", _("Share"), "pct"),
     ]
-    chart = Chart(type="doughnut", label="status_label", values=("customers",))
+    chart = Chart(type="bar", label="status_label", values=("customers",), horizontal=True)
 
     def rows(self, params):
         counts = selectors.status_counts(selectors.customers_scoped(params))
