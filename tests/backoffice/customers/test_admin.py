@@ -284,3 +284,26 @@ def test_the_dialog_returns_only_to_a_page_of_this_site(alice_client, alice):
         headers={"HX-Current-URL": "https://elsewhere.example/phish"},
     )
     assert response.headers["HX-Redirect"] == CHANGELIST
+
+
+def test_an_xlsx_export_is_streamed_and_recorded_in_the_activity_log(manager_client, manager):
+    import io
+
+    from openpyxl import load_workbook
+
+    from backoffice.audit.models import ActivityLog
+
+    CustomerFactory(name="Anu", area="Kochi")
+    CustomerFactory(name="=1+1", area="Kochi")
+    response = manager_client.post(
+        reverse("admin:customers_customer_export"),
+        {"format": "1", "resource": "0", **{f"customerresource_{f}": "on" for f in
+                                             ("id", "name", "phone", "area")}},
+    )
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert rows[0] == ("id", "name", "phone", "area")
+    assert sorted(r[1] for r in rows[1:]) == ["'=1+1", "Anu"]
+    entry = ActivityLog.objects.get()
+    assert (entry.user, entry.action, entry.rows, entry.target) == (
+        manager, "export", 2, "Customers (XLSX)")

@@ -306,3 +306,11 @@ def test_fill_and_overwrite_change_only_the_fields_they_may(manager):
     record = replaced.history.latest()
     assert record.history_type == "~" and record.history_user == manager
     assert (record.name, record.remarks) == ("New", "MSc")
+
+
+def test_imported_customers_start_at_their_status_stage(manager):
+    from backoffice.customers.statuses import FUNNEL, Stage
+
+    run_import(["Anu,9876543210,Kochi,,,Admission"], by=manager,
+               header="name,phone,area,date,remarks,status")
+    assert Customer.objects.get().stage_reached == FUNNEL.index(Stage.ADMISSION)
