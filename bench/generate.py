@@ -54,7 +54,9 @@ from backoffice.accounts.models import User  # noqa: E402
 from backoffice.accounts.roles import SALES_MANAGER, STUDENT_COUNSELLOR  # noqa: E402
 from backoffice.customers.demo import PATHS, WEIGHTS  # noqa: E402
 from backoffice.customers.models import Customer  # noqa: E402
-from backoffice.customers.statuses import NEEDS_FOLLOW_UP, Status  # noqa: E402
+from backoffice.customers.statuses import (  # noqa: E402
+    NEEDS_FOLLOW_UP, Status, funnel_rank, status_bit,
+)
 from bench.data import (  # noqa: E402
     AREAS,
     COURSES,
@@ -124,6 +126,7 @@ def users_create(n_counsellors: int, rng: random.Random) -> tuple[User, list[Use
                 email=f"c{i:03d}@bench.alims.invalid",
                 password=password,
                 is_staff=True,  # bulk_create skips User.save(), which sets this
+                monthly_target=rng.choice([None, 20, 30, 40]),
             )
         )
     manager, *counsellors = User.objects.bulk_create([manager, *counsellors])
@@ -260,7 +263,7 @@ def load(args, rng: random.Random, clock: Clock) -> dict:
         customer_cols = (
             "id, name, phone, phone_raw, area, date_added, status, remarks, assigned_at,"
             " next_follow_up, last_contacted, created_at, updated_at, assigned_to_id,"
-            " created_by_id, updated_by_id"
+            " created_by_id, updated_by_id, first_contacted, stage_reached, statuses_seen"
         )
         with raw.copy(f"COPY customers_customer ({customer_cols}) FROM STDIN") as copy:
             rows, lines = 0, []
@@ -288,7 +291,11 @@ def load(args, rng: random.Random, clock: Clock) -> dict:
                     f"{creator if creator else chr(92) + 'N'}\t{cid}\n"
                 ]
                 remarks = source_remark
-                assigned_at = last_contacted = None
+                assigned_at = last_contacted = first_contacted = None
+                stage_reached = max(funnel_rank(step) for step in [*path, status])
+                statuses_seen = status_bit(Status.NEW) | status_bit(status)
+                for step in path:
+                    statuses_seen |= status_bit(step)
                 updated = created
                 follow_up = None
                 if owner:
@@ -330,6 +337,7 @@ def load(args, rng: random.Random, clock: Clock) -> dict:
                             previous = step_status
                             remarks = remark
                         last_contacted = moments[-1]
+                        first_contacted = moments[0]
                         updated = moments[-1]
                 changes_file.write("".join(changes).encode())
                 lines.append(
@@ -341,7 +349,9 @@ def load(args, rng: random.Random, clock: Clock) -> dict:
                     f"{ts(created)}\t{ts(updated)}\t"
                     f"{owner if owner else chr(92) + 'N'}\t"
                     f"{creator if creator else chr(92) + 'N'}\t"
-                    f"{(owner if last_contacted else creator) or chr(92) + 'N'}\n"
+                    f"{(owner if last_contacted else creator) or chr(92) + 'N'}\t"
+                    f"{ts(first_contacted) if first_contacted else chr(92) + 'N'}\t"
+                    f"{stage_reached}\t{statuses_seen}\n"
                 )
                 rows += 1
                 if len(lines) >= 5000:

@@ -7,7 +7,7 @@ from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from backoffice.customers.phones import phone_display, phone_normalize
-from backoffice.customers.statuses import Status, stage_of
+from backoffice.customers.statuses import FUNNEL, Stage, Status, stage_of
 
 
 def today():
@@ -57,6 +57,10 @@ class Customer(models.Model):
     first_contacted = models.DateTimeField(
         _("first contacted"), null=True, blank=True, editable=False,
         help_text=_("When the first status update after the customer was added was made."),
+    )
+    statuses_seen = models.PositiveIntegerField(
+        _("statuses ever held"), default=0, editable=False,
+        help_text=_("One bit per status (statuses.status_bit) the customer was ever in."),
     )
     stage_reached = models.PositiveSmallIntegerField(
         _("furthest funnel stage"), default=0, editable=False,
@@ -126,7 +130,12 @@ class Customer(models.Model):
                 fields=["assigned_to", "-date_added", "-id"], name="customer_assignee_date_idx"
             ),
             models.Index(fields=["status", "-date_added", "-id"], name="customer_status_date_idx"),
-            models.Index(fields=["next_follow_up"], name="customer_follow_up_idx"),
+            # follow-ups due, and overdue per counsellor from the index alone
+            models.Index(fields=["next_follow_up", "assigned_to"],
+                         name="customer_follow_up_owner_idx"),
+            # "reached Admission" counts (a small share of the customers)
+            models.Index(fields=["stage_reached"], name="customer_admitted_idx",
+                         condition=models.Q(stage_reached__gte=FUNNEL.index(Stage.ADMISSION))),
             models.Index(fields=["name"], name="customer_name_idx"),
             models.Index(fields=["area"], name="customer_area_idx"),
         ]
@@ -191,7 +200,9 @@ class StatusChange(models.Model):
             models.Index(fields=["customer", "-changed_at"], name="statuschange_customer_idx"),
             models.Index(fields=["changed_by", "-changed_at"], name="statuschange_by_idx"),
             models.Index(fields=["to_status", "-changed_at"], name="statuschange_to_idx"),
-            models.Index(fields=["-changed_at"], name="statuschange_at_idx"),
+            # trends over a period from the index alone
+            models.Index(fields=["-changed_at"], include=["from_status", "to_status"],
+                         name="statuschange_at_cover_idx"),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import (
-    Case, Count, IntegerField, Max, Min, OuterRef, QuerySet, Subquery, Value, When,
+    Case, Count, IntegerField, Max, Min, OuterRef, QuerySet, Subquery, Sum, Value, When,
 )
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -18,7 +18,7 @@ from backoffice.accounts.models import User
 from backoffice.accounts.roles import is_counsellor, is_manager
 from backoffice.customers.models import Customer, StatusChange
 from backoffice.customers.phones import phone_normalize
-from backoffice.customers.statuses import NEEDS_FOLLOW_UP, Status, funnel_rank
+from backoffice.customers.statuses import NEEDS_FOLLOW_UP, Status, funnel_rank, status_bit
 
 # Fields a user edits on the customer form; status, assignment and audit
 # fields have services of their own.
@@ -74,6 +74,7 @@ def customer_create(
         remarks=remarks,
         status=Status(status),
         stage_reached=funnel_rank(status),
+        statuses_seen=status_bit(status),
         next_follow_up=next_follow_up,
         created_by=by,
         updated_by=by,
@@ -167,6 +168,7 @@ def customer_change_status(
     if locked.first_contacted is None:
         locked.first_contacted = change.changed_at
     locked.stage_reached = max(locked.stage_reached, funnel_rank(status))
+    locked.statuses_seen |= status_bit(status)
     locked.updated_by = by
     _save_with_history(
         locked,
@@ -176,7 +178,7 @@ def customer_change_status(
     )
     # Hand the fresh state back to the caller's instance.
     for field in ("status", "remarks", "next_follow_up", "last_contacted", "first_contacted",
-                  "stage_reached", "updated_at"):
+                  "stage_reached", "statuses_seen", "updated_at"):
         setattr(customer, field, getattr(locked, field))
     return change
 
@@ -314,10 +316,10 @@ def customer_unshare(*, customer: Customer, user: User, by: User) -> None:
 
 def customers_reporting_fields_refresh(customers: QuerySet[Customer] | None = None,
                                        *, models=None) -> int:
-    """Recompute ``stage_reached`` and ``first_contacted`` from the status
-    history, for customers written without the services (bulk loads, the
-    migration that added the fields). ``models`` = (Customer, StatusChange),
-    for a migration's historical models."""
+    """Recompute ``stage_reached``, ``statuses_seen`` and ``first_contacted``
+    from the status history, for customers written without the services (bulk
+    loads, the migrations that added the fields). ``models`` = (Customer,
+    StatusChange), for a migration's historical models."""
     customer_model, change_model = models or (Customer, StatusChange)
     if customers is None:
         customers = customer_model.objects.all()
@@ -326,10 +328,17 @@ def customers_reporting_fields_refresh(customers: QuerySet[Customer] | None = No
         return Case(*[When(**{field: s.value}, then=Value(funnel_rank(s))) for s in Status],
                     default=Value(0), output_field=IntegerField())
 
+    def bit_of(field: str):
+        return Case(*[When(**{field: s.value}, then=Value(status_bit(s))) for s in Status],
+                    default=Value(0), output_field=IntegerField())
+
     changes = change_model.objects.filter(customer=OuterRef("pk")).order_by().values("customer")
     stage = changes.annotate(m=Max(rank_of("to_status"))).values("m")
     first = changes.exclude(from_status="").annotate(m=Min("changed_at")).values("m")
+    # the sum of the distinct bits of the statuses it went through is their OR
+    seen = changes.annotate(m=Sum(bit_of("to_status"), distinct=True)).values("m")
     return customers.update(
         stage_reached=Greatest(Coalesce(Subquery(stage), Value(0)), rank_of("status")),
         first_contacted=Subquery(first),
+        statuses_seen=Coalesce(Subquery(seen), Value(0)).bitor(bit_of("status")),
     )

@@ -79,5 +79,11 @@ def funnel_rank(status: str) -> int:
     return FUNNEL.index(stage) if stage in FUNNEL else 0
 
 
+def status_bit(status: str) -> int:
+    """The status's bit in ``Customer.statuses_seen`` (every status a customer
+    was ever in), in the order of ``Status``."""
+    return 1 << list(Status).index(Status(status))
+
+
 def statuses_in(stage: Stage) -> list[str]:
     return [status.value for status, s in STAGE_OF.items() if s == stage]

@@ -16,8 +16,8 @@ from backoffice.customers.models import Customer, StatusChange
 
 # The columns an import sets on a new customer, in COPY order.
 COPY_COLUMNS = (
-    "name", "phone", "phone_raw", "area", "date_added", "status", "stage_reached", "remarks",
-    "assigned_to_id", "assigned_at", "data_source_id", "import_run_id",
+    "name", "phone", "phone_raw", "area", "date_added", "status", "stage_reached",
+    "statuses_seen", "remarks", "assigned_to_id", "assigned_at", "data_source_id", "import_run_id",
     "created_by_id", "updated_by_id",
 )
 _HISTORY_SET_BY_US = {"history_id", "history_date", "history_change_reason", "history_type",

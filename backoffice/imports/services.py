@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 from backoffice.accounts.models import User
 from backoffice.accounts.selectors import counsellors_active
 from backoffice.customers.models import Customer, StatusChange
-from backoffice.customers.statuses import Status, funnel_rank
+from backoffice.customers.statuses import Status, funnel_rank, status_bit
 from backoffice.imports import pgcopy
 from backoffice.imports.models import AssignmentRule, DataSource, DuplicatePolicy, ImportRun
 from backoffice.imports.pipeline import Plan, Record, iter_records, plan_file
@@ -554,7 +554,7 @@ class _Writer:
             status = row.status or self.default_status
             rows.append((
                 row.name, row.phone, row.phone_raw, area, row.date_added or today,
-                status, funnel_rank(status), row.remarks, counsellor,
+                status, funnel_rank(status), status_bit(status), row.remarks, counsellor,
                 now if counsellor else None, run.data_source_id, run.pk,
                 self.by.pk, self.by.pk,
             ))

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice.accounts.roles import is_manager
-from backoffice.customers.models import Customer, StatusChange
+from backoffice.customers.models import StatusChange
 from backoffice.customers.selectors import customers_visible_to
 from backoffice.customers.statuses import STAGE_OF, Status
 from backoffice.reports import selectors
@@ -79,35 +79,25 @@ def manager_dashboard(user) -> dict:
 
     def compute() -> dict:
         week_start = today - datetime.timedelta(days=today.weekday())
-        per_status = (
-            Customer.objects.order_by().values("status").annotate(
-                n=Count("pk"),
-                admitted=Count("pk", filter=Q(stage_reached__gte=selectors.ADMISSION_RANK)),
-                unassigned=Count("pk", filter=Q(assigned_to__isnull=True)),
-                new_week=Count("pk", filter=Q(date_added__gte=week_start)),
-            )
-        )
-        counts, total, admitted, unassigned, new_week = {}, 0, 0, 0, 0
-        for row in per_status:
-            counts[row["status"]] = row["n"]
-            total += row["n"]
-            admitted += row["admitted"]
-            unassigned += row["unassigned"]
-            new_week += row["new_week"]
+        # one indexed read per figure (each an index-only scan on PostgreSQL)
+        customers = customers_visible_to(user).order_by()  # a manager's: all
+        counts = selectors.status_counts(customers)
+        total = sum(counts.values())
         status_rows, status_chart = _status_chart(counts)
         month_from, _to = preset_range("this_month", today)
-        performance = report_get("counsellor_performance")().table(
-            ReportParams(user=user, date_from=month_from, date_to=today))
+        month = selectors.month_admissions(None, today=today)
+        counsellors = selectors.counsellor_rows(
+            ReportParams(user=user, date_from=month_from, date_to=today), month=month)
         trend_rows, trend_chart = _trend(user, today)
-        start, end = selectors._datetime_range(month_from, today)
         return {
-            "total": total, "unassigned": unassigned, "new_this_week": new_week,
-            "admissions_this_month": StatusChange.objects.filter(
-                to_status=Status.ADMISSION, changed_at__gte=start, changed_at__lt=end
-            ).values("customer").distinct().count(),
-            "conversion": selectors._pct(admitted, total),
+            "total": total,
+            "unassigned": customers.filter(assigned_to__isnull=True).count(),
+            "new_this_week": customers.filter(date_added__gte=week_start).count(),
+            "admissions_this_month": sum(month.values()),
+            "conversion": selectors._pct(
+                customers.filter(stage_reached__gte=selectors.ADMISSION_RANK).count(), total),
             "status_rows": status_rows, "status_chart": status_chart,
-            "counsellors": performance.rows, "counsellor_totals": performance.totals,
+            "counsellors": counsellors,
             "trend_rows": trend_rows, "trend_chart": trend_chart,
             "overdue_count": selectors.overdue_follow_ups(user).count(),
             "computed_at": timezone.now(),
@@ -121,8 +111,9 @@ def manager_dashboard(user) -> dict:
         "role": "manager", **data, **_chart_settings(),
         "imports": list(ImportRun.objects.select_related("created_by", "data_source")
                         .order_by("-created_at")[:5]),
+        # in the order of the (next_follow_up, assigned_to) index: no sort
         "overdue": list(selectors.overdue_follow_ups(user).select_related("assigned_to")
-                        .order_by("next_follow_up", "pk")[:8]),
+                        .order_by("next_follow_up", "assigned_to")[:8]),
         "links": {
             "customers": customer_list,
             "unassigned": customer_list + "?counsellor=none",

@@ -16,7 +16,8 @@ from django.db import connection
 from django.db.models import (
     Aggregate, Count, DurationField, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum,
 )
-from django.db.models.functions import Coalesce, TruncDay, TruncMonth, TruncWeek
+from django.db.models.functions import Coalesce, Extract, TruncDay, TruncMonth, TruncWeek
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +25,7 @@ from backoffice.accounts.models import User
 from backoffice.accounts.roles import is_manager
 from backoffice.customers.models import Customer, StatusChange
 from backoffice.customers.selectors import customers_visible_to
-from backoffice.customers.statuses import FUNNEL, Stage, Status, statuses_in
+from backoffice.customers.statuses import FUNNEL, Stage, Status, status_bit, statuses_in
 
 ADMISSION_RANK = FUNNEL.index(Stage.ADMISSION)
 JOINED_RANK = FUNNEL.index(Stage.JOINED)
@@ -67,7 +68,7 @@ def _datetime_range(date_from: datetime.date, date_to: datetime.date):
 
 
 def status_counts(customers: QuerySet[Customer]) -> dict[str, int]:
-    return dict(customers.order_by().values_list("status").annotate(n=Count("pk")))
+    return dict(customers.order_by().values_list("status").annotate(n=Count("*")))
 
 
 def stage_reached_counts(customers: QuerySet[Customer]) -> dict[int, int]:
@@ -97,28 +98,27 @@ def funnel_rows(customers: QuerySet[Customer]) -> list[dict]:
 
 def status_outcomes(customers: QuerySet[Customer]) -> list[dict]:
     """For each status: customers ever in it (any time), and how many of them
-    reached Admission, Joined, or are lost now."""
-    data = (
-        StatusChange.objects.filter(customer__in=customers).order_by()
-        .values("to_status")
-        .annotate(
-            ever=Count("customer", distinct=True),
-            admission=Count("customer", distinct=True,
-                            filter=Q(customer__stage_reached__gte=ADMISSION_RANK)),
-            joined=Count("customer", distinct=True,
-                         filter=Q(customer__stage_reached__gte=JOINED_RANK)),
-            lost=Count("customer", distinct=True, filter=Q(customer__status__in=LOST)),
-        )
-    )
-    by_status = {row["to_status"]: row for row in data}
+    reached Admission, Joined, or are lost now. One pass over the customers:
+    each keeps the statuses it was ever in (``statuses_seen``)."""
+    reached = Q(stage_reached__gte=ADMISSION_RANK)
+    joined = Q(stage_reached__gte=JOINED_RANK)
+    lost = Q(status__in=LOST)
+    aggregates = {}
+    for status in Status:
+        seen = Q(GreaterThan(F("statuses_seen").bitand(status_bit(status)), 0))
+        aggregates[f"{status.value}__ever"] = Count("pk", filter=seen)
+        aggregates[f"{status.value}__admission"] = Count("pk", filter=seen & reached)
+        aggregates[f"{status.value}__joined"] = Count("pk", filter=seen & joined)
+        aggregates[f"{status.value}__lost"] = Count("pk", filter=seen & lost)
+    data = customers.order_by().aggregate(**aggregates)
     rows = []
     for status in Status:
-        row = by_status.get(status.value)
-        if not row:
+        row = {key: data[f"{status.value}__{key}"] or 0
+               for key in ("ever", "admission", "joined", "lost")}
+        if not row["ever"]:
             continue
         rows.append({
-            "status": status.value, "status_label": str(status.label), "ever": row["ever"],
-            "admission": row["admission"], "joined": row["joined"], "lost": row["lost"],
+            "status": status.value, "status_label": str(status.label), **row,
             "admission_rate": _pct(row["admission"], row["ever"]),
             "joined_rate": _pct(row["joined"], row["ever"]),
             "lost_rate": _pct(row["lost"], row["ever"]),
@@ -169,22 +169,38 @@ def counsellors_in_scope(params) -> list[User]:
     return list(counsellors)
 
 
-def counsellor_rows(params) -> list[dict]:
+def counsellor_rows(params, *, month: dict | None = None) -> list[dict]:
+    """One row per counsellor in the viewer's scope. ``month``: this month's
+    admissions per counsellor, when the caller has them already."""
     counsellors = counsellors_in_scope(params)
     ids = [c.pk for c in counsellors]
-    customers = customers_scoped(params).filter(assigned_to__in=ids)
-    per = {
-        row["assigned_to"]: row
-        for row in customers.order_by().values("assigned_to").annotate(
-            assigned=Count("pk"),
-            contacted=Count("pk", filter=Q(first_contacted__isnull=False)),
-            admissions=Count("pk", filter=Q(stage_reached__gte=ADMISSION_RANK)),
-            joined=Count("pk", filter=Q(stage_reached__gte=JOINED_RANK)),
-        )
+    customers = customers_scoped(params)
+    if is_manager(params.user) and not params.counsellor_id:
+        # every counsellor: no list of ids, so PostgreSQL may scan in parallel
+        customers = customers.filter(assigned_to__isnull=False)
+    else:
+        customers = customers.filter(assigned_to__in=ids)
+    aggregates = {
+        "assigned": Count("pk"),
+        "contacted": Count("pk", filter=Q(first_contacted__isnull=False)),
+        "admissions": Count("pk", filter=Q(stage_reached__gte=ADMISSION_RANK)),
+        "joined": Count("pk", filter=Q(stage_reached__gte=JOINED_RANK)),
     }
-    medians = first_contact_median_hours(customers)
-    overdue = overdue_counts(params.user, ids)
-    month = month_admissions(ids)
+    if connection.vendor == "postgresql":
+        # the median in the same pass over the customers
+        aggregates["median_seconds"] = Median(Extract(_WAITED, "epoch"),
+                                              filter=Q(first_contacted__isnull=False))
+    per = {row["assigned_to"]: row
+           for row in customers.order_by().values("assigned_to").annotate(**aggregates)}
+    if connection.vendor == "postgresql":
+        medians = {pk: round(row["median_seconds"] / 3600, 1)
+                   for pk, row in per.items() if row["median_seconds"] is not None}
+    else:
+        medians = first_contact_median_hours(customers)
+    everyone = is_manager(params.user) and not params.counsellor_id
+    overdue = overdue_counts(params.user, None if everyone else ids)
+    if month is None:
+        month = month_admissions(None if everyone else ids)
     rows = []
     for counsellor in counsellors:
         row = per.get(counsellor.pk, {})
@@ -207,31 +223,29 @@ def counsellor_rows(params) -> list[dict]:
     return rows
 
 
-def first_contact_median_hours(customers: QuerySet[Customer]) -> dict[int, float]:
-    """Median time from assignment (else creation) to the first status update,
-    per counsellor, in hours."""
-    waited = ExpressionWrapper(F("first_contacted") - Coalesce("assigned_at", "created_at"),
-                               output_field=DurationField())
-    contacted = customers.filter(first_contacted__isnull=False).order_by()
-    if connection.vendor == "postgresql":
-        from django.db.models.functions import Extract
+# time from assignment (else creation) to the first status update
+_WAITED = ExpressionWrapper(F("first_contacted") - Coalesce("assigned_at", "created_at"),
+                            output_field=DurationField())
 
-        rows = contacted.annotate(waited=waited).values("assigned_to").annotate(
-            median=Median(Extract("waited", "epoch")))
-        return {row["assigned_to"]: round(row["median"] / 3600, 1) for row in rows}
+
+def first_contact_median_hours(customers: QuerySet[Customer]) -> dict[int, float]:
+    """Median time to the first contact per counsellor, in hours, computed in
+    Python (databases without a median aggregate)."""
     seconds: dict[int, list[float]] = {}
-    for counsellor, value in contacted.annotate(waited=waited).values_list("assigned_to",
-                                                                            "waited"):
+    contacted = customers.filter(first_contacted__isnull=False).order_by()
+    for counsellor, value in contacted.annotate(waited=_WAITED).values_list("assigned_to",
+                                                                             "waited"):
         seconds.setdefault(counsellor, []).append(value.total_seconds())
     return {pk: round(statistics.median(values) / 3600, 1) for pk, values in seconds.items()}
 
 
-def overdue_counts(user, counsellor_ids: Iterable[int]) -> dict[int, int]:
-    """Customers whose follow-up date has passed, per counsellor."""
-    rows = (
-        overdue_follow_ups(user).filter(assigned_to__in=list(counsellor_ids))
-        .values("assigned_to").annotate(n=Count("pk"))
-    )
+def overdue_counts(user, counsellor_ids: Iterable[int] | None) -> dict[int, int]:
+    """Customers whose follow-up date has passed, per counsellor (None: all)."""
+    overdue = overdue_follow_ups(user)
+    overdue = (overdue.filter(assigned_to__isnull=False) if counsellor_ids is None
+               else overdue.filter(assigned_to__in=list(counsellor_ids)))
+    # COUNT(*): answered from the (next_follow_up, assigned_to) index alone
+    rows = overdue.values("assigned_to").annotate(n=Count("*"))
     return {row["assigned_to"]: row["n"] for row in rows}
 
 
@@ -248,19 +262,19 @@ def follow_ups_due(user, *, today: datetime.date | None = None) -> QuerySet[Cust
         "next_follow_up", "pk")
 
 
-def month_admissions(counsellor_ids: Iterable[int], *, today: datetime.date | None = None
-                     ) -> dict[int, int]:
-    """Customers who reached Admission this calendar month, per their counsellor."""
+def month_admissions(counsellor_ids: Iterable[int] | None, *,
+                     today: datetime.date | None = None) -> dict[int | None, int]:
+    """Customers moved to Admission this calendar month, per the person who
+    recorded it (None: everyone's). A counsellor's monthly target counts these."""
     today = today or timezone.localdate()
     start, end = _datetime_range(today.replace(day=1), today)
-    rows = (
-        StatusChange.objects.filter(to_status=Status.ADMISSION, changed_at__gte=start,
-                                    changed_at__lt=end,
-                                    customer__assigned_to__in=list(counsellor_ids))
-        .order_by().values("customer__assigned_to")
-        .annotate(n=Count("customer", distinct=True))
-    )
-    return {row["customer__assigned_to"]: row["n"] for row in rows}
+    changes = StatusChange.objects.filter(to_status=Status.ADMISSION, changed_at__gte=start,
+                                          changed_at__lt=end)
+    if counsellor_ids is not None:
+        changes = changes.filter(changed_by__in=list(counsellor_ids))
+    rows = (changes.order_by().values("changed_by")
+            .annotate(n=Count("customer", distinct=True)))
+    return {row["changed_by"]: row["n"] for row in rows}
 
 
 # --- trends ---------------------------------------------------------------------------
@@ -284,10 +298,10 @@ def trend_rows(params) -> list[dict]:
         changes_scoped(params).order_by()
         .annotate(period=trunc("changed_at", tzinfo=tz))
         .values("period")
-        .annotate(
-            contacts=Count("pk", filter=~Q(from_status="")),
-            admissions=Count("pk", filter=Q(to_status=Status.ADMISSION)),
-            joined=Count("pk", filter=Q(to_status=Status.JOINED)),
+        .annotate(  # only columns of the covering changed_at index: no table reads
+            contacts=Count("to_status", filter=~Q(from_status="")),
+            admissions=Count("to_status", filter=Q(to_status=Status.ADMISSION)),
+            joined=Count("to_status", filter=Q(to_status=Status.JOINED)),
         )
     )
     for row in changes:

@@ -3,14 +3,6 @@
 from django.db import migrations, models
 
 
-def backfill(apps, schema_editor):
-    from backoffice.customers.services import customers_reporting_fields_refresh
-
-    customers_reporting_fields_refresh(
-        models=(apps.get_model("customers", "Customer"), apps.get_model("customers", "StatusChange"))
-    )
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -38,5 +30,4 @@ class Migration(migrations.Migration):
             name='stage_reached',
             field=models.PositiveSmallIntegerField(default=0, editable=False, help_text='Index into the funnel (New, Contact attempted, Engaged, Admission, Joined) of the furthest stage the customer ever reached.', verbose_name='furthest funnel stage'),
         ),
-        migrations.RunPython(backfill, migrations.RunPython.noop),
     ]

@@ -40,9 +40,17 @@ def test_lost_statuses_count_as_new_in_the_funnel():
 
 
 def test_the_refresh_recomputes_what_the_services_keep(team):
-    kept = dict(Customer.objects.values_list("pk", "stage_reached"))
-    firsts = dict(Customer.objects.values_list("pk", "first_contacted"))
-    Customer.objects.update(stage_reached=0, first_contacted=None)
+    fields = ("pk", "stage_reached", "first_contacted", "statuses_seen")
+    kept = list(Customer.objects.order_by("pk").values_list(*fields))
+    Customer.objects.update(stage_reached=0, first_contacted=None, statuses_seen=0)
     services.customers_reporting_fields_refresh()
-    assert dict(Customer.objects.values_list("pk", "stage_reached")) == kept
-    assert dict(Customer.objects.values_list("pk", "first_contacted")) == firsts
+    assert list(Customer.objects.order_by("pk").values_list(*fields)) == kept
+
+
+def test_every_status_a_customer_was_in_is_remembered(team):
+    from backoffice.customers.statuses import Status, status_bit
+
+    seen = team["c2"]
+    seen.refresh_from_db()
+    held = {s.value for s in Status if seen.statuses_seen & status_bit(s)}
+    assert held == {"new", "valid", "waiting_for_fees", "admission", "joined"}
