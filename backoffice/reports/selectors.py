@@ -169,9 +169,10 @@ def counsellors_in_scope(params) -> list[User]:
     return list(counsellors)
 
 
-def counsellor_rows(params, *, month: dict | None = None) -> list[dict]:
+def counsellor_rows(params, *, month: dict | None = None, median: bool = True) -> list[dict]:
     """One row per counsellor in the viewer's scope. ``month``: this month's
-    admissions per counsellor, when the caller has them already."""
+    admissions per counsellor, when the caller has them already; ``median``:
+    False leaves out the first-contact median (it needs a sort)."""
     counsellors = counsellors_in_scope(params)
     ids = [c.pk for c in counsellors]
     customers = customers_scoped(params)
@@ -186,13 +187,15 @@ def counsellor_rows(params, *, month: dict | None = None) -> list[dict]:
         "admissions": Count("pk", filter=Q(stage_reached__gte=ADMISSION_RANK)),
         "joined": Count("pk", filter=Q(stage_reached__gte=JOINED_RANK)),
     }
-    if connection.vendor == "postgresql":
+    if median and connection.vendor == "postgresql":
         # the median in the same pass over the customers
         aggregates["median_seconds"] = Median(Extract(_WAITED, "epoch"),
                                               filter=Q(first_contacted__isnull=False))
     per = {row["assigned_to"]: row
            for row in customers.order_by().values("assigned_to").annotate(**aggregates)}
-    if connection.vendor == "postgresql":
+    if not median:
+        medians = {}
+    elif connection.vendor == "postgresql":
         medians = {pk: round(row["median_seconds"] / 3600, 1)
                    for pk, row in per.items() if row["median_seconds"] is not None}
     else:
