@@ -2,11 +2,11 @@ from django.contrib import admin
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 
 from backoffice.audit.models import ActivityLog
-from backoffice.core.admin_base import BaseAdmin
+from backoffice.core.admin_base import BaseAdmin, ReadOnlyAdminMixin
 
 
 @admin.register(ActivityLog)
-class ActivityLogAdmin(BaseAdmin):
+class ActivityLogAdmin(ReadOnlyAdminMixin, BaseAdmin):
     """Read-only: the log is written by the app, never edited."""
 
     list_display = ("at", "user", "action", "target", "rows", "via")
@@ -16,12 +16,3 @@ class ActivityLogAdmin(BaseAdmin):
     list_select_related = ("user",)
     ordering = ("-at",)
     readonly_fields = ("at", "user", "action", "target", "details", "rows", "via")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -24,6 +24,19 @@ class BaseAdmin(ModelAdmin):
     action_checkbox.short_description = ModelAdmin.action_checkbox.short_description
 
 
+class ReadOnlyAdminMixin:
+    """A record the app writes and nobody edits (status changes, the activity log)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class HiddenObjectsAnswer404Mixin:
     """Object URLs of a model the user may not see answer 404, like a missing
     object, so ids cannot be probed by telling 403 from 404."""

@@ -31,7 +31,7 @@ from unfold.contrib.import_export.forms import SelectableFieldsExportForm
 from unfold.decorators import action, display
 
 from backoffice.accounts.roles import is_manager
-from backoffice.core.admin_base import BaseAdmin, ReadOnlyHistoryMixin
+from backoffice.core.admin_base import BaseAdmin, ReadOnlyAdminMixin, ReadOnlyHistoryMixin
 from backoffice.customers import selectors, services
 from backoffice.customers.filters import (
     ChangedByFilter,
@@ -602,7 +602,7 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(BaseAdmin):
+class StatusChangeAdmin(ReadOnlyAdminMixin, BaseAdmin):
     list_display = ("changed_at", "customer_link", "move", "remark_short", "changed_by")
     list_select_related = ("customer", "changed_by")
     list_filter_submit = True
@@ -626,15 +626,6 @@ class StatusChangeAdmin(BaseAdmin):
         if obj is None:
             raise Http404
         return obj
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @display(description=_("Customer"), ordering="customer__name")
     def customer_link(self, obj):

@@ -24,6 +24,16 @@ _HISTORY_SET_BY_US = {"history_id", "history_date", "history_change_reason", "hi
                       "history_user_id"}
 
 
+def _copy_into_temp_table(cursor, name: str, columns: str, rows: list[tuple]) -> None:
+    """A temporary table shaped like the customers' ``columns`` (no
+    constraints: NULL may mean "unchanged"), filled by COPY."""
+    cursor.execute(f"CREATE TEMP TABLE {name} ON COMMIT DROP AS "
+                   f"SELECT {columns} FROM {Customer._meta.db_table} WITH NO DATA")
+    with cursor.copy(f"COPY {name} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def customers_insert(
     rows: list[tuple], *, now: datetime.datetime, by_id: int | None, reason: str
 ) -> dict[str, int]:
@@ -37,13 +47,7 @@ def customers_insert(
     columns = ", ".join(COPY_COLUMNS)
     with connection.cursor() as wrapper:
         cursor = wrapper.cursor  # psycopg's own cursor, for COPY
-        cursor.execute(
-            f"CREATE TEMP TABLE import_new ON COMMIT DROP AS "
-            f"SELECT {columns} FROM {customer_table} WITH NO DATA"
-        )
-        with cursor.copy(f"COPY import_new ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        _copy_into_temp_table(cursor, "import_new", columns, rows)
         cursor.execute(
             f"INSERT INTO {customer_table} ({columns}, created_at, updated_at) "
             f"SELECT {columns}, %s, %s FROM import_new "
@@ -112,13 +116,7 @@ def customers_update(
     returned = ", ".join(f"c.{column}" for column in tracked)
     with connection.cursor() as wrapper:
         cursor = wrapper.cursor
-        cursor.execute(
-            f"CREATE TEMP TABLE import_changes ON COMMIT DROP AS "
-            f"SELECT {columns} FROM {customer_table} WITH NO DATA"
-        )
-        with cursor.copy(f"COPY import_changes ({columns}) FROM STDIN") as copy:
-            for row in changes:
-                copy.write_row(row)
+        _copy_into_temp_table(cursor, "import_changes", columns, changes)
         cursor.execute(
             f"WITH changed AS ("
             f"  UPDATE {customer_table} c SET {assignments}, updated_by_id = %s, updated_at = %s"

@@ -49,7 +49,7 @@ def _status_chart(counts: dict[str, int]) -> tuple[list[dict], str]:
     total = sum(counts.values())
     rows = [{"status": s.value, "label": str(s.label), "stage": str(STAGE_OF[s].label),
              "customers": counts.get(s.value, 0),
-             "share": selectors._pct(counts.get(s.value, 0), total)} for s in Status]
+             "share": selectors.pct(counts.get(s.value, 0), total)} for s in Status]
     chart = report_get("status_distribution")().chart_data(
         [{"status_label": r["label"], "customers": r["customers"]} for r in rows])
     return rows, json.dumps(chart) if chart and total else ""
@@ -95,7 +95,7 @@ def manager_dashboard(user) -> dict:
             "unassigned": customers.filter(assigned_to__isnull=True).count(),
             "new_this_week": customers.filter(date_added__gte=week_start).count(),
             "admissions_this_month": sum(month.values()),
-            "conversion": selectors._pct(
+            "conversion": selectors.pct(
                 customers.filter(stage_reached__gte=selectors.ADMISSION_RANK).count(), total),
             "status_rows": status_rows, "status_chart": status_chart,
             "counsellors": counsellors,
@@ -138,7 +138,7 @@ def counsellor_dashboard(user) -> dict:
             "total": sum(counts.values()), "status_rows": status_rows,
             "status_chart": status_chart, "month_admissions": month,
             "monthly_target": target or None,
-            "target_progress": selectors._pct(month, target) if target else None,
+            "target_progress": selectors.pct(month, target) if target else None,
             "computed_at": timezone.now(),
         }
 

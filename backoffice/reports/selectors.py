@@ -86,8 +86,8 @@ def funnel_rows(customers: QuerySet[Customer]) -> list[dict]:
         reached = sum(n for r, n in counts.items() if r >= rank)
         rows.append({
             "stage": stage.value, "stage_label": str(stage.label), "reached": reached,
-            "share": _pct(reached, total),
-            "from_previous": _pct(reached, previous) if previous is not None else None,
+            "share": pct(reached, total),
+            "from_previous": pct(reached, previous) if previous is not None else None,
         })
         previous = reached
     return rows
@@ -119,9 +119,9 @@ def status_outcomes(customers: QuerySet[Customer]) -> list[dict]:
             continue
         rows.append({
             "status": status.value, "status_label": str(status.label), **row,
-            "admission_rate": _pct(row["admission"], row["ever"]),
-            "joined_rate": _pct(row["joined"], row["ever"]),
-            "lost_rate": _pct(row["lost"], row["ever"]),
+            "admission_rate": pct(row["admission"], row["ever"]),
+            "joined_rate": pct(row["joined"], row["ever"]),
+            "lost_rate": pct(row["lost"], row["ever"]),
         })
     return rows
 
@@ -143,7 +143,7 @@ def area_rows(customers: QuerySet[Customer], limit: int | None = None) -> list[d
     if limit:
         data = data[:limit]
     return [{**row, "area": row["area"] or "—",
-             "conversion": _pct(row["admissions"], row["customers"])} for row in data]
+             "conversion": pct(row["admissions"], row["customers"])} for row in data]
 
 
 # --- counsellors ----------------------------------------------------------------------
@@ -218,10 +218,10 @@ def counsellor_rows(params, *, month: dict | None = None, median: bool = True) -
             "overdue": overdue.get(counsellor.pk, 0),
             "admissions": row.get("admissions", 0),
             "joined": row.get("joined", 0),
-            "conversion": _pct(row.get("admissions", 0), assigned),
+            "conversion": pct(row.get("admissions", 0), assigned),
             "month_admissions": month.get(counsellor.pk, 0),
             "monthly_target": target or None,
-            "target_progress": _pct(month.get(counsellor.pk, 0), target) if target else None,
+            "target_progress": pct(month.get(counsellor.pk, 0), target) if target else None,
         })
     return rows
 
@@ -383,15 +383,15 @@ def data_source_rows(params) -> list[dict]:
             "data_source": names.get(source, unnamed) if source else unnamed,
             "runs": run.get("runs", 0), "rows": run.get("rows", 0),
             "invalid": run.get("invalid", 0), "duplicates": run.get("duplicates", 0),
-            "invalid_share": _pct(run.get("invalid", 0), run.get("rows", 0)),
-            "duplicate_share": _pct(run.get("duplicates", 0), run.get("rows", 0)),
+            "invalid_share": pct(run.get("invalid", 0), run.get("rows", 0)),
+            "duplicate_share": pct(run.get("duplicates", 0), run.get("rows", 0)),
             "customers": mine.get("customers", 0), "admissions": mine.get("admissions", 0),
-            "conversion": _pct(mine.get("admissions", 0), mine.get("customers", 0)),
+            "conversion": pct(mine.get("admissions", 0), mine.get("customers", 0)),
         })
     return rows
 
 
-def _pct(part: int | None, whole: int | None) -> float | None:
+def pct(part: int | None, whole: int | None) -> float | None:
     if not whole:
         return None
     return round(100.0 * (part or 0) / whole, 1)

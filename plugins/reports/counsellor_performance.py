@@ -40,5 +40,5 @@ class CounsellorPerformance(Report):
                 "contacted": sum(r["contacted"] for r in rows),
                 "overdue": sum(r["overdue"] for r in rows), "admissions": admissions,
                 "joined": sum(r["joined"] for r in rows),
-                "conversion": selectors._pct(admissions, assigned),
+                "conversion": selectors.pct(admissions, assigned),
                 "month_admissions": sum(r["month_admissions"] for r in rows)}

@@ -26,7 +26,7 @@ class StatusDistribution(Report):
             {"status": status.value, "status_label": str(status.label),
              "stage": STAGE_OF[status].value, "stage_label": str(STAGE_OF[status].label),
              "customers": counts.get(status.value, 0),
-             "share": selectors._pct(counts.get(status.value, 0), total)}
+             "share": selectors.pct(counts.get(status.value, 0), total)}
             for status in Status
         ]
 
@@ -42,4 +42,4 @@ class StatusDistribution(Report):
                                                      "customers": 0})
             stage["customers"] += row["customers"]
         total = sum(s["customers"] for s in stages.values())
-        return [{**s, "share": selectors._pct(s["customers"], total)} for s in stages.values()]
+        return [{**s, "share": selectors.pct(s["customers"], total)} for s in stages.values()]
