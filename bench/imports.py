@@ -71,6 +71,7 @@ from django.db import connection, transaction  # noqa: E402
 from backoffice.accounts.models import User  # noqa: E402
 from backoffice.customers.models import Customer, StatusChange  # noqa: E402
 from backoffice.customers.phones import phone_try_normalize  # noqa: E402
+from backoffice.customers.statuses import status_bit  # noqa: E402
 from backoffice.imports.models import ImportRun  # noqa: E402
 from bench.data import AREAS, COURSES, FIRST_NAMES, LAST_NAMES, SOURCES  # noqa: E402
 
@@ -461,22 +462,23 @@ def copy_lines(lead: LeadFile, user_id: int, first_id: int, now: datetime.dateti
         cid = first_id + k
         customers.append(
             f"{cid}\t{name}\t{lead.phones[i]}\t{phone_cell}\t{area}\t{day}\tnew\t{remarks}\t"
-            f"{ts}\t{ts}\t{user_id}\t{user_id}\n"
+            f"{ts}\t{ts}\t{user_id}\t{user_id}\t0\t{NEW_BIT}\n"
         )
         changes.append(f"\tnew\t{remarks}\t{ts}\t{user_id}\t{cid}\n")
         history.append(
             f"{cid}\t{name}\t{lead.phones[i]}\t{phone_cell}\t{area}\t{day}\tnew\t{remarks}\t"
-            f"{ts}\t{ts}\tImported from bench\t+\t{user_id}\t{user_id}\t{user_id}\n"
+            f"{ts}\t{ts}\tImported from bench\t+\t{user_id}\t{user_id}\t{user_id}\t0\t{NEW_BIT}\n"
         )
     return "".join(customers).encode(), "".join(changes).encode(), "".join(history).encode()
 
 
 CUSTOMER_COLS = ("id, name, phone, phone_raw, area, date_added, status, remarks, created_at,"
-                 " updated_at, created_by_id, updated_by_id")
+                 " updated_at, created_by_id, updated_by_id, stage_reached, statuses_seen")
+NEW_BIT = status_bit("new")
 CHANGE_COLS = "from_status, to_status, remark, changed_at, changed_by_id, customer_id"
 HISTORY_COLS = ("id, name, phone, phone_raw, area, date_added, status, remarks, created_at,"
                 " history_date, history_change_reason, history_type, created_by_id,"
-                " updated_by_id, history_user_id")
+                " updated_by_id, history_user_id, stage_reached, statuses_seen")
 
 
 def baseline_copy(lead: LeadFile, user: User) -> dict:

@@ -133,9 +133,11 @@ class Customer(models.Model):
             # counts by status: fourteen values, so the index is tiny (B-tree
             # deduplication) and a count over a million customers reads only it
             models.Index(fields=["status"], name="customer_status_idx"),
-            # follow-ups due, and overdue per counsellor from the index alone
+            # follow-ups due, and overdue per counsellor from the index alone;
+            # customers without a follow-up (every new lead) are not in it
             models.Index(fields=["next_follow_up", "assigned_to"],
-                         name="customer_follow_up_owner_idx"),
+                         name="customer_follow_up_owner_idx",
+                         condition=models.Q(next_follow_up__isnull=False)),
             # "reached Admission" counts (a small share of the customers)
             models.Index(fields=["stage_reached"], name="customer_admitted_idx",
                          condition=models.Q(stage_reached__gte=FUNNEL.index(Stage.ADMISSION))),
