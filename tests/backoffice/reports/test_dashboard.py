@@ -96,3 +96,19 @@ def test_cached_figures_are_reused_and_expire_within_a_minute(settings, manager_
     services.customer_change_status(customer=team["c5"], status="valid", remark="", by=manager)
     cache.clear()  # what the expiry does within DASHBOARD_CACHE_SECONDS
     assert _dashboard(manager_client)["status_rows"][2]["customers"] == 1  # valid
+
+
+def test_the_kpi_links_open_the_lists_they_count(manager_client, team):
+    import re
+
+    from django.urls import reverse
+
+    response = manager_client.get("/")
+    d = response.context["dashboard"]
+    changelist = reverse("admin:customers_customer_changelist")
+    for key, expected in (("unassigned", d["unassigned"]), ("new_this_week", d["new_this_week"]),
+                          ("overdue", d["overdue_count"])):
+        listed = manager_client.get(d["links"][key])
+        assert listed.status_code == 200 and listed.request["PATH_INFO"] == changelist
+        assert listed.context["cl"].result_count == expected, key
+    assert re.search(rb'href="/customers/customer/\?status__exact=joined"', response.content)
