@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
@@ -11,19 +12,26 @@ from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
 from backoffice.accounts.models import User
 from backoffice.accounts.roles import role_label
-from backoffice.core.admin_base import HiddenObjectsAnswer404Mixin, ReadOnlyHistoryMixin
+from backoffice.accounts import services
+from backoffice.accounts.forms import MonthlyTargetForm
+from backoffice.core.admin_base import (
+    BulkActionFormMixin, HiddenObjectsAnswer404Mixin, ReadOnlyHistoryMixin,
+)
 
 admin.site.unregister(Group)
 
 
 @admin.register(User)
 class UserAdmin(
-    HiddenObjectsAnswer404Mixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin, BaseUserAdmin, ModelAdmin
+    HiddenObjectsAnswer404Mixin, ReadOnlyHistoryMixin, BulkActionFormMixin, SimpleHistoryAdmin,
+    BaseUserAdmin, ModelAdmin,
 ):
     form = UserChangeForm
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm
-    list_display = ("username", "full_name", "role", "email", "is_active", "last_login")
+    list_display = ("username", "full_name", "role", "monthly_target", "email", "is_active",
+                    "last_login")
+    actions = ["set_monthly_target"]
     list_filter = ("groups", "is_active", "is_superuser")
     search_fields = ("username", "first_name", "last_name", "email")
     ordering = ("first_name", "last_name", "username")
@@ -52,6 +60,25 @@ class UserAdmin(
             # Two roles: checkboxes, not a two-list picker.
             kwargs["widget"] = UnfoldAdminCheckboxSelectMultipleWidget
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_set_monthly_target_permission(self, request):
+        return request.user.has_perm("accounts.set_monthly_target")
+
+    @admin.action(description=_("Set the monthly target"), permissions=["set_monthly_target"])
+    def set_monthly_target(self, request, queryset):
+        form = MonthlyTargetForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            try:
+                changed = services.users_set_monthly_target(
+                    users=queryset, target=form.cleaned_data["target"], by=request.user)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                return None
+            self.message_user(request, _("Monthly target set for %d counsellors.") % changed,
+                              messages.SUCCESS)
+            return None
+        return self.bulk_form_page(request, queryset, form, "set_monthly_target",
+                                   _("Set the monthly target"), _("Set"))
 
     @display(description=_("Name"), ordering="first_name")
     def full_name(self, obj):

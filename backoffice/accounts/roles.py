@@ -20,6 +20,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.export_customer",
         "customers.view_statuschange",
         "accounts.view_user",
+        "accounts.set_monthly_target",
         "imports.view_importrun",
         "imports.add_importrun",
         "imports.revert_importrun",

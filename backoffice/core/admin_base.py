@@ -2,6 +2,7 @@
 
 from django.contrib.admin import helpers
 from django.http import Http404, HttpResponseNotAllowed
+from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -22,6 +23,31 @@ class BaseAdmin(ModelAdmin):
         return mark_safe(self._checkbox_html.replace(_PK, escape(str(obj.pk))))
 
     action_checkbox.short_description = ModelAdmin.action_checkbox.short_description
+
+
+class BulkActionFormMixin:
+    """An admin action that asks for something first (a counsellor, a target):
+    the action returns ``self.bulk_form_page(...)`` until its form is valid."""
+
+    def bulk_action_preview(self, queryset) -> list[tuple[str, str]]:
+        return [(str(obj), "") for obj in queryset[:10]]
+
+    def bulk_form_page(self, request, queryset, form, action_name, title, button):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "form": form,
+            "queryset": queryset,
+            "count": queryset.count(),
+            "preview": self.bulk_action_preview(queryset),
+            "action_name": action_name,
+            "button": button,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+        }
+        return TemplateResponse(request, "admin/bulk_action.html", context)
 
 
 class ReadOnlyAdminMixin:

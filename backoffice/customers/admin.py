@@ -31,7 +31,9 @@ from unfold.contrib.import_export.forms import SelectableFieldsExportForm
 from unfold.decorators import action, display
 
 from backoffice.accounts.roles import is_manager
-from backoffice.core.admin_base import BaseAdmin, ReadOnlyAdminMixin, ReadOnlyHistoryMixin
+from backoffice.core.admin_base import (
+    BaseAdmin, BulkActionFormMixin, ReadOnlyAdminMixin, ReadOnlyHistoryMixin,
+)
 from backoffice.customers import selectors, services
 from backoffice.customers.filters import (
     ChangedByFilter,
@@ -98,7 +100,8 @@ class StatusChangeInline(TabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin, BaseAdmin):
+class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin, BulkActionFormMixin,
+                    BaseAdmin):
     resource_classes = [CustomerResource]
     # get_export_data writes these two itself, streaming
     formats = [base_formats.CSV, base_formats.XLSX]
@@ -501,22 +504,12 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
 
     # --- bulk actions (managers) --------------------------------------------
 
-    def _bulk_form_page(self, request, queryset, form, action_name, title, button):
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "opts": self.model._meta,
-            "form": form,
-            "queryset": queryset,
-            "count": queryset.count(),
-            "preview": queryset.select_related("assigned_to")[:10],
-            "action_name": action_name,
-            "button": button,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
-            "select_across": request.POST.get("select_across", "0"),
-        }
-        return TemplateResponse(request, "admin/customers/customer/bulk_action.html", context)
+    def bulk_action_preview(self, queryset):
+        return [
+            (customer.name, customer.get_status_display()
+             + (f" · {customer.assigned_to}" if customer.assigned_to else ""))
+            for customer in queryset.select_related("assigned_to")[:10]
+        ]
 
     @admin.action(description=_("Assign to a counsellor"), permissions=["assign"])
     def assign_to_counsellor(self, request, queryset):
@@ -538,7 +531,7 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
                 ) % {"n": changed}
             self.message_user(request, text, messages.SUCCESS)
             return None
-        return self._bulk_form_page(
+        return self.bulk_form_page(
             request, queryset, form, "assign_to_counsellor",
             _("Assign customers to a counsellor"), _("Assign"),
         )
@@ -556,7 +549,7 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
                 request, _("Customers distributed — %s.") % summary, messages.SUCCESS
             )
             return None
-        return self._bulk_form_page(
+        return self.bulk_form_page(
             request, queryset, form, "distribute_evenly",
             _("Distribute customers evenly"), _("Distribute"),
         )
@@ -593,7 +586,7 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
                 messages.SUCCESS,
             )
             return None
-        return self._bulk_form_page(
+        return self.bulk_form_page(
             request, queryset, form, "change_status", _("Change status"), _("Change status"),
         )
 
