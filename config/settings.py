@@ -56,11 +56,16 @@ INSTALLED_APPS = [
     "backoffice.imports",
     "backoffice.reports",
     "backoffice.audit",
+    "backoffice.ops",
+    "health_check",
+    "maintenance_mode",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ADMIN_IP_ALLOWLIST: before anything else reads the request
+    "backoffice.ops.middleware.IPAllowlistMiddleware",
     # The admin's pages are large and repetitive; gzip makes them ~15x smaller.
     # Django's GZipMiddleware pads responses against BREACH.
     "django.middleware.gzip.GZipMiddleware",
@@ -69,6 +74,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # after messages: it says why it signed someone out
+    "backoffice.accounts.middleware.SessionIdleTimeoutMiddleware",
+    # after authentication: superusers work through maintenance
+    "backoffice.ops.middleware.MaintenanceModeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # axes last, as its docs require
@@ -162,6 +171,30 @@ AXES_RESET_ON_SUCCESS = True
 
 # --- Sessions and cookies -------------------------------------------------
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+# Signed out after this many seconds without a request (0: never). "Remember
+# me" at login keeps the session for REMEMBER_ME_DAYS instead, across browser
+# restarts and idle time (0 days: no "Remember me").
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+REMEMBER_ME_DAYS = env_int("REMEMBER_ME_DAYS", 14)
+# Addresses and networks (comma-separated, e.g. 203.0.113.7,10.0.0.0/8) that may
+# use the back-office at all; empty: any. The health endpoint stays open.
+ADMIN_IP_ALLOWLIST = env_list("ADMIN_IP_ALLOWLIST")
+HEALTH_URL_PREFIX = "/health/"
+
+# --- Maintenance mode (django-maintenance-mode) ---------------------------
+# `manage.py maintenance_mode on|off`. While on, everyone gets the 503 page
+# except superusers and MAINTENANCE_IP_ALLOWLIST; the state lives in Redis when
+# there is one (every web process sees it), else in a file in DATA_DIR.
+MAINTENANCE_IP_ALLOWLIST = env_list("MAINTENANCE_IP_ALLOWLIST")
+MAINTENANCE_MODE_IGNORE_SUPERUSER = True
+MAINTENANCE_MODE_IGNORE_STAFF = False  # every counsellor is staff
+MAINTENANCE_MODE_IGNORE_URLS = (r"^/health/", r"^/login/", r"^/static/")
+MAINTENANCE_MODE_TEMPLATE = "503.html"
+MAINTENANCE_MODE_STATE_BACKEND = (
+    "maintenance_mode.backends.CacheBackend" if REDIS_URL
+    else "maintenance_mode.backends.LocalFileBackend"
+)
+MAINTENANCE_MODE_STATE_FILE_PATH = str(DATA_DIR / "maintenance_mode_state.txt")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -172,9 +205,8 @@ SECURE_SSL_REDIRECT = SECURE_HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SECURE_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HTTPS)
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
-)
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

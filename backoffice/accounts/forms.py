@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +9,30 @@ class MonthlyTargetForm(forms.Form):
         label=_("Admissions per month"), min_value=0, max_value=10_000, required=False,
         help_text=_("Leave empty for no target."),
     )
+
+
+class LoginForm(AuthenticationForm):
+    """The admin's login form with "Remember me": unticked, the session ends
+    when the browser closes or after SESSION_IDLE_TIMEOUT without activity;
+    ticked, it lasts REMEMBER_ME_DAYS."""
+
+    remember_me = forms.BooleanField(label=_("Remember me on this computer"), required=False)
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        if not settings.REMEMBER_ME_DAYS:
+            del self.fields["remember_me"]
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if self.request is None:
+            return
+        from backoffice.accounts.middleware import REMEMBERED
+
+        session = self.request.session
+        if self.cleaned_data.get("remember_me"):
+            session.set_expiry(settings.REMEMBER_ME_DAYS * 24 * 60 * 60)
+            session[REMEMBERED] = True
+        else:
+            session.set_expiry(0)  # until the browser closes
+            session.pop(REMEMBERED, None)

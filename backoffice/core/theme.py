@@ -9,6 +9,11 @@ from backoffice.accounts.roles import is_manager
 
 
 def environment_label(request: HttpRequest) -> list[str] | None:
+    from maintenance_mode.core import get_maintenance_mode
+
+    if get_maintenance_mode():
+        # only superusers (and allowlisted addresses) see pages meanwhile
+        return [_("Maintenance mode: others see the maintenance page"), "danger"]
     if settings.DEMO_MODE:
         return [_("Demo"), "warning"]
     if settings.DEBUG:

@@ -1,0 +1,48 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+LAST_SEEN = "_last_seen"
+REMEMBERED = "_remembered"
+# The session is written at most this often just to note activity.
+TOUCH_EVERY_SECONDS = 60
+
+
+class SessionIdleTimeoutMiddleware:
+    """Signs a person out after SESSION_IDLE_TIMEOUT seconds without a request
+    (unless they chose "Remember me" at login), and sends them to the login
+    page with a message and the page they were on."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        timeout = settings.SESSION_IDLE_TIMEOUT
+        user = getattr(request, "user", None)
+        if timeout and user is not None and user.is_authenticated \
+                and not request.session.get(REMEMBERED):
+            now = int(time.time())
+            last_seen = request.session.get(LAST_SEEN, now)
+            if now - last_seen > timeout:
+                logout(request)
+                messages.info(request, _("You were signed out after %d minutes without "
+                                         "activity. Sign in again to continue.")
+                              % (timeout // 60))
+                login = reverse("admin:login")
+                return redirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
+            if now - last_seen >= TOUCH_EVERY_SECONDS or LAST_SEEN not in request.session:
+                request.session[LAST_SEEN] = now
+        return self.get_response(request)
+
+
+def note_login_time(sender, request, user, **kwargs) -> None:
+    """Signing in is activity: the idle clock starts at login
+    (connected to user_logged_in in AccountsConfig.ready)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN] = int(time.time())

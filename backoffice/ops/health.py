@@ -1,0 +1,47 @@
+"""The health endpoint (django-health-check): database, cache, file storage,
+and with Redis configured, Redis and the presence of an rq worker."""
+
+import dataclasses
+
+from django.conf import settings
+from health_check.base import HealthCheck
+from health_check.exceptions import ServiceUnavailable
+from health_check.views import HealthCheckView
+
+
+@dataclasses.dataclass
+class RQWorkers(HealthCheck):
+    """At least one rq worker listens on the default queue (imports run there)."""
+
+    def run(self):
+        import django_rq
+        from rq import Worker
+
+        try:
+            connection = django_rq.get_connection("default")
+            workers = Worker.count(connection=connection, queue=django_rq.get_queue("default"))
+        except Exception as exc:  # redis down, wrong URL: say so
+            raise ServiceUnavailable(f"Cannot ask Redis for rq workers: {exc}") from exc
+        if not workers:
+            raise ServiceUnavailable("No rq worker is running: imports would wait forever.")
+
+
+def health_checks() -> list:
+    checks: list = [
+        "health_check.checks.Database",
+        "health_check.checks.Cache",
+        "health_check.checks.Storage",
+    ]
+    if settings.REDIS_URL:
+        from redis.asyncio import Redis as RedisClient
+
+        url = settings.REDIS_URL
+        checks.append(("health_check.contrib.redis.Redis",
+                       {"client_factory": lambda: RedisClient.from_url(url)}))
+        if not settings.JOBS_RUN_IN_PROCESS:
+            checks.append(RQWorkers)
+    return checks
+
+
+def health_view():
+    return HealthCheckView.as_view(checks=health_checks())

@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+
+from backoffice.ops.network import client_ip, ip_allowed, networks_parse
+
+
+class IPAllowlistMiddleware:
+    """With ADMIN_IP_ALLOWLIST set, the back-office answers only those
+    addresses and networks; everyone else gets 403 on every page (the health
+    endpoint stays open for the load balancer)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.networks = networks_parse(settings.ADMIN_IP_ALLOWLIST, setting="ADMIN_IP_ALLOWLIST")
+
+    def __call__(self, request):
+        if self.networks and not request.path.startswith(settings.HEALTH_URL_PREFIX):
+            if not ip_allowed(client_ip(request), self.networks):
+                raise PermissionDenied("This address may not use the back-office.")
+        return self.get_response(request)
+
+
+class MaintenanceModeMiddleware:
+    """django-maintenance-mode's middleware, with its address exemption done
+    by network (MAINTENANCE_IP_ALLOWLIST: addresses and CIDR networks) rather
+    than the library's regular expressions, where "10.0.0.1" also matches
+    "10.0.0.12"."""
+
+    def __init__(self, get_response):
+        from maintenance_mode.middleware import MaintenanceModeMiddleware as Library
+
+        self.library = Library(get_response)
+        self.get_response = get_response
+        self.networks = networks_parse(settings.MAINTENANCE_IP_ALLOWLIST,
+                                       setting="MAINTENANCE_IP_ALLOWLIST")
+
+    def __call__(self, request):
+        if self.networks and ip_allowed(client_ip(request), self.networks):
+            return self.get_response(request)
+        return self.library(request)

@@ -1,0 +1,72 @@
+"""Idle sessions end; "Remember me" keeps one across browser restarts."""
+
+import time
+
+import pytest
+from django.test import Client
+
+from backoffice.accounts.middleware import LAST_SEEN, REMEMBERED
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(client, username, remember=False):
+    data = {"username": username, "password": PASSWORD, "next": "/"}
+    if remember:
+        data["remember_me"] = "on"
+    response = client.post("/login/", data)
+    assert response.status_code == 302, response.content[:300]
+    return client
+
+
+def _idle(client, seconds):
+    session = client.session
+    session[LAST_SEEN] = int(time.time()) - seconds
+    session.save()
+
+
+def test_the_login_page_offers_remember_me(client):
+    assert b'name="remember_me"' in client.get("/login/").content
+
+
+def test_without_remember_me_the_session_ends_with_the_browser(manager):
+    client = _login(Client(), "maya")
+    assert client.session.get_expire_at_browser_close()
+    assert not client.session.get(REMEMBERED)
+
+
+def test_remember_me_keeps_the_session_for_days(manager, settings):
+    client = _login(Client(), "maya", remember=True)
+    assert not client.session.get_expire_at_browser_close()
+    assert client.session.get_expiry_age() == settings.REMEMBER_ME_DAYS * 86400
+
+
+def test_an_idle_session_is_signed_out_and_sent_to_login_with_its_page(manager, settings):
+    client = _login(Client(), "maya")
+    _idle(client, settings.SESSION_IDLE_TIMEOUT + 5)
+    response = client.get("/customers/customer/?status__exact=new")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/?next=")
+    assert "status__exact" in response["Location"]
+    assert "_auth_user_id" not in client.session
+    page = client.get(response["Location"])
+    assert b"without activity" in page.content
+
+
+def test_an_active_session_stays(manager, settings):
+    client = _login(Client(), "maya")
+    _idle(client, settings.SESSION_IDLE_TIMEOUT - 30)
+    assert client.get("/customers/customer/").status_code == 200
+    assert client.session[LAST_SEEN] >= int(time.time()) - 2  # the clock restarted
+
+
+def test_a_remembered_session_survives_idle_time(manager, settings):
+    client = _login(Client(), "maya", remember=True)
+    _idle(client, settings.SESSION_IDLE_TIMEOUT * 10)
+    assert client.get("/customers/customer/").status_code == 200
+
+
+def test_remember_me_can_be_switched_off(settings, client):
+    settings.REMEMBER_ME_DAYS = 0
+    assert b'name="remember_me"' not in client.get("/login/").content

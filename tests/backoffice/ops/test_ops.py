@@ -1,0 +1,145 @@
+"""Health endpoint, IP allowlist and maintenance mode."""
+
+import pytest
+from django.test import Client, override_settings
+from maintenance_mode.core import set_maintenance_mode
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rq_worker_up(settings):
+    """With Redis (the service leg), a worker registered as alive on the queue."""
+    if not settings.REDIS_URL or settings.JOBS_RUN_IN_PROCESS:
+        yield
+        return
+    import django_rq
+    from rq import Worker
+
+    worker = Worker([django_rq.get_queue("default")], connection=django_rq.get_connection())
+    worker.register_birth()
+    yield
+    worker.register_death()
+
+
+def test_health_is_ok_for_anyone(client, rq_worker_up):
+    response = client.get("/health/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200, response.content
+    checks = response.json()
+    assert any("Database" in name for name in checks) and set(checks.values()) == {"OK"}
+
+
+def test_health_checks_redis_and_the_workers_only_when_jobs_go_through_redis(settings):
+    from backoffice.ops.health import RQWorkers, health_checks
+
+    settings.REDIS_URL, settings.JOBS_RUN_IN_PROCESS = "", True
+    assert not [c for c in health_checks() if c is RQWorkers or "redis" in str(c)]
+    settings.REDIS_URL, settings.JOBS_RUN_IN_PROCESS = "redis://127.0.0.1:6379/15", False
+    names = [str(c) for c in health_checks()]
+    assert any("redis" in name for name in names) and RQWorkers in health_checks()
+
+
+def test_health_says_when_no_worker_is_running(settings, client):
+    if not settings.REDIS_URL or settings.JOBS_RUN_IN_PROCESS:
+        pytest.skip("jobs run in-process here: there are no workers to check")
+    response = client.get("/health/?format=json")
+    assert response.status_code == 500
+    assert any("No rq worker" in value for value in response.json().values())
+
+
+def test_health_reports_a_failing_check(client, monkeypatch):
+    from django.core.cache.backends.locmem import LocMemCache
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(LocMemCache, "set", broken)
+    response = client.get("/health/?format=json")
+    if response.status_code == 200:  # a Redis cache in the service leg
+        pytest.skip("the cache here is not the local-memory one")
+    assert response.status_code == 500
+    assert any("cache down" in value or value != "OK" for value in response.json().values())
+
+
+def _client_from(address, **extra) -> Client:
+    return Client(REMOTE_ADDR=address, **extra)
+
+
+@override_settings(ADMIN_IP_ALLOWLIST=["203.0.113.7", "10.0.0.0/8"])
+def test_the_allowlist_admits_its_addresses_and_networks(manager):
+    assert _client_from("203.0.113.7").get("/login/").status_code == 200
+    assert _client_from("10.20.30.40").get("/login/").status_code == 200
+
+
+@override_settings(ADMIN_IP_ALLOWLIST=["203.0.113.7"])
+def test_the_allowlist_refuses_everyone_else_but_not_the_health_check():
+    outsider = _client_from("203.0.113.70")
+    assert outsider.get("/login/").status_code == 403
+    assert outsider.get("/health/?format=json").status_code != 403
+
+
+@override_settings(ADMIN_IP_ALLOWLIST=["203.0.113.7"], BEHIND_PROXY=True)
+def test_behind_a_proxy_the_address_it_appended_counts():
+    # a client cannot get in by writing the allowed address itself
+    spoofed = _client_from("10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7, 198.51.100.9")
+    assert spoofed.get("/login/").status_code == 403
+    proxied = _client_from("10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.9, 203.0.113.7")
+    assert proxied.get("/login/").status_code == 200
+
+
+def test_a_malformed_allowlist_stops_the_start():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from backoffice.ops.middleware import IPAllowlistMiddleware
+
+    with override_settings(ADMIN_IP_ALLOWLIST=["not-an-ip"]), \
+            pytest.raises(ImproperlyConfigured, match="not-an-ip"):
+        IPAllowlistMiddleware(lambda request: None)
+
+
+@pytest.fixture
+def maintenance(settings, tmp_path):
+    settings.MAINTENANCE_MODE_STATE_BACKEND = "maintenance_mode.backends.LocalFileBackend"
+    settings.MAINTENANCE_MODE_STATE_FILE_PATH = str(tmp_path / "maintenance.txt")
+    set_maintenance_mode(True)
+    yield
+    set_maintenance_mode(False)
+
+
+def test_maintenance_shows_the_503_page_to_counsellors_and_managers(maintenance, alice_client,
+                                                                   manager_client):
+    for client in (alice_client, manager_client):
+        response = client.get("/")
+        assert response.status_code == 503 and b"Back in a moment" in response.content
+
+
+def test_superusers_work_through_maintenance_and_see_that_it_is_on(maintenance,
+                                                                    superuser_client):
+    response = superuser_client.get("/")
+    assert response.status_code == 200 and b"Maintenance mode" in response.content
+
+
+def test_login_and_health_stay_open_during_maintenance(maintenance, client, rq_worker_up):
+    assert client.get("/login/").status_code == 200
+    assert client.get("/health/?format=json").status_code == 200
+
+
+def test_maintenance_allowlist_is_by_network(maintenance, settings, manager):
+    with override_settings(MAINTENANCE_IP_ALLOWLIST=["10.0.0.1"]):
+        near_miss = _client_from("10.0.0.12")
+        near_miss.force_login(manager)
+        assert near_miss.get("/").status_code == 503
+        office = _client_from("10.0.0.1")
+        office.force_login(manager)
+        assert office.get("/").status_code == 200
+
+
+def test_the_command_switches_it(settings, tmp_path, client):
+    from django.core.management import call_command
+
+    settings.MAINTENANCE_MODE_STATE_BACKEND = "maintenance_mode.backends.LocalFileBackend"
+    settings.MAINTENANCE_MODE_STATE_FILE_PATH = str(tmp_path / "maintenance.txt")
+    call_command("maintenance_mode", "on")
+    assert client.get("/customers/customer/").status_code == 503
+    call_command("maintenance_mode", "off")
+    assert client.get("/customers/customer/").status_code == 302  # to the login page
