@@ -280,6 +280,8 @@ LOGGING = {
 UNFOLD = {
     "SITE_TITLE": "ALIMS Back-office",
     "DASHBOARD_CALLBACK": "backoffice.reports.dashboard.dashboard_callback",
+    # unfold's login form with "Remember me"
+    "LOGIN": {"form": "backoffice.accounts.forms.LoginForm"},
     "SITE_HEADER": "ALIMS Back-office",
     "SITE_SUBHEADER": _("Admissions leads and customers"),
     "SITE_URL": None,

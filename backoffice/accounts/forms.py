@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from unfold.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,7 +12,7 @@ class MonthlyTargetForm(forms.Form):
 
 
 class LoginForm(AuthenticationForm):
-    """The admin's login form with "Remember me": unticked, the session ends
+    """unfold's login form with "Remember me": unticked, the session ends
     when the browser closes or after SESSION_IDLE_TIMEOUT without activity;
     ticked, it lasts REMEMBER_ME_DAYS."""
 

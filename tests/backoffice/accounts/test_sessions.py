@@ -26,8 +26,13 @@ def _idle(client, seconds):
     session.save()
 
 
-def test_the_login_page_offers_remember_me(client):
-    assert b'name="remember_me"' in client.get("/login/").content
+def test_the_login_page_offers_remember_me_with_unfolds_inputs(client):
+    import re
+
+    content = client.get("/login/").content.decode()
+    assert 'name="remember_me"' in content
+    username = re.search(r'<input[^>]*name="username"[^>]*>', content).group(0)
+    assert "border" in username  # unfold's styled input, not a bare one
 
 
 def test_without_remember_me_the_session_ends_with_the_browser(manager):
