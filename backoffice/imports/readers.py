@@ -157,6 +157,8 @@ def _xlsx_rows_streamed(path: Path, sheet: str | None) -> Iterator[tuple[int, li
         ) from exc
     try:
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+        # The sheet's declared size (<dimension>) may be stale: read every row there is.
+        worksheet.reset_dimensions()
         for number, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
             cells = [_openpyxl_cell(cell) for cell in row]
             while cells and cells[-1] is None:
@@ -167,21 +169,6 @@ def _xlsx_rows_streamed(path: Path, sheet: str | None) -> Iterator[tuple[int, li
         raise FileProblem(
             "Part of this workbook could not be read; open it in Excel and save it again."
         ) from exc
-    finally:
-        workbook.close()
-
-
-def rows_upper_bound(path: Path | str, table: Table) -> int | None:
-    """For a streamed workbook, the row count its dimension claims (an upper
-    bound: it counts title, header and blank rows), without reading the rows."""
-    if not (table.kind == "xlsx" and table.streamed):
-        return None
-    import openpyxl
-
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        worksheet = workbook[table.sheet] if table.sheet else workbook.worksheets[0]
-        return worksheet.max_row
     finally:
         workbook.close()
 

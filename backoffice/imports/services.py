@@ -44,7 +44,7 @@ from backoffice.imports import pgcopy
 from backoffice.imports.models import AssignmentRule, DataSource, DuplicatePolicy, ImportRun
 from backoffice.imports.pipeline import Plan, Record, iter_records, plan_file
 from backoffice.imports.plugins import importer_get
-from backoffice.imports.readers import FileProblem, iter_rows, rows_upper_bound, sha256_of
+from backoffice.imports.readers import FileProblem, iter_rows, sha256_of
 
 logger = logging.getLogger(__name__)
 
@@ -270,16 +270,15 @@ def import_run_execute(*, run: ImportRun) -> ImportRun:
     try:
         with _run_file(run) as path, tempfile.TemporaryDirectory() as workdir:
             plan = _plan(run, path)
-            if run.rows_total is None:
+            if run.rows_total is None and not plan.table.streamed:
                 # Not previewed (the command line): count first, so a file over
                 # the row limit is refused before anything is written. A big
-                # streamed workbook says how many rows it has instead (an upper
-                # bound; reading it twice would double the run).
-                run.rows_total = rows_upper_bound(path, plan.table)
-                if run.rows_total is None:
-                    run.rows_total = sum(1 for _ in _data_rows(path, plan))
+                # streamed workbook is not read twice for this (it would double
+                # the run; a workbook's declared size cannot be trusted): the
+                # limit stops it as it reads, and the progress shows rows done.
+                run.rows_total = sum(1 for _ in _data_rows(path, plan))
                 run.save(update_fields=["rows_total"])
-            if run.rows_total > settings.IMPORT_MAX_ROWS:
+            if run.rows_total is not None and run.rows_total > settings.IMPORT_MAX_ROWS:
                 raise FileProblem(
                     _("The file has more than %(limit)s rows; split it and import the parts.")
                     % {"limit": f"{settings.IMPORT_MAX_ROWS:,}"}

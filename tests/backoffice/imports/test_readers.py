@@ -151,3 +151,26 @@ def test_a_loaded_workbook_is_parsed_once_however_often_it_is_read(tmp_path, mon
     opened.clear()
     assert list(iter_rows(path, table)) == list(iter_rows(path, table))
     assert len(opened) == 1
+
+
+def test_a_streamed_workbook_with_a_stale_declared_size_is_read_whole(tmp_path):
+    import re
+
+    wb = Workbook()
+    wb.active.append(["name", "phone"])
+    for i in range(5):
+        wb.active.append([f"Lead {i}", 9876543210 + i])
+    made = tmp_path / "made.xlsx"
+    wb.save(made)
+    stale = tmp_path / "stale.xlsx"
+    with zipfile.ZipFile(made) as source, zipfile.ZipFile(stale, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, found = re.subn(rb'<dimension ref="[^"]*"\s*/>',
+                                      b'<dimension ref="A1"/>', data)
+                assert found == 1
+            target.writestr(item, data)
+    table = open_table(stale, stream_above=0)
+    assert table.streamed
+    assert [number for number, _ in iter_rows(stale, table)] == [1, 2, 3, 4, 5, 6]
