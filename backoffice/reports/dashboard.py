@@ -94,7 +94,7 @@ def manager_dashboard(user) -> dict:
             "total": total,
             "unassigned": customers.filter(assigned_to__isnull=True).count(),
             "new_this_week": customers.filter(date_added__gte=week_start).count(),
-            "admissions_this_month": sum(month.values()),
+            "admissions_this_month": selectors.month_admissions_total(user, today=today),
             "conversion": selectors.pct(
                 customers.filter(stage_reached__gte=selectors.ADMISSION_RANK).count(), total),
             "status_rows": status_rows, "status_chart": status_chart,

@@ -190,7 +190,7 @@ def counsellor_rows(params, *, month: dict | None = None, median: bool = True) -
     if median and connection.vendor == "postgresql":
         # the median in the same pass over the customers
         aggregates["median_seconds"] = Median(Extract(_WAITED, "epoch"),
-                                              filter=Q(first_contacted__isnull=False))
+                                              filter=_CONTACTED_AFTER_ASSIGNMENT)
     per = {row["assigned_to"]: row
            for row in customers.order_by().values("assigned_to").annotate(**aggregates)}
     if not median:
@@ -226,16 +226,19 @@ def counsellor_rows(params, *, month: dict | None = None, median: bool = True) -
     return rows
 
 
-# time from assignment (else creation) to the first status update
+# time from assignment (else creation) to the first status update; a customer
+# contacted before being (re)assigned to this counsellor says nothing about them
 _WAITED = ExpressionWrapper(F("first_contacted") - Coalesce("assigned_at", "created_at"),
                             output_field=DurationField())
+_CONTACTED_AFTER_ASSIGNMENT = Q(first_contacted__isnull=False,
+                                first_contacted__gte=Coalesce("assigned_at", "created_at"))
 
 
 def first_contact_median_hours(customers: QuerySet[Customer]) -> dict[int, float]:
     """Median time to the first contact per counsellor, in hours, computed in
     Python (databases without a median aggregate)."""
     seconds: dict[int, list[float]] = {}
-    contacted = customers.filter(first_contacted__isnull=False).order_by()
+    contacted = customers.filter(_CONTACTED_AFTER_ASSIGNMENT).order_by()
     for counsellor, value in contacted.annotate(waited=_WAITED).values_list("assigned_to",
                                                                              "waited"):
         seconds.setdefault(counsellor, []).append(value.total_seconds())
@@ -278,6 +281,17 @@ def month_admissions(counsellor_ids: Iterable[int] | None, *,
     rows = (changes.order_by().values("changed_by")
             .annotate(n=Count("customer", distinct=True)))
     return {row["changed_by"]: row["n"] for row in rows}
+
+
+def month_admissions_total(user, *, today: datetime.date | None = None) -> int:
+    """Customers (the viewer's) moved to Admission this month, each once."""
+    today = today or timezone.localdate()
+    start, end = _datetime_range(today.replace(day=1), today)
+    changes = StatusChange.objects.filter(to_status=Status.ADMISSION, changed_at__gte=start,
+                                          changed_at__lt=end)
+    if not is_manager(user):
+        changes = changes.filter(customer__in=customers_visible_to(user))
+    return changes.values("customer").distinct().count()
 
 
 # --- trends ---------------------------------------------------------------------------

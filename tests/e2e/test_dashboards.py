@@ -63,3 +63,14 @@ def test_a_report_page_draws_its_chart_and_offers_downloads(page, live_server, l
         page.locator("#export-xlsx").click()
     assert download.value.suggested_filename.endswith(".xlsx")
     shot(page, "report-funnel")
+
+
+def test_typing_dates_makes_the_period_custom(page, live_server, leads):
+    login(page, live_server, "maya", next_url="/reports/trends/")
+    form = page.locator("#report-filters")
+    form.locator("[name=date_from]").fill("2026-11-01")
+    form.locator("[name=date_to]").fill("2026-11-10")
+    expect(form.locator("[name=preset]")).to_have_value("custom")
+    with page.expect_navigation():
+        form.get_by_role("button", name="Show").click()
+    expect(page.locator("#report-filters")).to_contain_text("01 Nov 2026 – 10 Nov 2026")

@@ -112,3 +112,11 @@ def test_the_kpi_links_open_the_lists_they_count(manager_client, team):
         assert listed.status_code == 200 and listed.request["PATH_INFO"] == changelist
         assert listed.context["cl"].result_count == expected, key
     assert re.search(rb'href="/customers/customer/\?status__exact=joined"', response.content)
+
+
+def test_the_team_admissions_count_each_customer_once(manager_client, manager, team):
+    # c1 moved back and to Admission again by the manager: still one customer
+    services.customer_change_status(customer=team["c1"], status="valid", remark="", by=manager)
+    services.customer_change_status(customer=team["c1"], status="admission", remark="",
+                                    by=manager)
+    assert _dashboard(manager_client)["admissions_this_month"] == 3  # c1, c2, c7

@@ -151,3 +151,28 @@ def test_data_source_quality(team, manager):
 def test_data_source_quality_is_for_managers_only(alice, manager):
     assert not report_get("data_source_quality").visible_to(alice)
     assert report_get("data_source_quality").visible_to(manager)
+
+
+def test_the_first_contact_median_leaves_out_customers_contacted_before_assignment(team,
+                                                                                  manager):
+    now = timezone.now()
+    for key, hours in (("c1", 2), ("c2", 4)):
+        team[key].assigned_at = now - datetime.timedelta(hours=hours)
+        team[key].first_contacted = now
+        team[key].save()
+    team["c3"].assigned_at = now  # reassigned after its first contact
+    team["c3"].first_contacted = now - datetime.timedelta(days=3)
+    team["c3"].save()
+    rows = _rows("counsellor_performance", params_for(manager), "counsellor")
+    assert rows["Alice Abraham"]["first_contact_hours"] == 3.0  # median of 2 h and 4 h
+
+
+def test_month_admissions_are_counted_for_who_recorded_them(team, manager, alice):
+    from backoffice.customers import services
+
+    # bob's c4 moved on to Admission by the manager: not bob's, but the team's
+    services.customer_change_status(customer=team["c4"], status="admission", remark="",
+                                    by=manager)
+    rows = _rows("counsellor_performance", params_for(manager), "counsellor")
+    assert rows["Bob Babu"]["month_admissions"] == 0
+    assert rows["Alice Abraham"]["month_admissions"] == 3
