@@ -25,14 +25,6 @@ class LoginForm(AuthenticationForm):
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
-        if self.request is None:
-            return
-        from backoffice.accounts.middleware import REMEMBERED
-
-        session = self.request.session
-        if self.cleaned_data.get("remember_me"):
-            session.set_expiry(settings.REMEMBER_ME_DAYS * 24 * 60 * 60)
-            session[REMEMBERED] = True
-        else:
-            session.set_expiry(0)  # until the browser closes
-            session.pop(REMEMBERED, None)
+        if self.request is not None:
+            # applied to the session once login() has settled it (note_login_time)
+            self.request.remember_me = bool(self.cleaned_data.get("remember_me"))

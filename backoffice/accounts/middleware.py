@@ -42,7 +42,19 @@ class SessionIdleTimeoutMiddleware:
 
 
 def note_login_time(sender, request, user, **kwargs) -> None:
-    """Signing in is activity: the idle clock starts at login
+    """Signing in is activity: the idle clock starts at login; and the login
+    form's "Remember me" choice is applied to the session login() settled
     (connected to user_logged_in in AccountsConfig.ready)."""
-    if request is not None and hasattr(request, "session"):
-        request.session[LAST_SEEN] = int(time.time())
+    if request is None or not hasattr(request, "session"):
+        return
+    session = request.session
+    session[LAST_SEEN] = int(time.time())
+    remember = getattr(request, "remember_me", None)
+    if remember is None:
+        return  # not the login form (force_login, another backend)
+    if remember:
+        session.set_expiry(settings.REMEMBER_ME_DAYS * 24 * 60 * 60)
+        session[REMEMBERED] = True
+    else:
+        session.set_expiry(0)  # until the browser closes
+        session.pop(REMEMBERED, None)

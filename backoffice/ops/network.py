@@ -8,14 +8,14 @@ from django.core.exceptions import ImproperlyConfigured
 
 
 def client_ip(request) -> str:
-    """The client's address. Behind a TLS-terminating proxy (BEHIND_PROXY)
-    it is the last address of X-Forwarded-For: the one our proxy appended,
-    which a client cannot forge (earlier entries are whatever the client sent)."""
-    if settings.BEHIND_PROXY:
+    """The client's address. Behind TRUSTED_PROXIES proxies (BEHIND_PROXY) it
+    is the address the outermost of them appended to X-Forwarded-For, counted
+    from the right: entries further left are whatever the client sent."""
+    if settings.BEHIND_PROXY and settings.TRUSTED_PROXIES:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-1]
+        if len(hops) >= settings.TRUSTED_PROXIES:
+            return hops[-settings.TRUSTED_PROXIES]
     return request.META.get("REMOTE_ADDR", "")
 
 
@@ -36,4 +36,6 @@ def ip_allowed(address: str, networks: list) -> bool:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped  # ::ffff:203.0.113.7 is 203.0.113.7
     return any(ip in network for network in networks)

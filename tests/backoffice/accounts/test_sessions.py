@@ -75,3 +75,10 @@ def test_a_remembered_session_survives_idle_time(manager, settings):
 def test_remember_me_can_be_switched_off(settings, client):
     settings.REMEMBER_ME_DAYS = 0
     assert b'name="remember_me"' not in client.get("/login/").content
+
+
+def test_remember_me_holds_when_someone_else_was_signed_in(manager, alice, settings):
+    client = _login(Client(), "alice")
+    client = _login(client, "maya", remember=True)  # login() flushes alice's session
+    assert client.session.get(REMEMBERED)
+    assert client.session.get_expiry_age() == settings.REMEMBER_ME_DAYS * 86400

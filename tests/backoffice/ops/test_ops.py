@@ -143,3 +143,19 @@ def test_the_command_switches_it(settings, tmp_path, client):
     assert client.get("/customers/customer/").status_code == 503
     call_command("maintenance_mode", "off")
     assert client.get("/customers/customer/").status_code == 302  # to the login page
+
+
+@override_settings(ADMIN_IP_ALLOWLIST=["203.0.113.7"], BEHIND_PROXY=True, TRUSTED_PROXIES=2)
+def test_behind_two_proxies_the_outer_one_says_who_the_client_is():
+    # client, then our load balancer appends the client, nginx appends the balancer
+    through_both = _client_from("10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.1")
+    assert through_both.get("/login/").status_code == 200
+    forged = _client_from("10.0.0.2",
+                          HTTP_X_FORWARDED_FOR="203.0.113.7, 198.51.100.9, 10.0.0.1")
+    assert forged.get("/login/").status_code == 403
+
+
+@override_settings(ADMIN_IP_ALLOWLIST=["203.0.113.7"])
+def test_an_ipv4_mapped_address_counts_as_ipv4_and_health_needs_no_slash():
+    assert _client_from("::ffff:203.0.113.7").get("/login/").status_code == 200
+    assert _client_from("198.51.100.9").get("/health").status_code != 403
