@@ -4,11 +4,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ActivityLog(models.Model):
-    """Things people did that the customer history does not show: exports of
-    data above all. Written only by ``audit.services.activity_record``."""
+    """What people did, in one place, beside the per-customer history: exports
+    (which the history cannot show), and the critical actions on many customers
+    at once (assignments, deletions, shares, import reverts). Written only by
+    ``audit.services.activity_record``."""
 
     class Action(models.TextChoices):
         EXPORT = "export", _("Export")
+        ASSIGN = "assign", _("Assignment")
+        DELETE = "delete", _("Deletion")
+        SHARE = "share", _("Share")
+        UNSHARE = "unshare", _("Share withdrawn")
+        REVERT_IMPORT = "revert_import", _("Import reverted")
 
     at = models.DateTimeField(_("at"), auto_now_add=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),

@@ -16,6 +16,8 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from backoffice.accounts.models import User
 from backoffice.accounts.roles import is_counsellor, is_manager
+from backoffice.audit.models import ActivityLog
+from backoffice.audit.services import activity_record, ids_detail
 from backoffice.customers.models import Customer, StatusChange
 from backoffice.customers.phones import phone_normalize
 from backoffice.customers.statuses import NEEDS_FOLLOW_UP, Status, funnel_rank, status_bit
@@ -249,6 +251,9 @@ def customer_assign(
         default_change_reason=reason,
         default_date=now,
     )
+    activity_record(user=by, action=ActivityLog.Action.ASSIGN,
+                    target=f"{len(changing)} customers: {reason}", rows=len(changing),
+                    details={"counsellor": target_id, **ids_detail(c.pk for c in changing)})
     return len(changing)
 
 
@@ -290,6 +295,10 @@ def customer_delete(*, customers: QuerySet[Customer] | Iterable, by: User) -> in
     if not (is_manager(by) and by.has_perm("customers.delete_customer")):
         raise PermissionDenied(_("You may not delete customers."))
     doomed = list(_customer_queryset(customers))
+    if doomed:
+        activity_record(user=by, action=ActivityLog.Action.DELETE,
+                        target=f"{len(doomed)} customers deleted", rows=len(doomed),
+                        details=ids_detail(c.pk for c in doomed))
     for customer in doomed:
         customer._history_user = by
         customer.delete()
@@ -304,6 +313,9 @@ def customer_share(*, customer: Customer, user: User, by: User) -> None:
     _check_assignee(user)
     for perm in ("customers.view_customer", "customers.change_customer"):
         assign_perm(perm, user, customer)
+    activity_record(user=by, action=ActivityLog.Action.SHARE,
+                    target=f"{customer} shared with {user}", rows=1,
+                    details={"customer": customer.pk, "with": user.pk})
 
 
 @transaction.atomic
@@ -312,6 +324,9 @@ def customer_unshare(*, customer: Customer, user: User, by: User) -> None:
         raise PermissionDenied(_("You may not share customers."))
     for perm in ("customers.view_customer", "customers.change_customer"):
         remove_perm(perm, user, customer)
+    activity_record(user=by, action=ActivityLog.Action.UNSHARE,
+                    target=f"{customer} no longer shared with {user}", rows=1,
+                    details={"customer": customer.pk, "with": user.pk})
 
 
 def customers_reporting_fields_refresh(customers: QuerySet[Customer] | None = None,

@@ -37,6 +37,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice.accounts.models import User
+from backoffice.audit.models import ActivityLog
+from backoffice.audit.services import activity_record, ids_detail
 from backoffice.accounts.selectors import counsellors_active
 from backoffice.customers.models import Customer, StatusChange
 from backoffice.customers.statuses import Status, funnel_rank, status_bit
@@ -691,6 +693,7 @@ def import_run_revert(*, run: ImportRun, by: User) -> RevertResult:
                 kept[_("it was edited or reassigned after the import")].append(customer.pk)
             else:
                 doomed.append(customer)
+        doomed_ids = [customer.pk for customer in doomed]
         for customer in doomed:
             customer._history_user = by
             customer._change_reason = _("Import reverted")
@@ -702,5 +705,9 @@ def import_run_revert(*, run: ImportRun, by: User) -> RevertResult:
             % {"deleted": len(doomed), "kept": kept_count}
         )
         locked.save(update_fields=["state", "message"])
+        activity_record(user=by, action=ActivityLog.Action.REVERT_IMPORT,
+                        target=f"{locked.original_name}: {locked.message}", rows=len(doomed),
+                        details={"run": locked.pk, "kept": kept_count,
+                                 **ids_detail(doomed_ids)})
     run.refresh_from_db()
     return RevertResult(deleted=len(doomed), kept=dict(kept))

@@ -216,6 +216,12 @@ def test_revert_deletes_untouched_customers_and_says_which_it_kept(manager, alic
     run.refresh_from_db()
     assert run.state == ImportRun.State.REVERTED
     assert list(Customer.objects.all()) == [worked_on]
+    from backoffice.audit.models import ActivityLog
+
+    entry = ActivityLog.objects.get(action="revert_import")
+    assert (entry.user, entry.rows, entry.details["kept"], entry.details["run"]) == (
+        manager, 1, 1, run.pk)
+    assert entry.details["ids"] and None not in entry.details["ids"]
 
 
 def test_a_running_import_that_stopped_making_progress_is_marked_failed(manager):
