@@ -26,6 +26,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "imports.revert_importrun",
         "imports.view_datasource",
         "audit.view_activitylog",
+        "customers.view_historicalcustomer",
     ],
     STUDENT_COUNSELLOR: [
         "customers.view_customer",

@@ -1,8 +1,16 @@
 from django.contrib import admin
-from unfold.contrib.filters.admin import RangeDateTimeFilter
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from unfold.contrib.filters.admin import (
+    ChoicesDropdownFilter, RangeDateTimeFilter, RelatedDropdownFilter,
+)
+from unfold.decorators import display
 
 from backoffice.audit.models import ActivityLog
 from backoffice.core.admin_base import BaseAdmin, ReadOnlyAdminMixin
+from backoffice.customers.models import Customer
+from backoffice.customers.pagination import LargeTablePaginator
 
 
 @admin.register(ActivityLog)
@@ -16,3 +24,70 @@ class ActivityLogAdmin(ReadOnlyAdminMixin, BaseAdmin):
     list_select_related = ("user",)
     ordering = ("-at",)
     readonly_fields = ("at", "user", "action", "target", "details", "rows", "via")
+
+
+class CustomerChangeAdmin(ReadOnlyAdminMixin, BaseAdmin):
+    """Every recorded change to every customer, newest first: the compliance
+    view across customers (each customer's own history, with what changed,
+    is one click away). Managers only."""
+
+    paginator = LargeTablePaginator
+    show_full_result_count = False
+    list_per_page = 50
+    list_display = ("when", "customer", "change", "what", "status", "assigned_to", "by")
+    list_display_links = None
+    list_filter = (
+        ("history_type", ChoicesDropdownFilter),
+        ("history_user", RelatedDropdownFilter),
+        ("history_date", RangeDateTimeFilter),
+    )
+    list_filter_submit = True
+    list_select_related = ("history_user", "assigned_to")
+    ordering = ("-history_date", "-history_id")
+    search_fields = ("id",)  # shows the box; get_search_results does the work
+    search_help_text = _("Customer number, phone (any format) or name")
+
+    def has_module_permission(self, request):
+        return request.user.has_perm("customers.view_historicalcustomer")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Through the customers table, whose phone and name are indexed (the
+        history is indexed by customer id)."""
+        from backoffice.customers.models import Customer
+        from backoffice.customers.selectors import customer_search
+
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if term.isdigit() and len(term) < 9:
+            return queryset.filter(id=int(term)), False
+        ids = list(customer_search(Customer.objects.all(), term).order_by()
+                   .values_list("pk", flat=True)[:SEARCH_CUSTOMERS])
+        return queryset.filter(id__in=ids), False
+
+    @display(description=_("Customer"))
+    def customer(self, record):
+        link = reverse("admin:customers_customer_history", args=[record.id])
+        return format_html('<a class="underline" href="{}">{}</a> <span class="text-xs">#{}</span>',
+                           link, record.name, record.id)
+
+    @display(description=_("When"), ordering="history_date")
+    def when(self, record):
+        return record.history_date
+
+    @display(description=_("What"))
+    def what(self, record):
+        return record.history_change_reason
+
+    @display(description=_("By"))
+    def by(self, record):
+        return record.history_user or "—"
+
+    @display(description=_("Change"), label={"+": "success", "~": "info", "-": "danger"})
+    def change(self, record):
+        return record.history_type, CHANGE_LABELS.get(record.history_type, record.history_type)
+
+
+SEARCH_CUSTOMERS = 500
+CHANGE_LABELS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
+admin.site.register(Customer.history.model, CustomerChangeAdmin)

@@ -96,6 +96,12 @@ def sidebar_navigation(request: HttpRequest) -> list[dict]:
             "link": reverse_lazy("admin:audit_activitylog_changelist"),
             "permission": lambda r: r.user.has_perm("audit.view_activitylog"),
         },
+        {
+            "title": _("Change history"),
+            "icon": "manage_history",
+            "link": reverse_lazy("admin:customers_historicalcustomer_changelist"),
+            "permission": lambda r: r.user.has_perm("customers.view_historicalcustomer"),
+        },
     ]
     navigation = [
         {"title": _("Overview"), "separator": False, "items": reports},

@@ -107,6 +107,8 @@ class Customer(models.Model):
     history = HistoricalRecords(
         excluded_fields=["updated_at"],
         user_db_constraint=False,
+        verbose_name=_("customer change"),
+        verbose_name_plural=_("customer changes"),
         # History is read by customer (id) and by date or user; an index per
         # copied column would only slow down every write (imports above all).
         no_db_index=["phone", "assigned_to", "data_source", "import_run", "created_by",

@@ -1,0 +1,64 @@
+"""The compliance view: every customer's changes in one list, for managers."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from backoffice.customers import services
+
+pytestmark = pytest.mark.django_db
+
+URL = "/customers/historicalcustomer/"
+
+
+@pytest.fixture
+def changes(manager, alice):
+    anu = services.customer_create(name="Anu Nair", phone="9876543210", by=manager)
+    bina = services.customer_create(name="Bina Babu", phone="9876543211", by=manager)
+    services.customer_assign(customers=[anu], counsellor=alice, by=manager)
+    return anu, bina
+
+
+def _names(response):
+    return [record.name for record in response.context["cl"].result_list]
+
+
+def test_managers_see_every_change_newest_first(manager_client, changes):
+    response = manager_client.get(URL)
+    assert response.status_code == 200
+    assert _names(response) == ["Anu Nair", "Bina Babu", "Anu Nair"]
+    assert b"Assigned to Alice Abraham" in response.content
+
+
+def test_counsellors_do_not(alice_client, changes):
+    assert alice_client.get(URL).status_code == 403
+
+
+@pytest.mark.parametrize(("term", "expected"), [
+    ("098765 43211", ["Bina Babu"]),
+    ("Nair", ["Anu Nair", "Anu Nair"]),
+])
+def test_search_by_phone_or_name(manager_client, changes, term, expected):
+    assert _names(manager_client.get(URL, {"q": term})) == expected
+
+
+def test_search_by_customer_number_finds_deleted_customers_too(manager_client, manager,
+                                                               changes):
+    anu, _ = changes
+    services.customer_delete(customers=[anu], by=manager)
+    names = _names(manager_client.get(URL, {"q": str(anu.pk)}))
+    assert names == ["Anu Nair", "Anu Nair", "Anu Nair"]  # deleted, assigned, created
+
+
+def test_filter_by_kind_of_change(manager_client, changes):
+    assert _names(manager_client.get(URL, {"history_type": "~"})) == ["Anu Nair"]
+
+
+def test_the_list_takes_a_fixed_number_of_queries(manager_client, manager, changes):
+    with CaptureQueriesContext(connection) as few:
+        manager_client.get(URL)
+    for n in range(10):
+        services.customer_create(name=f"Lead {n}", phone=f"98765000{n:02d}", by=manager)
+    with CaptureQueriesContext(connection) as many:
+        manager_client.get(URL)
+    assert len(few) == len(many)
