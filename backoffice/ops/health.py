@@ -45,3 +45,19 @@ def health_checks() -> list:
 
 def health_view():
     return HealthCheckView.as_view(checks=health_checks())
+
+
+def health_checks_run() -> list[tuple[str, str]]:
+    """(check, problem or "") for each health check, run here and now (the
+    preflight command; the endpoint runs them concurrently)."""
+    import asyncio
+
+    from django.utils.module_loading import import_string
+
+    results = []
+    for entry in health_checks():
+        cls, kwargs = entry if isinstance(entry, tuple) else (entry, {})
+        check = (import_string(cls) if isinstance(cls, str) else cls)(**kwargs)
+        result = asyncio.run(check.get_result())
+        results.append((repr(check), str(result.error) if result.error else ""))
+    return results
