@@ -59,7 +59,7 @@ class Command(BaseCommand):
             user = User(
                 username=username, first_name=first, last_name=last,
                 email=f"{username}@demo.alims.invalid", is_superuser=role is None,
-                monthly_target=8 if role == STUDENT_COUNSELLOR else None,
+                monthly_target=40 if role == STUDENT_COUNSELLOR else None,
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
