@@ -132,8 +132,11 @@ def demo_customers_create(
     # bulk_create on SQLite and PostgreSQL both return the primary keys.
     changes: list[StatusChange] = []
     for customer, route in zip(customers, routes, strict=True):
-        start = datetime.datetime.combine(
-            customer.date_added, datetime.time(9, 30), tzinfo=now.tzinfo
+        # 9:30 local time on the day it was added, and never in the future
+        start = min(
+            datetime.datetime.combine(customer.date_added, datetime.time(9, 30),
+                                      tzinfo=timezone.get_current_timezone()),
+            now - datetime.timedelta(hours=2),
         )
         changes.append(
             StatusChange(customer=customer, from_status="", to_status=Status.NEW,

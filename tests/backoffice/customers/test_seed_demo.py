@@ -48,3 +48,14 @@ def models_F(name):
     from django.db.models import F
 
     return F(name)
+
+
+def test_demo_history_never_lies_in_the_future(db):
+    from django.utils import timezone
+
+    from backoffice.customers.demo import demo_customers_create
+    from backoffice.customers.models import StatusChange
+    from tests.factories import CounsellorFactory, ManagerFactory
+
+    demo_customers_create(count=200, counsellors=[CounsellorFactory()], by=ManagerFactory())
+    assert not StatusChange.objects.filter(changed_at__gt=timezone.now()).exists()
