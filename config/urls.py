@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from backoffice.accounts import views
 from backoffice.core.urls import rq_urlpatterns
 
 urlpatterns = [
@@ -10,6 +11,14 @@ urlpatterns = [
     path("reports/", include("backoffice.reports.urls")),
     # for load balancers and monitoring; open to anyone (no data, only OK or the failure)
     path("health/", include("backoffice.ops.urls")),
+    # Forgotten passwords: a link by email (unfold's login page shows the way in).
+    path("password-reset/", views.PasswordResetView.as_view(), name="admin_password_reset"),
+    path("password-reset/sent/", views.PasswordResetDoneView.as_view(),
+         name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("password-reset/done/", views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
     # The admin is the whole UI, at the site root; it goes last.
     path("", admin.site.urls),
 ]

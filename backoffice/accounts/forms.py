@@ -1,6 +1,8 @@
 from django import forms
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from unfold.forms import AuthenticationForm
+from unfold.widgets import BASE_INPUT_CLASSES
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,3 +30,20 @@ class LoginForm(AuthenticationForm):
         if self.request is not None:
             # applied to the session once login() has settled it (note_login_time)
             self.request.remember_me = bool(self.cleaned_data.get("remember_me"))
+
+
+class _UnfoldInputs:
+    """unfold's input look on a plain Django auth form's fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = " ".join(BASE_INPUT_CLASSES)
+
+
+class PasswordResetForm(_UnfoldInputs, auth_forms.PasswordResetForm):
+    pass
+
+
+class SetPasswordForm(_UnfoldInputs, auth_forms.SetPasswordForm):
+    pass
