@@ -42,3 +42,31 @@ def check_production_settings(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@register(Tags.security, deploy=True)
+def check_mail_in_production(app_configs, **kwargs):
+    if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
+        return [Warning(
+            "Mail is printed on the console: password-reset links reach nobody.",
+            hint="Set EMAIL_HOST (and EMAIL_HOST_USER / EMAIL_HOST_PASSWORD) to your SMTP server.",
+            id="backoffice.W003",
+        )]
+    return []
+
+
+@register(Tags.security)
+def check_allowlists(app_configs, **kwargs):
+    """A malformed address would otherwise stop the first request, not the start."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from backoffice.ops.network import networks_parse
+
+    errors = []
+    for name in ("ADMIN_IP_ALLOWLIST", "MAINTENANCE_IP_ALLOWLIST"):
+        try:
+            networks_parse(getattr(settings, name), setting=name)
+        except ImproperlyConfigured as exc:
+            errors.append(Error(str(exc), hint="Addresses (203.0.113.7) or networks "
+                                "(10.0.0.0/8), comma-separated.", id="backoffice.E003"))
+    return errors

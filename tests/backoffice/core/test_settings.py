@@ -16,13 +16,15 @@ PRODUCTION_ENV = {
     "REDIS_URL": "redis://cache.internal:6379/0",
     "ALLOWED_HOSTS": "backoffice.alims.co.in",
     "DEBUG": "False",
+    "EMAIL_HOST": "smtp.alims.co.in",
 }
 
 
 def _check_deploy(extra_env):
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEMO_MODE", "DEBUG",
-                        "SECURE_HTTPS", "ALLOWED_HOSTS", "STATIC_MANIFEST"}}
+                        "SECURE_HTTPS", "ALLOWED_HOSTS", "STATIC_MANIFEST", "EMAIL_HOST",
+                        "ADMIN_IP_ALLOWLIST"}}
     env.update(extra_env)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -33,6 +35,18 @@ def _check_deploy(extra_env):
 def test_check_deploy_is_clean_with_the_production_variables():
     result = _check_deploy(PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_warns_when_mail_goes_nowhere():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "EMAIL_HOST"}
+    result = _check_deploy(env)
+    assert result.returncode != 0 and "backoffice.W003" in result.stdout + result.stderr
+
+
+def test_a_malformed_allowlist_fails_the_checks():
+    result = _check_deploy({**PRODUCTION_ENV, "ADMIN_IP_ALLOWLIST": "10.0.0.0/8,office"})
+    assert result.returncode != 0
+    assert "backoffice.E003" in result.stdout + result.stderr and "office" in result.stderr
 
 
 def test_check_deploy_fails_on_the_embedded_defaults():
