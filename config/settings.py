@@ -332,8 +332,15 @@ UNFOLD = {
             "950": "#070d1b",
         },
     },
+    # Ctrl+K: pages and the customers this person may see (not unfold's model
+    # search, which would load every match of every model)
+    "COMMAND": {
+        "search_models": False,
+        "search_callback": "backoffice.core.theme.command_search",
+    },
     "SIDEBAR": {
         "show_search": True,
+        "command_search": True,
         "show_all_applications": False,
         "navigation": "backoffice.core.theme.sidebar_navigation",
     },
