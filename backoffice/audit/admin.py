@@ -35,7 +35,6 @@ class CustomerChangeAdmin(ReadOnlyAdminMixin, BaseAdmin):
     show_full_result_count = False
     list_per_page = 50
     list_display = ("when", "customer", "change", "what", "status", "assigned_to", "by")
-    list_display_links = None
     list_filter = (
         ("history_type", ChoicesDropdownFilter),
         ("history_user", RelatedDropdownFilter),

@@ -62,3 +62,13 @@ def test_the_list_takes_a_fixed_number_of_queries(manager_client, manager, chang
     with CaptureQueriesContext(connection) as many:
         manager_client.get(URL)
     assert len(few) == len(many)
+
+
+def test_a_change_opens_read_only_for_managers_only(manager_client, alice_client, changes):
+    from backoffice.customers.models import Customer
+
+    record = Customer.history.latest("history_date")
+    url = f"{URL}{record.history_id}/change/"
+    page = manager_client.get(url)
+    assert page.status_code == 200 and b'name="_save"' not in page.content
+    assert alice_client.get(url).status_code == 403
