@@ -1,8 +1,10 @@
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -29,14 +31,25 @@ class SessionIdleTimeoutMiddleware:
                 and not request.session.get(REMEMBERED):
             now = int(time.time())
             last_seen = request.session.get(LAST_SEEN, now)
+            # A page refreshing itself (htmx polling an import's progress) is
+            # not the person being active.
+            polling = request.headers.get("HX-Request") == "true"
             if now - last_seen > timeout:
                 logout(request)
                 messages.info(request, _("You were signed out after %d minutes without "
                                          "activity. Sign in again to continue.")
                               % (timeout // 60))
                 login = reverse("admin:login")
+                if polling:
+                    # the whole page goes to the login page, and back to it after
+                    page = request.headers.get("HX-Current-URL", "")
+                    next_path = urlsplit(page).path or "/"
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = f"{login}?{urlencode({'next': next_path})}"
+                    return response
                 return redirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
-            if now - last_seen >= TOUCH_EVERY_SECONDS or LAST_SEEN not in request.session:
+            if not polling and (now - last_seen >= TOUCH_EVERY_SECONDS
+                                or LAST_SEEN not in request.session):
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
 

@@ -82,3 +82,20 @@ def test_remember_me_holds_when_someone_else_was_signed_in(manager, alice, setti
     client = _login(client, "maya", remember=True)  # login() flushes alice's session
     assert client.session.get(REMEMBERED)
     assert client.session.get_expiry_age() == settings.REMEMBER_ME_DAYS * 86400
+
+
+def test_a_page_polling_by_itself_does_not_keep_the_session_alive(manager, settings):
+    client = _login(Client(), "maya")
+    _idle(client, settings.SESSION_IDLE_TIMEOUT - 120)
+    before = client.session[LAST_SEEN]
+    client.get("/customers/customer/", HTTP_HX_REQUEST="true")
+    assert client.session[LAST_SEEN] == before
+
+
+def test_an_expired_session_sends_a_polling_page_to_login(manager, settings):
+    client = _login(Client(), "maya")
+    _idle(client, settings.SESSION_IDLE_TIMEOUT + 5)
+    response = client.get("/imports/importrun/1/progress/", HTTP_HX_REQUEST="true",
+                          HTTP_HX_CURRENT_URL="http://testserver/imports/importrun/1/progress/")
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == "/login/?next=%2Fimports%2Fimportrun%2F1%2Fprogress%2F"
