@@ -172,6 +172,8 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# the same client address as the allowlists (behind a proxy: not the proxy's)
+AXES_CLIENT_IP_CALLABLE = "backoffice.ops.network.client_ip"
 
 # --- Email (password reset links) ------------------------------------------
 # With EMAIL_HOST set, mail goes out by SMTP; without, it is written to the
@@ -187,6 +189,7 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ALIMS Back-office <no-reply@localhost>")
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 2)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds: a hung SMTP server holds no worker for long
 
 # --- Sessions and cookies -------------------------------------------------
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
@@ -207,7 +210,7 @@ HEALTH_URL_PREFIX = "/health"
 MAINTENANCE_IP_ALLOWLIST = env_list("MAINTENANCE_IP_ALLOWLIST")
 MAINTENANCE_MODE_IGNORE_SUPERUSER = True
 MAINTENANCE_MODE_IGNORE_STAFF = False  # every counsellor is staff
-MAINTENANCE_MODE_IGNORE_URLS = (r"^/health/", r"^/login/", r"^/static/")
+MAINTENANCE_MODE_IGNORE_URLS = (r"^/health", r"^/login/", r"^/static/")
 MAINTENANCE_MODE_TEMPLATE = "503.html"
 MAINTENANCE_MODE_STATE_BACKEND = (
     "maintenance_mode.backends.CacheBackend" if REDIS_URL

@@ -31,19 +31,19 @@ class SessionIdleTimeoutMiddleware:
                 and not request.session.get(REMEMBERED):
             now = int(time.time())
             last_seen = request.session.get(LAST_SEEN, now)
-            # A page refreshing itself (htmx polling an import's progress) is
+            # A page refreshing itself (an import's progress, marked X-Poll) is
             # not the person being active.
-            polling = request.headers.get("HX-Request") == "true"
+            polling = request.headers.get("X-Poll") == "1"
             if now - last_seen > timeout:
                 logout(request)
                 messages.info(request, _("You were signed out after %d minutes without "
                                          "activity. Sign in again to continue.")
                               % (timeout // 60))
                 login = reverse("admin:login")
-                if polling:
+                if request.headers.get("HX-Request") == "true":
                     # the whole page goes to the login page, and back to it after
-                    page = request.headers.get("HX-Current-URL", "")
-                    next_path = urlsplit(page).path or "/"
+                    page = urlsplit(request.headers.get("HX-Current-URL", ""))
+                    next_path = (page.path or "/") + (f"?{page.query}" if page.query else "")
                     response = HttpResponse(status=204)
                     response["HX-Redirect"] = f"{login}?{urlencode({'next': next_path})}"
                     return response

@@ -58,7 +58,7 @@ class CustomerChangeAdmin(ReadOnlyAdminMixin, BaseAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        if term.isdigit() and len(term) < 9:
+        if term.isascii() and term.isdecimal() and len(term) < 9:
             return queryset.filter(id=int(term)), False
         ids = list(customer_search(Customer.objects.all(), term).order_by()
                    .values_list("pk", flat=True)[:SEARCH_CUSTOMERS])

@@ -88,14 +88,18 @@ def test_a_page_polling_by_itself_does_not_keep_the_session_alive(manager, setti
     client = _login(Client(), "maya")
     _idle(client, settings.SESSION_IDLE_TIMEOUT - 120)
     before = client.session[LAST_SEEN]
-    client.get("/customers/customer/", HTTP_HX_REQUEST="true")
+    client.get("/customers/customer/", HTTP_HX_REQUEST="true", HTTP_X_POLL="1")
     assert client.session[LAST_SEEN] == before
+    client.get("/customers/customer/", HTTP_HX_REQUEST="true")  # a search typed: activity
+    assert client.session[LAST_SEEN] > before
 
 
 def test_an_expired_session_sends_a_polling_page_to_login(manager, settings):
     client = _login(Client(), "maya")
     _idle(client, settings.SESSION_IDLE_TIMEOUT + 5)
     response = client.get("/imports/importrun/1/progress/", HTTP_HX_REQUEST="true",
-                          HTTP_HX_CURRENT_URL="http://testserver/imports/importrun/1/progress/")
+                          HTTP_X_POLL="1",
+                          HTTP_HX_CURRENT_URL="http://testserver/imports/importrun/1/progress/?a=1")
     assert response.status_code == 204
-    assert response["HX-Redirect"] == "/login/?next=%2Fimports%2Fimportrun%2F1%2Fprogress%2F"
+    assert response["HX-Redirect"] == ("/login/?next=%2Fimports%2Fimportrun%2F1%2Fprogress"
+                                       "%2F%3Fa%3D1")

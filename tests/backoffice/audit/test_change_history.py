@@ -72,3 +72,7 @@ def test_a_change_opens_read_only_for_managers_only(manager_client, alice_client
     page = manager_client.get(url)
     assert page.status_code == 200 and b'name="_save"' not in page.content
     assert alice_client.get(url).status_code == 403
+
+
+def test_odd_digits_in_a_search_are_words_not_numbers(manager_client, changes):
+    assert manager_client.get(URL, {"q": "²"}).status_code == 200

@@ -17,6 +17,7 @@ def test_a_backup_holds_the_data(tmp_path, capsys):
     target = tmp_path / ("db.dump" if connection.vendor == "postgresql" else "db.sqlite3")
     call_command("backup_database", "--output", str(target))
     assert "Backed up to" in capsys.readouterr().out and target.stat().st_size > 0
+    backups.backup_check(target, connection)  # a restore would accept it
     if connection.vendor == "postgresql":
         listing = subprocess.run(["pg_restore", "--list", str(target)], capture_output=True,
                                  text=True, check=True).stdout
@@ -79,3 +80,50 @@ def test_an_sqlite_backup_inside_a_transaction_is_refused_not_hung(tmp_path):
         pytest.skip("SQLite only")
     with pytest.raises(backups.BackupProblem, match="outside a transaction"):
         backups.database_backup(tmp_path / "x.sqlite3")
+
+
+@pytest.fixture
+def maintenance_on(settings, tmp_path):
+    from maintenance_mode.core import set_maintenance_mode
+
+    settings.DATA_DIR = tmp_path
+    settings.MAINTENANCE_MODE_STATE_BACKEND = "maintenance_mode.backends.LocalFileBackend"
+    settings.MAINTENANCE_MODE_STATE_FILE_PATH = str(tmp_path / "maintenance.txt")
+    set_maintenance_mode(True)
+    yield
+    set_maintenance_mode(False)
+
+
+def test_a_file_that_is_not_our_backup_is_refused(tmp_path, maintenance_on):
+    empty = tmp_path / "empty.sqlite3"
+    empty.write_bytes(b"")
+    with pytest.raises(CommandError, match="not a backup of this application|not an SQLite backup|not a PostgreSQL backup"):
+        call_command("restore_database", str(empty), "--yes")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restoring_needs_maintenance_mode(tmp_path, settings):
+    settings.DATA_DIR = tmp_path
+    if connection.vendor != "sqlite":
+        pytest.skip("the restore itself is exercised on SQLite")
+    backup = backups.database_backup(tmp_path / "b.sqlite3")
+    with pytest.raises(CommandError, match="maintenance mode"):
+        call_command("restore_database", str(backup), "--yes")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_brings_the_data_back_and_keeps_what_it_replaced(tmp_path, maintenance_on,
+                                                                   capsys):
+    if connection.vendor != "sqlite":
+        pytest.skip("the restore itself is exercised on SQLite (pg_restore would drop the "
+                    "test database's tables under the test run)")
+    from backoffice.customers.models import Customer
+
+    CustomerFactory(name="Kept")
+    backup = backups.database_backup(tmp_path / "b.sqlite3")
+    assert oct(backup.stat().st_mode & 0o777) == "0o600"
+    CustomerFactory(name="Added after the backup")
+    call_command("restore_database", str(backup), "--yes")
+    assert list(Customer.objects.values_list("name", flat=True)) == ["Kept"]
+    before = sorted((tmp_path / "backups").glob("before-restore-*"))
+    assert before and "The database as it was is in" in capsys.readouterr().out

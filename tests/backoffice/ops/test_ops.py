@@ -159,3 +159,12 @@ def test_behind_two_proxies_the_outer_one_says_who_the_client_is():
 def test_an_ipv4_mapped_address_counts_as_ipv4_and_health_needs_no_slash():
     assert _client_from("::ffff:203.0.113.7").get("/login/").status_code == 200
     assert _client_from("198.51.100.9").get("/health").status_code != 403
+
+
+@override_settings(BEHIND_PROXY=True)
+def test_failed_logins_are_counted_against_the_client_not_the_proxy(manager):
+    from axes.models import AccessAttempt
+
+    client = _client_from("10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.9")
+    client.post("/login/", {"username": "maya", "password": "wrong"})
+    assert AccessAttempt.objects.get().ip_address == "198.51.100.9"

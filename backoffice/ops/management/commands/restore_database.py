@@ -7,7 +7,7 @@ from backoffice.ops.backups import BackupProblem, database_restore
 
 class Command(BaseCommand):
     help = ("Replace the database's contents with a backup made by backup_database. "
-            "Switch maintenance mode on first; destructive, so it asks for --yes.")
+            "Needs maintenance mode on and --yes; backs up the database as it was first.")
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -18,8 +18,9 @@ class Command(BaseCommand):
         if not yes:
             raise CommandError("This replaces the whole database; run again with --yes.")
         try:
-            database_restore(Path(file))
+            before = database_restore(Path(file))
         except BackupProblem as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"Restored from {file}. Run `manage.py migrate` if the backup is older "
-                          "than this version.")
+        self.stdout.write(f"Restored from {file}. The database as it was is in {before}. Run "
+                          "`manage.py migrate` if the backup is older than this version, then "
+                          "`manage.py maintenance_mode off`.")
