@@ -9,7 +9,7 @@ urlpatterns = [
     # they are mounted behind a superuser check (backoffice/core/urls.py).
     path("jobs/", include((rq_urlpatterns(), "django_rq"))),
     path("reports/", include("backoffice.reports.urls")),
-    # for load balancers and monitoring; open to anyone (no data, only OK or the failure)
+    # for load balancers and monitoring: anyone gets ok/failing, superusers the details
     path("health/", include("backoffice.ops.urls")),
     # Forgotten passwords: a link by email (unfold's login page shows the way in).
     path("password-reset/", views.PasswordResetView.as_view(), name="admin_password_reset"),
