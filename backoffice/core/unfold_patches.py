@@ -1,4 +1,12 @@
-"""A fix carried for django-unfold 0.91, which is the last line for Python 3.11.
+"""Fixes carried for django-unfold 0.91, which is the last line for Python 3.11.
+
+1. List headers built once per list (below).
+2. The search (sidebar and Ctrl+K) caches its results for five minutes per
+   person and term, whether the search was the sidebar's (pages only) or the
+   palette's (pages and customers): a customer reassigned away would stay in a
+   counsellor's palette, and a palette search could get the sidebar's results.
+   Customer results must follow who may see them now, so nothing is cached.
+
 
 unfold's ``items_for_result`` rebuilds every column header for every row of a
 list (``result_headers(cl)`` per row: 450+ calls on a 50-row page, a third of
@@ -20,6 +28,26 @@ def _result_headers_once(cl):
     return iter(headers)
 
 
+def _search_uncached(original):
+    def search(self, request, extra_context=None):
+        import hashlib
+
+        from django.core.cache import cache
+        from django.utils.encoding import force_bytes
+
+        term = (request.GET.get("s") or "").lower()
+        key = hashlib.sha256(force_bytes(f"{request.user.pk}_{term}")).hexdigest()
+        cache.delete(f"unfold_search_{key}")  # the key unfold's search uses
+        return original(self, request, extra_context)
+
+    search._alims_uncached = True
+    return search
+
+
 def apply() -> None:
     if unfold_list.result_headers is not _result_headers_once:
         unfold_list.result_headers = _result_headers_once
+    from unfold.sites import UnfoldAdminSite
+
+    if not getattr(UnfoldAdminSite.search, "_alims_uncached", False):
+        UnfoldAdminSite.search = _search_uncached(UnfoldAdminSite.search)

@@ -29,3 +29,19 @@ def test_a_manager_finds_a_customer_by_number_however_written(manager_client):
 def test_at_most_ten_customers(manager_client):
     CustomerFactory.create_batch(15, name="Common Name")
     assert "Found 10 results" in _search(manager_client, "Common")
+
+
+def test_a_customer_reassigned_away_leaves_her_palette_at_once(alice_client, alice, bob,
+                                                               manager):
+    from backoffice.customers import services
+
+    customer = CustomerFactory(name="Anjali Moving", assigned_to=alice)
+    assert "Anjali Moving" in _search(alice_client, "Anjali")
+    services.customer_assign(customers=[customer], counsellor=bob, by=manager)
+    assert "Anjali Moving" not in _search(alice_client, "Anjali")
+
+
+def test_the_palette_does_not_get_the_sidebars_results(manager_client):
+    CustomerFactory(name="Customo Das")
+    manager_client.get("/search/", {"s": "custom"})  # the sidebar: pages only
+    assert "Customo Das" in _search(manager_client, "custom")
