@@ -42,7 +42,22 @@ class _UnfoldInputs:
 
 
 class PasswordResetForm(_UnfoldInputs, auth_forms.PasswordResetForm):
-    pass
+    def send_mail(self, subject_template_name, email_template_name, context, from_email,
+                  to_email, html_email_template_name=None):
+        """Written here, sent by a background job: the page answers as fast
+        whether or not the address has an account, and a slow mail server
+        holds no web worker."""
+        from django.template import loader
+
+        from backoffice.accounts.jobs import mail_send
+        from backoffice.core.jobs import enqueue
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        html = (loader.render_to_string(html_email_template_name, context)
+                if html_email_template_name else None)
+        enqueue(mail_send, subject=subject, body=body, from_email=from_email, to=[to_email],
+                html=html)
 
 
 class SetPasswordForm(_UnfoldInputs, auth_forms.SetPasswordForm):
