@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +8,7 @@ from unfold.contrib.filters.admin import (
 from unfold.decorators import display
 
 from backoffice.audit.models import ActivityLog
+from backoffice.audit.selectors import MATCHES_CAP, customer_ids_matching
 from backoffice.core.admin_base import BaseAdmin, ReadOnlyAdminMixin
 from backoffice.customers.models import Customer
 from backoffice.customers.pagination import LargeTablePaginator
@@ -51,17 +52,17 @@ class CustomerChangeAdmin(ReadOnlyAdminMixin, BaseAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         """Through the customers table, whose phone and name are indexed (the
-        history is indexed by customer id)."""
-        from backoffice.customers.models import Customer
-        from backoffice.customers.selectors import customer_search
-
+        history is indexed by customer id), and the deletion records."""
         term = search_term.strip()
         if not term:
             return queryset, False
         if term.isascii() and term.isdecimal() and len(term) < 9:
             return queryset.filter(id=int(term)), False
-        ids = list(customer_search(Customer.objects.all(), term).order_by()
-                   .values_list("pk", flat=True)[:SEARCH_CUSTOMERS])
+        ids, capped = customer_ids_matching(term)
+        if capped:
+            messages.warning(request, _("More than %d customers match: the changes of %d of "
+                                        "them are listed. Narrow the search.")
+                             % (MATCHES_CAP, MATCHES_CAP))
         return queryset.filter(id__in=ids), False
 
     @display(description=_("Customer"))
@@ -87,6 +88,5 @@ class CustomerChangeAdmin(ReadOnlyAdminMixin, BaseAdmin):
         return record.history_type, CHANGE_LABELS.get(record.history_type, record.history_type)
 
 
-SEARCH_CUSTOMERS = 500
 CHANGE_LABELS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 admin.site.register(Customer.history.model, CustomerChangeAdmin)

@@ -76,3 +76,32 @@ def test_a_change_opens_read_only_for_managers_only(manager_client, alice_client
 
 def test_odd_digits_in_a_search_are_words_not_numbers(manager_client, changes):
     assert manager_client.get(URL, {"q": "²"}).status_code == 200
+
+
+def test_a_deleted_customer_is_found_by_phone_or_name(manager_client, manager, changes):
+    anu, _ = changes
+    services.customer_delete(customers=[anu], by=manager)
+    assert _names(manager_client.get(URL, {"q": "98765 43210"})) == ["Anu Nair"] * 3
+    assert _names(manager_client.get(URL, {"q": "anu"})) == ["Anu Nair"] * 3
+
+
+def test_too_many_matches_are_said(manager_client, changes, monkeypatch):
+    from backoffice.audit import selectors
+
+    monkeypatch.setattr(selectors, "customer_ids_matching",
+                        lambda term, cap=500: (set(), True))
+    from backoffice.audit import admin as audit_admin
+
+    monkeypatch.setattr(audit_admin, "customer_ids_matching", selectors.customer_ids_matching)
+    response = manager_client.get(URL, {"q": "Nair"}, follow=True)
+    assert b"More than 500 customers match" in response.content
+
+
+def test_matches_beyond_the_cap_are_flagged(manager):
+    from backoffice.audit.selectors import customer_ids_matching
+
+    for n in range(3):
+        services.customer_create(name=f"Nair {n}", phone=f"98765111{n:02d}", by=manager)
+    ids, capped = customer_ids_matching("Nair", cap=2)
+    assert len(ids) == 2 and capped
+    assert customer_ids_matching("Nair", cap=3)[1] is False
