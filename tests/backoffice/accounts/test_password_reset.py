@@ -48,3 +48,18 @@ def test_the_reset_pages_have_styled_inputs(client):
     email = re.search(r'<input[^>]*name="email"[^>]*>', content).group(0)
     assert "border" in email
     assert "--color-primary" in content  # the theme's colours, as on every admin page
+
+
+def test_requests_beyond_the_hourly_limit_send_nothing(client, manager, settings,
+                                                       django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    cache.delete("password-reset:127.0.0.1")  # the test client's address
+    settings.PASSWORD_RESET_PER_HOUR = 2
+    sent = []
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True) as jobs:
+            response = client.post("/password-reset/", {"email": manager.email})
+        assert response["Location"] == "/password-reset/sent/"  # the same answer
+        sent.append(len(jobs))
+    assert sent == [1, 1, 0] and len(mail.outbox) == 2
