@@ -24,6 +24,12 @@ _HISTORY_SET_BY_US = {"history_id", "history_date", "history_change_reason", "hi
                       "history_user_id"}
 
 
+def _history_columns() -> list[str]:
+    """The history table's copies of the customer's columns."""
+    return [f.column for f in Customer.history.model._meta.concrete_fields
+            if f.column not in _HISTORY_SET_BY_US]
+
+
 def _copy_into_temp_table(cursor, name: str, columns: str, rows: list[tuple]) -> None:
     """A temporary table shaped like the customers' ``columns`` (no
     constraints: NULL may mean "unchanged"), filled by COPY."""
@@ -59,10 +65,7 @@ def customers_insert(
         if not created:
             return created
         ids = list(created.values())
-        tracked = [
-            f.column for f in Customer.history.model._meta.concrete_fields
-            if f.column not in _HISTORY_SET_BY_US
-        ]
+        tracked = _history_columns()
         cursor.execute(
             f"INSERT INTO {history_table} ({', '.join(tracked)}, history_date, "
             f"history_change_reason, history_type, history_user_id) "
@@ -109,10 +112,7 @@ def customers_update(
     history_table = Customer.history.model._meta.db_table
     columns = ", ".join(("id", *UPDATE_COLUMNS))
     assignments = ", ".join(f"{c} = COALESCE(u.{c}, c.{c})" for c in UPDATE_COLUMNS)
-    tracked = [
-        f.column for f in Customer.history.model._meta.concrete_fields
-        if f.column not in _HISTORY_SET_BY_US
-    ]
+    tracked = _history_columns()
     returned = ", ".join(f"c.{column}" for column in tracked)
     with connection.cursor() as wrapper:
         cursor = wrapper.cursor

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from backoffice.accounts.roles import is_manager
 from backoffice.customers.models import StatusChange
 from backoffice.customers.selectors import customers_visible_to
-from backoffice.customers.statuses import STAGE_OF, Status
 from backoffice.reports import selectors
 from backoffice.reports.params import ReportParams, preset_range
 from backoffice.reports.registry import chart_options, report_get
@@ -46,13 +45,9 @@ def _cached(key: str, compute):
 
 
 def _status_chart(counts: dict[str, int]) -> tuple[list[dict], str]:
-    total = sum(counts.values())
-    rows = [{"status": s.value, "label": str(s.label), "stage": str(STAGE_OF[s].label),
-             "customers": counts.get(s.value, 0),
-             "share": selectors.pct(counts.get(s.value, 0), total)} for s in Status]
-    chart = report_get("status_distribution")().chart_data(
-        [{"status_label": r["label"], "customers": r["customers"]} for r in rows])
-    return rows, json.dumps(chart) if chart and total else ""
+    rows = selectors.status_rows(counts)
+    chart = report_get("status_distribution")().chart_data(rows)
+    return rows, json.dumps(chart) if chart and sum(counts.values()) else ""
 
 
 def _trend(user, today: datetime.date) -> tuple[list[dict], str]:

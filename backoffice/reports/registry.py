@@ -83,20 +83,15 @@ class Report:
         if self.chart is None or not rows:
             return None
         labels = {c.key: str(c.label) for c in self.columns}
-        palette = ["var(--color-primary-700)", "var(--color-primary-400)",
-                   "#16a34a", "#f59e0b", "#dc2626", "#0ea5e9"]
         datasets = []
         for index, key in enumerate(self.chart.values):
+            colour = _COLOURS[index % len(_COLOURS)]
             dataset = {"label": labels.get(key, key),
-                       "data": [row.get(key) or 0 for row in rows]}
-            if self.chart.type == "doughnut":
+                       "data": [row.get(key) or 0 for row in rows],
+                       "backgroundColor": colour, "borderColor": colour}
+            if self.chart.type == "doughnut":  # a colour per slice
                 dataset["backgroundColor"] = [_COLOURS[i % len(_COLOURS)]
                                               for i in range(len(rows))]
-            elif self.chart.type == "line":
-                dataset["borderColor"] = palette[index % len(palette)]
-                dataset["backgroundColor"] = palette[index % len(palette)]
-            else:
-                dataset["backgroundColor"] = palette[index % len(palette)]
             datasets.append(dataset)
         return {"labels": [str(row.get(self.chart.label, "")) for row in rows],
                 "datasets": datasets}

@@ -24,8 +24,10 @@ from django.utils.translation import gettext as _
 from backoffice.accounts.models import User
 from backoffice.accounts.roles import is_manager
 from backoffice.customers.models import Customer, StatusChange
-from backoffice.customers.selectors import customers_visible_to
-from backoffice.customers.statuses import FUNNEL, Stage, Status, status_bit, statuses_in
+from backoffice.customers.selectors import customers_visible_to, status_changes_visible_to
+from backoffice.customers.statuses import (
+    FUNNEL, STAGE_OF, Stage, Status, status_bit, statuses_in,
+)
 
 ADMISSION_RANK = FUNNEL.index(Stage.ADMISSION)
 JOINED_RANK = FUNNEL.index(Stage.JOINED)
@@ -69,6 +71,18 @@ def _datetime_range(date_from: datetime.date, date_to: datetime.date):
 
 def status_counts(customers: QuerySet[Customer]) -> dict[str, int]:
     return dict(customers.order_by().values_list("status").annotate(n=Count("*")))
+
+
+def status_rows(counts: dict[str, int]) -> list[dict]:
+    """Every status with its stage, its customers and their share of all."""
+    total = sum(counts.values())
+    return [
+        {"status": status.value, "status_label": str(status.label),
+         "stage": STAGE_OF[status].value, "stage_label": str(STAGE_OF[status].label),
+         "customers": counts.get(status.value, 0),
+         "share": pct(counts.get(status.value, 0), total)}
+        for status in Status
+    ]
 
 
 def stage_reached_counts(customers: QuerySet[Customer]) -> dict[int, int]:
@@ -268,14 +282,18 @@ def follow_ups_due(user, *, today: datetime.date | None = None) -> QuerySet[Cust
         "next_follow_up", "pk")
 
 
+def _admissions_this_month(changes: QuerySet[StatusChange], today: datetime.date | None):
+    today = today or timezone.localdate()
+    start, end = _datetime_range(today.replace(day=1), today)
+    return changes.filter(to_status=Status.ADMISSION, changed_at__gte=start,
+                          changed_at__lt=end)
+
+
 def month_admissions(counsellor_ids: Iterable[int] | None, *,
                      today: datetime.date | None = None) -> dict[int | None, int]:
     """Customers moved to Admission this calendar month, per the person who
     recorded it (None: everyone's). A counsellor's monthly target counts these."""
-    today = today or timezone.localdate()
-    start, end = _datetime_range(today.replace(day=1), today)
-    changes = StatusChange.objects.filter(to_status=Status.ADMISSION, changed_at__gte=start,
-                                          changed_at__lt=end)
+    changes = _admissions_this_month(StatusChange.objects.all(), today)
     if counsellor_ids is not None:
         changes = changes.filter(changed_by__in=list(counsellor_ids))
     rows = (changes.order_by().values("changed_by")
@@ -285,12 +303,7 @@ def month_admissions(counsellor_ids: Iterable[int] | None, *,
 
 def month_admissions_total(user, *, today: datetime.date | None = None) -> int:
     """Customers (the viewer's) moved to Admission this month, each once."""
-    today = today or timezone.localdate()
-    start, end = _datetime_range(today.replace(day=1), today)
-    changes = StatusChange.objects.filter(to_status=Status.ADMISSION, changed_at__gte=start,
-                                          changed_at__lt=end)
-    if not is_manager(user):
-        changes = changes.filter(customer__in=customers_visible_to(user))
+    changes = _admissions_this_month(status_changes_visible_to(user), today)
     return changes.values("customer").distinct().count()
 
 

@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils.text import slugify
 
 from backoffice.reports import exports
-from backoffice.reports.params import ReportFilterForm, params_default
+from backoffice.reports.params import DEFAULT_PRESET, ReportFilterForm, params_default
 from backoffice.reports.registry import chart_options, report_get, reports_for
 
 
@@ -25,14 +25,11 @@ def _report_for(request, identifier: str):
 
 
 def _params(request, report):
-    form = ReportFilterForm(request.GET or None, user=request.user, report=report)
-    if request.GET and form.is_valid():
-        return form, form.params()
-    if not request.GET:
-        form = ReportFilterForm({"preset": "this_month"}, user=request.user, report=report)
-        form.is_valid()
-        return form, form.params()
-    return form, params_default(request.user)
+    """The filters asked for (this month when none); a form with errors shows
+    them, and the report shows this month meanwhile."""
+    form = ReportFilterForm(request.GET or {"preset": DEFAULT_PRESET}, user=request.user,
+                            report=report)
+    return form, form.params() if form.is_valid() else params_default(request.user)
 
 
 def report_index(request):

@@ -2,7 +2,6 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.customers.statuses import STAGE_OF, Status
 from backoffice.reports import selectors
 from backoffice.reports.registry import Chart, Column, Report
 
@@ -20,15 +19,7 @@ class StatusDistribution(Report):
     chart = Chart(type="bar", label="status_label", values=("customers",), horizontal=True)
 
     def rows(self, params):
-        counts = selectors.status_counts(selectors.customers_scoped(params))
-        total = sum(counts.values())
-        return [
-            {"status": status.value, "status_label": str(status.label),
-             "stage": STAGE_OF[status].value, "stage_label": str(STAGE_OF[status].label),
-             "customers": counts.get(status.value, 0),
-             "share": selectors.pct(counts.get(status.value, 0), total)}
-            for status in Status
-        ]
+        return selectors.status_rows(selectors.status_counts(selectors.customers_scoped(params)))
 
     def totals(self, rows, params):
         return {"status_label": _("All"), "customers": sum(r["customers"] for r in rows),
