@@ -9,9 +9,12 @@ from backoffice.accounts.roles import is_manager
 
 
 def environment_label(request: HttpRequest) -> list[str] | None:
-    from maintenance_mode.core import get_maintenance_mode
+    maintenance = getattr(request, "maintenance_mode", None)
+    if maintenance is None:  # a request that did not pass the middleware
+        from maintenance_mode.core import get_maintenance_mode
 
-    if get_maintenance_mode():
+        maintenance = get_maintenance_mode()
+    if maintenance:
         # only superusers (and allowlisted addresses) see pages meanwhile
         return [_("Maintenance mode: others see the maintenance page"), "danger"]
     if settings.DEMO_MODE:

@@ -35,6 +35,12 @@ class MaintenanceModeMiddleware:
                                        setting="MAINTENANCE_IP_ALLOWLIST")
 
     def __call__(self, request):
-        if self.networks and ip_allowed(client_ip(request), self.networks):
+        from maintenance_mode.core import get_maintenance_mode
+
+        # read once per request; the header's badge reads it from here
+        request.maintenance_mode = get_maintenance_mode()
+        if not request.maintenance_mode or (
+            self.networks and ip_allowed(client_ip(request), self.networks)
+        ):
             return self.get_response(request)
         return self.library(request)

@@ -105,3 +105,11 @@ def test_matches_beyond_the_cap_are_flagged(manager):
     ids, capped = customer_ids_matching("Nair", cap=2)
     assert len(ids) == 2 and capped
     assert customer_ids_matching("Nair", cap=3)[1] is False
+
+
+@pytest.mark.parametrize("suffix", ["change/", "history/", "delete/"])
+def test_every_record_page_is_closed_to_counsellors(alice_client, changes, suffix):
+    from backoffice.customers.models import Customer
+
+    record = Customer.history.filter(id=changes[0].pk).latest("history_date")
+    assert alice_client.get(f"{URL}{record.history_id}/{suffix}").status_code in (403, 404)
