@@ -1,6 +1,7 @@
 from django import forms
 from django.http import Http404
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.forms import BaseDialogForm
 from unfold.widgets import (
@@ -65,10 +66,13 @@ class StatusUpdateForm(_StatusFields, BaseDialogForm):
         # An overdue date is not offered again: the call being recorded is it.
         if upcoming and upcoming >= timezone.localdate():
             self.fields["next_follow_up"].initial = upcoming
-        self.fields["status"].help_text = _("%(customer)s — now “%(status)s”") % {
-            "customer": self.customer,
-            "status": self.customer.get_status_display(),
-        }
+        # unfold (like Django's admin) renders help text with |safe: the
+        # customer's name is data from a person or a file, so it is escaped here.
+        self.fields["status"].help_text = format_html(
+            _("{customer} — now “{status}”"),
+            customer=str(self.customer),
+            status=self.customer.get_status_display(),
+        )
 
 
 class BulkStatusForm(_StatusFields):

@@ -122,3 +122,16 @@ def test_a_counsellor_who_left_still_shows_in_the_filter_while_holding_customers
     alice.save()
     content = manager_client.get(CHANGELIST).content.decode()
     assert f"{alice} (inactive)" in content
+
+
+XSS_NAME = '"><img src=x onerror=alert(1)>'
+
+
+@pytest.mark.parametrize("who", ["alice", "manager"])
+def test_the_update_status_dialog_shows_a_hostile_name_as_text(who, request, alice):
+    customer = CustomerFactory(assigned_to=alice, name=XSS_NAME)
+    client = request.getfixturevalue(f"{who}_client")
+    url = reverse("admin:customers_customer_update_status", args=[customer.pk])
+    body = client.get(url).content.decode()
+    assert "<img src=x" not in body
+    assert "&lt;img src=x onerror=alert(1)&gt;" in body
