@@ -288,6 +288,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# --- Compliance -------------------------------------------------------------
+# A review list's "Export as CSV" takes at most this many rows (narrower
+# filters beyond), so it always finishes within a request.
+AUDIT_EXPORT_MAX_ROWS = env_int("AUDIT_EXPORT_MAX_ROWS", 50_000)
+# Login attempts are reviewed in our own read-only lists (backoffice/audit),
+# every failed sign-in kept one by one as well as axes' lockout counters.
+AXES_ENABLE_ADMIN = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
 # --- Logging --------------------------------------------------------------
 LOGGING = {
     "version": 1,

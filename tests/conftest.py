@@ -1,7 +1,9 @@
 import pytest
 from django.test import Client
 
-from tests.factories import CounsellorFactory, ManagerFactory, UserFactory
+from tests.factories import (
+    ComplianceFactory, CounsellorFactory, ManagerFactory, UserFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +37,12 @@ def bob(db):
 
 
 @pytest.fixture
+def reviewer(db):
+    """A compliance reviewer."""
+    return ComplianceFactory(username="cyril", first_name="Cyril", last_name="Dsouza")
+
+
+@pytest.fixture
 def superuser(db):
     return UserFactory(username="root", is_superuser=True)
 
@@ -53,6 +61,11 @@ def manager_client(manager):
 @pytest.fixture
 def alice_client(alice):
     return _client_for(alice)
+
+
+@pytest.fixture
+def reviewer_client(reviewer):
+    return _client_for(reviewer)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ import factory
 from django.contrib.auth.models import Group
 
 from backoffice.accounts.models import User
-from backoffice.accounts.roles import SALES_MANAGER, STUDENT_COUNSELLOR
+from backoffice.accounts.roles import COMPLIANCE, SALES_MANAGER, STUDENT_COUNSELLOR
 from backoffice.customers.models import Customer
 from backoffice.customers.statuses import Status
 
@@ -51,6 +51,13 @@ class CounsellorFactory(UserFactory):
     def role(obj, create, extracted, **kwargs):
         if create:
             obj.groups.add(role_group(STUDENT_COUNSELLOR))
+
+
+class ComplianceFactory(UserFactory):
+    @factory.post_generation
+    def role(obj, create, extracted, **kwargs):
+        if create:
+            obj.groups.add(role_group(COMPLIANCE))
 
 
 class CustomerFactory(factory.django.DjangoModelFactory):

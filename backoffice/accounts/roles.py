@@ -1,4 +1,4 @@
-"""The two roles, as Django groups, and the permissions each one holds.
+"""The roles, as Django groups, and the permissions each one holds.
 
 This is the only list of role permissions; the data migrations call
 ``roles_sync`` with it, and the tests read it.
@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 
 SALES_MANAGER = "Sales Manager"
 STUDENT_COUNSELLOR = "Student Counsellor"
+COMPLIANCE = "Compliance"
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     SALES_MANAGER: [
@@ -32,6 +33,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.view_customer",
         "customers.change_customer",
         "customers.view_statuschange",
+    ],
+    # Read-only: who changed what, who signed in, what was imported. No
+    # customer list, no writes of any kind.
+    COMPLIANCE: [
+        "customers.view_historicalcustomer",
+        "audit.view_activitylog",
+        "axes.view_accessattempt",
+        "axes.view_accesslog",
+        "axes.view_accessfailurelog",
+        "imports.view_importrun",
+        "imports.view_datasource",
     ],
 }
 
@@ -87,12 +99,15 @@ def is_counsellor(user) -> bool:
     return STUDENT_COUNSELLOR in _group_names(user)
 
 
+def is_compliance(user) -> bool:
+    return COMPLIANCE in _group_names(user)
+
+
 def role_label(user) -> str:
     if user.is_superuser:
         return "Administrator"
     names = _group_names(user)
-    if SALES_MANAGER in names:
-        return SALES_MANAGER
-    if STUDENT_COUNSELLOR in names:
-        return STUDENT_COUNSELLOR
+    for role in (SALES_MANAGER, STUDENT_COUNSELLOR, COMPLIANCE):
+        if role in names:
+            return role
     return "No role"

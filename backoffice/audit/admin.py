@@ -1,22 +1,86 @@
+import json
+from collections.abc import Iterable, Iterator
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import SimpleListFilter
+from django.http import StreamingHttpResponse
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import (
     ChoicesDropdownFilter, RangeDateTimeFilter, RelatedDropdownFilter,
 )
 from unfold.decorators import display
+from unfold.views import ChangeList
 
+from backoffice.accounts.models import User
+from backoffice.accounts.roles import is_manager
+from backoffice.audit import selectors
 from backoffice.audit.models import ActivityLog
 from backoffice.audit.selectors import MATCHES_CAP, customer_ids_matching
+from backoffice.audit.services import activity_record
 from backoffice.core.admin_base import BaseAdmin, ReadOnlyAdminMixin
 from backoffice.customers.models import Customer
 from backoffice.customers.pagination import LargeTablePaginator
+from backoffice.customers.statuses import Status
+from backoffice.imports.models import DataSource, ImportRun
+from backoffice.reports.exports import FORMATS, table_lines
+
+
+class CsvExportMixin:
+    """"Export as CSV" for a read-only review list: the selected rows, or every
+    row the filters keep ("Select all"), cells a spreadsheet would execute
+    neutralised, BOM first, recorded in the activity log. Bounded by
+    AUDIT_EXPORT_MAX_ROWS so it always finishes within a request."""
+
+    actions = ["export_csv"]
+    export_filename = "export"
+
+    def export_headers(self) -> list[str]:
+        raise NotImplementedError
+
+    def export_rows(self, records: Iterable) -> Iterator[list]:
+        raise NotImplementedError
+
+    @admin.action(description=_("Export as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        cap = settings.AUDIT_EXPORT_MAX_ROWS
+        count = queryset.order_by()[: cap + 1].count()
+        if count > cap:
+            self.message_user(request, _("More than %(cap)s rows are selected: narrow the "
+                                         "filters (a date range, a person) and export again.")
+                              % {"cap": f"{cap:,}"}, messages.ERROR)
+            return None
+        activity_record(
+            user=request.user, action=ActivityLog.Action.EXPORT,
+            target=f"{self.model._meta.verbose_name_plural} (CSV)".capitalize(),
+            details={"list": self.model._meta.label_lower,
+                     "filters": request.GET.urlencode()[:1000]},
+            rows=count,
+        )
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response = StreamingHttpResponse(
+            table_lines(self.export_headers(), self.export_rows(queryset.iterator(2000))),
+            content_type=FORMATS["csv"],
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{self.export_filename}-{stamp}.csv"')
+        return response
+
+
+def _local(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
 
 @admin.register(ActivityLog)
-class ActivityLogAdmin(ReadOnlyAdminMixin, BaseAdmin):
+class ActivityLogAdmin(CsvExportMixin, ReadOnlyAdminMixin, BaseAdmin):
     """Read-only: the log is written by the app, never edited."""
+
+    export_filename = "activity-log"
 
     list_display = ("at", "user", "action", "target", "rows", "via")
     list_filter = ("action", ("at", RangeDateTimeFilter), "via")
@@ -26,29 +90,139 @@ class ActivityLogAdmin(ReadOnlyAdminMixin, BaseAdmin):
     ordering = ("-at",)
     readonly_fields = ("at", "user", "action", "target", "details", "rows", "via")
 
+    def export_headers(self):
+        return ["At", "User", "Action", "What", "Rows", "Via", "Details"]
 
-class CustomerChangeAdmin(ReadOnlyAdminMixin, BaseAdmin):
-    """Every recorded change to every customer, newest first: the compliance
-    view across customers (each customer's own history, with what changed,
-    is one click away). Managers only."""
+    def export_rows(self, records):
+        for entry in records:
+            yield [_local(entry.at), entry.user.username if entry.user else "",
+                   entry.get_action_display(), entry.target, entry.rows, entry.via,
+                   json.dumps(entry.details, ensure_ascii=False, sort_keys=True)]
+
+
+FIELD_LABELS = {field: Customer._meta.get_field(field).verbose_name.capitalize()
+                for field in selectors.REVIEWED_FIELDS}
+CHANGE_LABELS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
+
+
+class FieldChangedFilter(SimpleListFilter):
+    title = _("field changed")
+    parameter_name = "field"
+
+    def lookups(self, request, model_admin):
+        return list(FIELD_LABELS.items())
+
+    def queryset(self, request, queryset):
+        if self.value() in FIELD_LABELS:
+            return selectors.history_changes_of_field(queryset, self.value())
+        return queryset
+
+
+class ImportRunFilter(SimpleListFilter):
+    """The writes of one import run (the latest runs are offered; any run
+    by its number in the address)."""
+
+    title = _("import run")
+    parameter_name = "import_run"
+    OFFERED = 50
+
+    def lookups(self, request, model_admin):
+        runs = ImportRun.objects.order_by("-created_at")[: self.OFFERED]
+        return [(str(run.pk), f"#{run.pk} {run.original_name}") for run in runs]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not (value and value.isascii() and value.isdecimal()):
+            return queryset
+        run = ImportRun.objects.filter(pk=int(value)).first()
+        if run is None:
+            return queryset.none()
+        return selectors.history_changes_by_import(queryset, run)
+
+
+class ReviewChangeList(ChangeList):
+    """Each record on the page with its field-by-field changes, worked out
+    for the whole page at once."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        records = list(self.result_list)
+        previous = selectors.history_previous_of(records)
+        changes = {r.history_id: selectors.history_field_changes(r, previous.get(r.history_id))
+                   for r in records}
+        users, sources = set(), set()
+        for found in changes.values():
+            for field, old, new in found:
+                if field == "assigned_to":
+                    users.update(v for v in (old, new) if v)
+                elif field == "data_source":
+                    sources.update(v for v in (old, new) if v)
+        names = {
+            "assigned_to": {u.pk: str(u) for u in User.objects.filter(pk__in=users)},
+            "data_source": {d.pk: str(d) for d in DataSource.objects.filter(pk__in=sources)},
+        }
+        manager = is_manager(request.user)
+        for record in records:
+            # managers go to the customer's own history; a reviewer (who has
+            # no customer list) to this review narrowed to the customer
+            record.review_link = (
+                reverse("admin:customers_customer_history", args=[record.id]) if manager
+                else reverse("admin:customers_historicalcustomer_changelist") + f"?q={record.id}"
+            )
+            record.field_changes = [
+                (FIELD_LABELS[field], review_value(field, old, names),
+                 review_value(field, new, names))
+                for field, old, new in changes[record.history_id]
+            ]
+
+
+def review_value(field: str, value, names: dict) -> str:
+    """A field's value as a reviewer reads it: labels, names, local dates."""
+    if value in (None, ""):
+        return "—"
+    if field == "status":
+        return str(Status(value).label) if value in Status.values else str(value)
+    if field in names:
+        return names[field].get(value, f"#{value}")
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+class CustomerChangeAdmin(CsvExportMixin, ReadOnlyAdminMixin, BaseAdmin):
+    """Every recorded change to every customer, newest first: the review
+    screen for compliance and managers. Filter by customer (search), person,
+    field changed, kind of change, date range and import run; each row shows
+    its changes field by field, old → new. Read-only for everyone."""
 
     paginator = LargeTablePaginator
     show_full_result_count = False
     list_per_page = 50
-    list_display = ("when", "customer", "change", "what", "status", "assigned_to", "by")
+    list_display = ("when", "customer", "change", "changes", "what", "by")
     list_filter = (
+        FieldChangedFilter,
         ("history_type", ChoicesDropdownFilter),
         ("history_user", RelatedDropdownFilter),
         ("history_date", RangeDateTimeFilter),
+        ImportRunFilter,
     )
     list_filter_submit = True
-    list_select_related = ("history_user", "assigned_to")
+    list_select_related = ("history_user",)
     ordering = ("-history_date", "-history_id")
     search_fields = ("id",)  # shows the box; get_search_results does the work
     search_help_text = _("Customer number, phone (any format) or name")
+    export_filename = "change-history"
 
     def has_module_permission(self, request):
         return request.user.has_perm("customers.view_historicalcustomer")
+
+    def get_changelist(self, request, **kwargs):
+        return ReviewChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        # a field filter compares each record with the one before: counted up to a cap
+        return self.paginator(queryset, per_page, orphans, allow_empty_first_page,
+                              searching=FieldChangedFilter.parameter_name in request.GET)
 
     def get_search_results(self, request, queryset, search_term):
         """Through the customers table, whose phone and name are indexed (the
@@ -67,7 +241,7 @@ class CustomerChangeAdmin(ReadOnlyAdminMixin, BaseAdmin):
 
     @display(description=_("Customer"))
     def customer(self, record):
-        link = reverse("admin:customers_customer_history", args=[record.id])
+        link = getattr(record, "review_link", "")
         return format_html('<a class="underline" href="{}">{}</a> <span class="text-xs">#{}</span>',
                            link, record.name, record.id)
 
@@ -75,7 +249,16 @@ class CustomerChangeAdmin(ReadOnlyAdminMixin, BaseAdmin):
     def when(self, record):
         return record.history_date
 
-    @display(description=_("What"))
+    @display(description=_("Changes"))
+    def changes(self, record):
+        found = getattr(record, "field_changes", None) or []
+        return format_html_join(
+            "", '<div class="alims-change"><span class="font-medium">{}</span>: {} → {}</div>',
+            ((label, Truncator(old).chars(80), Truncator(new).chars(80))
+             for label, old, new in found),
+        ) or "—"
+
+    @display(description=_("Reason"))
     def what(self, record):
         return record.history_change_reason
 
@@ -87,6 +270,90 @@ class CustomerChangeAdmin(ReadOnlyAdminMixin, BaseAdmin):
     def change(self, record):
         return record.history_type, CHANGE_LABELS.get(record.history_type, record.history_type)
 
+    def export_headers(self):
+        return ["When", "Customer number", "Customer", "Phone", "Change", "Field", "Old", "New",
+                "By", "Reason"]
 
-CHANGE_LABELS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
+    def export_rows(self, records):
+        """One line per field changed (a deletion: one line), old and new as
+        the review shows them; a chunk of records at a time."""
+        names = {"assigned_to": {u.pk: str(u) for u in User.objects.all()},
+                 "data_source": {d.pk: str(d) for d in DataSource.objects.all()}}
+        chunk = []
+        for record in records:
+            chunk.append(record)
+            if len(chunk) == 500:
+                yield from self._export_chunk(chunk, names)
+                chunk = []
+        yield from self._export_chunk(chunk, names)
+
+    def _export_chunk(self, records, names):
+        previous = selectors.history_previous_of(records)
+        for record in records:
+            base = [_local(record.history_date), record.id, record.name, record.phone,
+                    str(CHANGE_LABELS.get(record.history_type, record.history_type))]
+            tail = [str(record.history_user or ""), record.history_change_reason or ""]
+            found = selectors.history_field_changes(record, previous.get(record.history_id))
+            if not found:
+                yield [*base, "", "", "", *tail]
+            for field, old, new in found:
+                yield [*base, str(FIELD_LABELS[field]), review_value(field, old, names),
+                       review_value(field, new, names), *tail]
+
+
 admin.site.register(Customer.history.model, CustomerChangeAdmin)
+
+
+# --- Login attempts (django-axes' records), read-only ------------------------
+
+class _LoginRecordAdmin(CsvExportMixin, ReadOnlyAdminMixin, BaseAdmin):
+    """Form data is never shown: it may hold what someone typed by mistake."""
+
+    ordering = ("-attempt_time",)
+    list_filter = (("attempt_time", RangeDateTimeFilter),)
+    list_filter_submit = True
+    search_fields = ("username", "ip_address")
+    search_help_text = _("Username or address")
+
+    def export_headers(self):
+        return [str(self.model._meta.get_field(name).verbose_name)
+                for name in self.export_fields]
+
+    def export_rows(self, records):
+        for record in records:
+            yield [_local(value) if hasattr(value, "tzinfo") else value
+                   for value in (getattr(record, name) for name in self.export_fields)]
+
+
+@admin.register(AccessLog)
+class SignInAdmin(_LoginRecordAdmin):
+    list_display = ("attempt_time", "username", "ip_address", "logout_time", "user_agent")
+    fields = readonly_fields = ("attempt_time", "logout_time", "username", "ip_address",
+                                "user_agent", "path_info")
+    export_fields = fields
+    export_filename = "sign-ins"
+
+
+@admin.register(AccessFailureLog)
+class FailedSignInAdmin(_LoginRecordAdmin):
+    list_display = ("attempt_time", "username", "ip_address", "locked_out", "user_agent")
+    list_filter = ("locked_out", ("attempt_time", RangeDateTimeFilter))
+    fields = readonly_fields = ("attempt_time", "username", "ip_address", "locked_out",
+                                "user_agent", "path_info")
+    export_fields = fields
+    export_filename = "failed-sign-ins"
+
+
+@admin.register(AccessAttempt)
+class LockoutCounterAdmin(_LoginRecordAdmin):
+    """axes' counters of failed sign-ins. A superuser deletes one to let its
+    person (or address) try again before the cool-off ends."""
+
+    list_display = ("attempt_time", "username", "ip_address", "failures_since_start")
+    fields = readonly_fields = ("attempt_time", "username", "ip_address",
+                                "failures_since_start", "user_agent", "path_info")
+    export_fields = fields
+    export_filename = "lockouts"
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

@@ -93,6 +93,14 @@ def sidebar_navigation(request: HttpRequest) -> list[dict]:
             "active": request.path.startswith(reverse("reports:index")),
             "permission": lambda r: r.user.has_perm("customers.view_customer"),
         },
+    ]
+    compliance = [
+        {
+            "title": _("Change history"),
+            "icon": "manage_history",
+            "link": reverse_lazy("admin:customers_historicalcustomer_changelist"),
+            "permission": lambda r: r.user.has_perm("customers.view_historicalcustomer"),
+        },
         {
             "title": _("Activity log"),
             "icon": "policy",
@@ -100,16 +108,29 @@ def sidebar_navigation(request: HttpRequest) -> list[dict]:
             "permission": lambda r: r.user.has_perm("audit.view_activitylog"),
         },
         {
-            "title": _("Change history"),
-            "icon": "manage_history",
-            "link": reverse_lazy("admin:customers_historicalcustomer_changelist"),
-            "permission": lambda r: r.user.has_perm("customers.view_historicalcustomer"),
+            "title": _("Sign-ins"),
+            "icon": "login",
+            "link": reverse_lazy("admin:axes_accesslog_changelist"),
+            "permission": lambda r: r.user.has_perm("axes.view_accesslog"),
+        },
+        {
+            "title": _("Failed sign-ins"),
+            "icon": "lock_person",
+            "link": reverse_lazy("admin:axes_accessfailurelog_changelist"),
+            "permission": lambda r: r.user.has_perm("axes.view_accessfailurelog"),
+        },
+        {
+            "title": _("Lock-outs"),
+            "icon": "lock_clock",
+            "link": reverse_lazy("admin:axes_accessattempt_changelist"),
+            "permission": lambda r: r.user.has_perm("axes.view_accessattempt"),
         },
     ]
     navigation = [
         {"title": _("Overview"), "separator": False, "items": reports},
         {"title": _("Work"), "separator": True, "items": customers},
         {"title": _("Imports"), "separator": True, "items": imports},
+        {"title": _("Compliance"), "separator": True, "items": compliance},
         {
             "title": _("Administration"),
             "separator": True,
@@ -131,12 +152,6 @@ def sidebar_navigation(request: HttpRequest) -> list[dict]:
                     "title": _("Roles"),
                     "icon": "badge",
                     "link": reverse_lazy("admin:auth_group_changelist"),
-                    "permission": lambda r: r.user.is_superuser,
-                },
-                {
-                    "title": _("Login attempts"),
-                    "icon": "lock_person",
-                    "link": reverse_lazy("admin:axes_accessattempt_changelist"),
                     "permission": lambda r: r.user.is_superuser,
                 },
                 {

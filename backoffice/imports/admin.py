@@ -132,6 +132,9 @@ class ImportRunAdmin(BaseAdmin):
 
     def preview_view(self, request, pk):
         run = self._run_or_404(request, pk)
+        if not request.user.has_perm("imports.add_importrun"):
+            # the preview is where an import is set up: reviewers see the result page
+            raise Http404
         if run.state not in (ImportRun.State.UPLOADED, ImportRun.State.FAILED):
             return redirect("admin:imports_importrun_progress", run.pk)
         mapping = None

@@ -59,6 +59,12 @@ ALLOWED_EXTENSIONS = (".xlsx", ".csv", ".txt")
 # --- upload -----------------------------------------------------------------------
 
 
+def import_history_reason(run: ImportRun) -> str:
+    """The reason the history records of an import's writes carry (the
+    change-history review finds a run's writes by it)."""
+    return _("Imported from %s") % run.original_name
+
+
 def import_run_create(
     *,
     upload: UploadedFile | File,
@@ -510,7 +516,7 @@ class _Writer:
                                   options.get("counsellors", []))
         self.by = run.created_by
         self.seen: dict[int, int] = {}  # phone as an int -> first row number
-        self.reason = _("Imported from %s") % run.original_name
+        self.reason = import_history_reason(run)
 
     def write(self, batch: list[Record], errors: _ErrorReport) -> None:
         run = self.run

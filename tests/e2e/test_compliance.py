@@ -20,3 +20,42 @@ def test_the_change_history_and_the_activity_log(page, live_server, manager, ali
     page.get_by_role("link", name="Activity log").click()
     expect(page.locator("#result_list")).to_contain_text("1 customers: Assigned to Alice Abraham")
     shot(page, "21-activity-log")
+
+
+def test_a_reviewer_finds_who_changed_a_status_and_exports_it(page, live_server, manager,
+                                                             alice, reviewer):
+    import datetime
+
+    from django.utils import timezone
+
+    anu = services.customer_create(name="Anu Nair", phone="9876543210", by=manager)
+    services.customer_assign(customers=[anu], counsellor=alice, by=manager)
+    anu.refresh_from_db()
+    services.customer_change_status(
+        customer=anu, status="call_later", remark="After exams", by=alice,
+        next_follow_up=timezone.localdate() + datetime.timedelta(days=2))
+    services.customer_create(name="Bina Babu", phone="9876543211", by=manager)
+
+    login(page, live_server, "cyril", next_url="/")
+    page.get_by_role("link", name="Change history").click()
+    # find the customer by phone, written as people write it
+    page.locator("input[name=q]").fill("098765 43210")
+    page.locator("input[name=q]").press("Enter")
+    rows = page.locator("#result_list tbody tr")
+    expect(rows).to_have_count(3)
+    # only the changes of the status
+    page.goto(page.url + "&field=status")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Alice Abraham")
+    expect(rows.first).to_contain_text("New → Call later")
+    shot(page, "22-compliance-review")
+    # export what is listed
+    page.locator("#action-toggle").check()
+    page.locator("select[name=action]").select_option("export_csv")
+    select_all = page.locator(".question a, a.question, button.question")
+    if select_all.count():
+        select_all.first.click()
+    with page.expect_download() as download:
+        page.locator("button[name=index], button[type=submit][title], .actions button").first.click()
+    text = open(download.value.path(), encoding="utf-8-sig").read()
+    assert "Call later" in text and "Alice Abraham" in text

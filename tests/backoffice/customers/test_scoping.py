@@ -54,14 +54,18 @@ def test_every_customer_object_url_is_covered():
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("who", ["alice", "reviewer"])
 def test_every_customer_object_url_answers_404_for_another_counsellors_customer(
-    alice_client, bobs_customer, method
+    who, request, bobs_customer, method
 ):
+    """Another counsellor, and a compliance reviewer (who reviews changes in
+    the change history, never the customer's own pages)."""
+    client = request.getfixturevalue(f"{who}_client")
     version = bobs_customer.history.latest().history_id
     checked = []
     for pattern in _object_patterns(Customer):
         url = _object_url(Customer, pattern, bobs_customer.pk, version)
-        response = getattr(alice_client, method)(url, follow=True)
+        response = getattr(client, method)(url, follow=True)
         assert response.status_code == 404, (url, response.status_code)
         checked.append(url)
     assert checked

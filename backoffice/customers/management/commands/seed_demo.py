@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from backoffice.accounts.models import User
-from backoffice.accounts.roles import SALES_MANAGER, STUDENT_COUNSELLOR
+from backoffice.accounts.roles import COMPLIANCE, SALES_MANAGER, STUDENT_COUNSELLOR
 from backoffice.customers.demo import demo_customers_create
 from backoffice.customers.models import Customer
 
@@ -17,6 +17,7 @@ DEMO_USERS = [
     ("counsellor2", "Bindu", "Thomas", STUDENT_COUNSELLOR),
     ("counsellor3", "Chitra", "Nair", STUDENT_COUNSELLOR),
     ("counsellor4", "Deepak", "Varghese", STUDENT_COUNSELLOR),
+    ("compliance", "Cyril", "Dsouza", COMPLIANCE),
 ]
 
 
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             )
         if User.objects.filter(username="manager").exists():
             if if_empty:
+                self._create_users(missing_only=True)  # demo users added since
                 self.stdout.write("Demo data already loaded.")
                 self._print_logins()
                 return
@@ -53,9 +55,12 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Loaded {created} demo customers."))
         self._print_logins()
 
-    def _create_users(self) -> list[User]:
+    def _create_users(self, *, missing_only: bool = False) -> list[User]:
         users = []
+        existing = set(User.objects.values_list("username", flat=True)) if missing_only else set()
         for username, first, last, role in DEMO_USERS:
+            if username in existing:
+                continue
             user = User(
                 username=username, first_name=first, last_name=last,
                 email=f"{username}@demo.alims.invalid", is_superuser=role is None,
