@@ -9,6 +9,7 @@ refuses unsafe values (see backoffice/core/checks.py and the README).
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_EVAL, UNSAFE_HASHES
 from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -59,11 +60,16 @@ INSTALLED_APPS = [
     "backoffice.ops",
     "health_check",
     "maintenance_mode",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response, the
+    # allowlist's and maintenance mode's answers included
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # ADMIN_IP_ALLOWLIST: before anything else reads the request
     "backoffice.ops.middleware.IPAllowlistMiddleware",
     # The admin's pages are large and repetitive; gzip makes them ~15x smaller.
@@ -101,6 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -235,6 +242,52 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY el
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Content-Security-Policy (django-csp) and Permissions-Policy ----------
+# Everything loads from this host. Scripts: our files, the few inline blocks
+# that carry the request's nonce, and 'unsafe-eval' because unfold's Alpine.js
+# (standard build) compiles every x-data/x-on attribute with the Function
+# constructor. Styles: files and nonce'd blocks only. See docs/decisions.md.
+# CSP_REPORT_ONLY=True sends the same policy as Content-Security-Policy-Report-Only
+# (to try a change without breaking pages); CSP_REPORT_URI collects violations.
+# (Module-level names without the CSP_ prefix: django-csp 4 takes CSP_* settings
+# for its old format and refuses to start.)
+
+_EMPTY_STRING_SHA256 = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+_csp_report_only = env_bool("CSP_REPORT_ONLY", False)
+_csp_report_uri = env_str("CSP_REPORT_URI")
+_csp_directives = {
+    "default-src": [SELF],
+    "script-src": [SELF, NONCE, UNSAFE_EVAL],
+    "style-src": [SELF, NONCE],
+    # Only the empty style attribute, which htmx copies when it swaps a dialog
+    # in place (its hash: sha256 of ""); any real style attribute is refused.
+    "style-src-attr": [UNSAFE_HASHES, _EMPTY_STRING_SHA256],
+    "img-src": [SELF, "data:"],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "frame-ancestors": [NONE],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+}
+if _csp_report_uri:
+    _csp_directives["report-uri"] = [_csp_report_uri]
+if _csp_report_only:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _csp_directives}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _csp_directives}
+# Nothing here uses a device or a browser feature beyond the page itself (only
+# names Chromium knows: an unknown one is a console warning on every page).
+PERMISSIONS_POLICY = {
+    feature: [] for feature in (
+        "accelerometer", "autoplay", "browsing-topics",
+        "camera", "display-capture", "encrypted-media", "geolocation", "gyroscope", "hid",
+        "idle-detection", "interest-cohort", "magnetometer", "microphone", "midi", "payment",
+        "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "serial",
+        "usb", "xr-spatial-tracking",
+    )
+}
 
 # --- I18N -----------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -16,6 +16,11 @@ pytest-django's ``live_server``.
   is stopped after the last e2e test (see ``_Chromium``): set at import it
   leaks into the ``manage.py check --deploy`` subprocess of
   tests/backoffice/core/test_settings.py, which then fails with async.E001.
+* Every page runs under the product's Content-Security-Policy, and a test FAILS
+  when the browser reports a violation (``_watch_csp``): the
+  ``securitypolicyviolation`` events and Chromium's "Refused to ..." console
+  errors are collected on ``page.csp_violations``; ``assert_no_csp_violations``
+  checks them mid-test, and the ``page`` fixture checks them when the test ends.
 * ``login()`` goes through the real login form (django-axes is on, so
   ``force_login`` cookies are not what a user does); ``shot()`` writes
   desktop and 375px-wide PNGs into ``<repo>/screenshots/``.
@@ -192,8 +197,11 @@ def page(request, browser, live_server):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.js_errors = errors  # uncaught JS exceptions, for tests that care
+    _watch_csp(page)
     yield page
     failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.passed:
+        assert_no_csp_violations(page)
     if failed is not None and failed.failed:
         (SCREENSHOTS / "failures").mkdir(parents=True, exist_ok=True)
         try:
@@ -203,6 +211,47 @@ def page(request, browser, live_server):
         except Exception:  # noqa: BLE001 - a debugging aid must not mask the failure
             pass
     context.close()
+
+
+# --- Content-Security-Policy violations ---------------------------------------
+
+# Runs in every document before the page's own scripts (CDP injects it, outside
+# the page's policy) and turns each violation into a console line we can read.
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error("CSP violation: " + JSON.stringify({
+    directive: event.effectiveDirective, blocked: event.blockedURI,
+    source: event.sourceFile, line: event.lineNumber, sample: event.sample,
+    page: document.location.pathname,
+  }));
+}, true);
+"""
+
+
+def _watch_csp(page) -> None:
+    violations: list[str] = []
+
+    def on_console(message):
+        text = message.text
+        if text.startswith("CSP violation: ") or (
+            message.type == "error" and "Content Security Policy" in text
+        ):
+            violations.append(text)
+
+    page.csp_violations = violations
+    page.add_init_script(_CSP_LISTENER)
+    page.on("console", on_console)
+
+
+def assert_no_csp_violations(page) -> None:
+    """Fail when the browser reported any Content-Security-Policy violation so far."""
+    try:  # a round trip: console events sent before it have arrived after it
+        page.evaluate("() => 0")
+    except Exception:  # noqa: BLE001 - page closed or navigating: nothing more to read
+        pass
+    assert not page.csp_violations, "Content-Security-Policy violations:\n" + "\n".join(
+        page.csp_violations
+    )
 
 
 # --- helpers --------------------------------------------------------------------
