@@ -18,7 +18,8 @@ class AccountsConfig(AppConfig):
 def _admin_requires_second_factor() -> None:
     """The admin site (unfold's, installed by unfold's app before ours) counts
     a person who still owes the second factor as not signed in, whatever the
-    middleware order: every admin_view sends them to the login page."""
+    middleware order: every admin_view sends them to the login page. Signing
+    out stays theirs (the admin's logout is behind the same check)."""
     from django.contrib import admin
 
     site = admin.site
@@ -27,9 +28,13 @@ def _admin_requires_second_factor() -> None:
     has_permission = site.has_permission
 
     def has_permission_with_second_factor(request):
+        from django.urls import reverse
+
         from backoffice.accounts.selectors import two_factor_pending
 
-        return has_permission(request) and not two_factor_pending(request)
+        if not has_permission(request):
+            return False
+        return request.path == reverse("admin:logout") or not two_factor_pending(request)
 
     site.has_permission = has_permission_with_second_factor
     site._alims_two_factor = True
