@@ -51,6 +51,11 @@ INSTALLED_APPS = [
     "import_export",
     "django_rq",
     "axes",
+    # two-factor sign-in (TOTP and recovery codes); before accounts, whose
+    # admin unregisters their device admins
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "backoffice.core",
     "backoffice.accounts",
     "backoffice.customers",
@@ -79,9 +84,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor in this session
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # after messages: it says why it signed someone out
     "backoffice.accounts.middleware.SessionIdleTimeoutMiddleware",
+    # after the idle timeout: until the second factor, only its own pages
+    "backoffice.accounts.middleware.TwoFactorMiddleware",
     # after authentication: superusers work through maintenance
     "backoffice.ops.middleware.MaintenanceModeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -181,6 +190,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # the same client address as the allowlists (behind a proxy: not the proxy's)
 AXES_CLIENT_IP_CALLABLE = "backoffice.ops.network.client_ip"
+
+# --- Two-factor sign-in (django-otp) ----------------------------------------
+# Superusers always sign in with a code from an authenticator app (TOTP) or a
+# recovery code; with REQUIRE_2FA=True everyone does. Others may turn it on
+# for themselves, and then must use it.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "ALIMS Back-office")
+# After each wrong code the next try waits 1, 2, 4, 8 ... seconds (per device).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+TWO_FACTOR_RECOVERY_CODES = 10
 
 # --- Email (password reset links) ------------------------------------------
 # With EMAIL_HOST set, mail goes out by SMTP; without, it is written to the
@@ -380,6 +400,15 @@ UNFOLD = {
             "href": lambda request: static("backoffice/favicon.svg"),
         },
     ],
+    # the person menu: their password and their two-factor sign-in
+    "ACCOUNT": {
+        "navigation": [
+            {"title": _("Change password"),
+             "link": lambda request: str(reverse_lazy("admin:password_change"))},
+            {"title": _("Two-factor sign-in"),
+             "link": lambda request: str(reverse_lazy("two_factor:manage"))},
+        ],
+    },
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
     "SHOW_BACK_BUTTON": True,

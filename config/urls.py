@@ -19,6 +19,9 @@ urlpatterns = [
          name="password_reset_confirm"),
     path("password-reset/done/", views.PasswordResetCompleteView.as_view(),
          name="password_reset_complete"),
+    # Two-factor sign-in: the code step after the password, setting up an
+    # authenticator, recovery codes (backoffice.accounts.middleware.TwoFactorMiddleware).
+    path("two-factor/", include("backoffice.accounts.urls")),
     # The admin is the whole UI, at the site root; it goes last.
     path("", admin.site.urls),
 ]

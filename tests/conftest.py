@@ -2,7 +2,8 @@ import pytest
 from django.test import Client
 
 from tests.factories import (
-    ComplianceFactory, CounsellorFactory, ManagerFactory, UserFactory,
+    ComplianceFactory, CounsellorFactory, ManagerFactory, UserFactory, authenticator_for,
+    second_factor_given,
 )
 
 
@@ -44,12 +45,18 @@ def reviewer(db):
 
 @pytest.fixture
 def superuser(db):
-    return UserFactory(username="root", is_superuser=True)
+    """Superusers always sign in with a second factor: this one has an
+    authenticator app set up."""
+    user = UserFactory(username="root", is_superuser=True)
+    authenticator_for(user)
+    return user
 
 
 def _client_for(user) -> Client:
+    """Signed in as the user, with the second factor if they have one."""
     client = Client()
     client.force_login(user)
+    second_factor_given(client, user)
     return client
 
 

@@ -39,6 +39,41 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
+def authenticator_for(user, *, confirmed: bool = True):
+    """The person's authenticator app (a TOTP device), as if set up."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=confirmed)
+
+
+def totp_code(device, *, offset: int = 0) -> str:
+    """The code the app shows now (offset: steps later), never one the device
+    already accepted (it takes each time step once)."""
+    import time
+
+    from django_otp.oath import totp
+
+    device.refresh_from_db()
+    now_step = int((time.time() - device.t0) // device.step)
+    step = max(now_step + offset, device.last_t + 1)
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits,
+                drift=step - now_step)
+    return f"{code:0{device.digits}d}"
+
+
+def second_factor_given(client, user) -> None:
+    """Marks the test client's session as signed in with the user's
+    authenticator (what the code step does), as force_login does the password."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
 class ManagerFactory(UserFactory):
     @factory.post_generation
     def role(obj, create, extracted, **kwargs):

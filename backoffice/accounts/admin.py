@@ -1,9 +1,13 @@
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
@@ -19,6 +23,15 @@ from backoffice.core.admin_base import (
 )
 
 admin.site.unregister(Group)
+# django-otp's own device admins show secrets and bypass the rules here: a
+# person's devices are reset from the Users list (reset_two_factor).
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
+
+
+class TwoFactorResetForm(forms.Form):
+    """Nothing to fill in: the page is the confirmation."""
 
 
 @admin.register(User)
@@ -30,8 +43,8 @@ class UserAdmin(
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm
     list_display = ("username", "full_name", "role", "monthly_target", "email", "is_active",
-                    "last_login")
-    actions = ["set_monthly_target"]
+                    "two_factor", "last_login")
+    actions = ["set_monthly_target", "reset_two_factor"]
     list_filter = ("groups", "is_active", "is_superuser")
     search_fields = ("username", "first_name", "last_name", "email")
     ordering = ("first_name", "last_name", "username")
@@ -49,7 +62,8 @@ class UserAdmin(
     readonly_fields = ("last_login", "date_joined")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
+        return super().get_queryset(request).prefetch_related("groups").annotate(
+            _two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
 
     def user_change_password(self, request, id, form_url=""):
         self._404_unless_visible(request)
@@ -79,6 +93,31 @@ class UserAdmin(
             return None
         return self.bulk_form_page(request, queryset, form, "set_monthly_target",
                                    _("Set the monthly target"), _("Set"))
+
+    def has_reset_two_factor_permission(self, request):
+        return request.user.is_superuser
+
+    @admin.action(description=_("Reset two-factor sign-in"), permissions=["reset_two_factor"])
+    def reset_two_factor(self, request, queryset):
+        """After a confirmation page: the people's authenticator and recovery
+        codes are removed; they set up two-factor sign-in again."""
+        form = TwoFactorResetForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            try:
+                reset = services.two_factor_reset(users=queryset, by=request.user)
+            except PermissionDenied as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return None
+            self.message_user(
+                request, _("Two-factor sign-in reset for %d people: they set it up again at "
+                           "their next sign-in.") % reset, messages.SUCCESS)
+            return None
+        return self.bulk_form_page(request, queryset, form, "reset_two_factor",
+                                   _("Reset two-factor sign-in"), _("Reset"))
+
+    @display(description=_("2FA"), boolean=True)
+    def two_factor(self, obj):
+        return getattr(obj, "_two_factor", None)
 
     @display(description=_("Name"), ordering="first_name")
     def full_name(self, obj):

@@ -62,3 +62,13 @@ class PasswordResetForm(_UnfoldInputs, auth_forms.PasswordResetForm):
 
 class SetPasswordForm(_UnfoldInputs, auth_forms.SetPasswordForm):
     pass
+
+
+class TwoFactorCodeForm(_UnfoldInputs, forms.Form):
+    """A 6-digit code from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"), max_length=24, strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True,
+                                      "spellcheck": "false", "autocapitalize": "off"}),
+    )

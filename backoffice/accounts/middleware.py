@@ -71,3 +71,45 @@ def note_login_time(sender, request, user, **kwargs) -> None:
     else:
         session.set_expiry(0)  # until the browser closes
         session.pop(REMEMBERED, None)
+
+
+class TwoFactorMiddleware:
+    """Until a person who must use a second factor has given it in this
+    session, every page sends them to the code step (or, with no
+    authenticator yet, to setting one up), with the page they asked for.
+    Signing in, out and the two-factor pages themselves stay open; static files
+    are served before this (whitenoise)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._open = None
+
+    def _open_paths(self) -> frozenset[str]:
+        if self._open is None:
+            self._open = frozenset(
+                reverse(name) for name in (
+                    "two_factor:verify", "two_factor:setup",
+                    "admin:login", "admin:logout",
+                )
+            )
+        return self._open
+
+    def __call__(self, request):
+        from backoffice.accounts.selectors import two_factor_enrolled, two_factor_pending
+
+        if request.path_info in self._open_paths() or \
+                request.path_info.startswith("/" + settings.STATIC_URL.lstrip("/")):
+            return self.get_response(request)
+        if two_factor_pending(request):
+            step = "two_factor:verify" if two_factor_enrolled(request.user) \
+                else "two_factor:setup"
+            target = reverse(step)
+            if request.headers.get("HX-Request") == "true":
+                page = urlsplit(request.headers.get("HX-Current-URL", ""))
+                next_path = (page.path or "/") + (f"?{page.query}" if page.query else "")
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = f"{target}?{urlencode({'next': next_path})}"
+                return response
+            next_path = request.get_full_path() if request.method == "GET" else "/"
+            return redirect(f"{target}?{urlencode({'next': next_path})}")
+        return self.get_response(request)

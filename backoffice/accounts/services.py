@@ -28,3 +28,172 @@ def users_set_monthly_target(*, users, target: int | None, by: User) -> int:
         user.save(update_fields=["monthly_target"])
         changed += 1
     return changed
+
+
+# --- Two-factor sign-in (django-otp) -------------------------------------------
+#
+# A person's second factor is one authenticator app (a TOTP device) plus a set
+# of single-use recovery codes (a static device). Codes are checked through
+# django_otp.verify_token, which locks the device row and applies its
+# throttling (each wrong code doubles the wait before the next try).
+
+AUTHENTICATOR_NAME = "Authenticator app"
+RECOVERY_NAME = "Recovery codes"
+# A recovery code: django-otp's static tokens are 8 base32 characters.
+CODE_MAX_LENGTH = 16
+
+
+class TwoFactorError(ValidationError):
+    """A code was refused; the message says why, in words for the person."""
+
+
+def _code_clean(code: str) -> str:
+    """What people type: spaces or dashes between groups, any case."""
+    return "".join(str(code or "").split()).replace("-", "").lower()[:CODE_MAX_LENGTH]
+
+
+def _refuse_if_throttled(device) -> None:
+    import math
+
+    from django.utils import timezone
+
+    allowed, data = device.verify_is_allowed()
+    if allowed:
+        return
+    locked_until = (data or {}).get("locked_until")
+    wait = 1
+    if locked_until is not None:
+        wait = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
+    raise TwoFactorError(
+        _("Too many wrong codes. Wait %(seconds)d seconds, then try the newest code.")
+        % {"seconds": wait}, code="throttled")
+
+
+def _verify(user, device, code: str):
+    """The device if it accepts the code, else TwoFactorError. The throttling
+    count is written in its own transaction (never rolled back with ours)."""
+    import django_otp
+
+    _refuse_if_throttled(device)
+    verified = django_otp.verify_token(user, device.persistent_id, code)
+    if verified is None:
+        raise TwoFactorError(
+            _("That code is not right. Type the 6-digit code your authenticator app shows "
+              "now, or one of your recovery codes."), code="wrong")
+    return verified
+
+
+def two_factor_enrolment_device(user):
+    """The authenticator being set up: made on the first visit, the same
+    secret on a reload. Refused once one is confirmed: a second one may only
+    come after an administrator's reset (or the code step would be skipped)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from backoffice.accounts.selectors import two_factor_enrolled
+
+    if two_factor_enrolled(user):
+        raise PermissionDenied(_("Two-factor sign-in is already set up."))
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
+    return device
+
+
+def _recovery_codes_new(user) -> list[str]:
+    from django.conf import settings
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(settings.TWO_FACTOR_RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def two_factor_enrol(*, user, code: str):
+    """Confirm the authenticator being set up with a code it shows. Returns
+    (the device, the new recovery codes: shown to the person once)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from backoffice.audit.models import ActivityLog
+    from backoffice.audit.services import activity_record
+
+    device = two_factor_enrolment_device(user)
+    device = _verify(user, device, _code_clean(code))
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _recovery_codes_new(user)
+        activity_record(user=user, action=ActivityLog.Action.TWO_FACTOR_ENROL,
+                        target=user.get_username(), details={"recovery_codes": len(codes)})
+    return device, codes
+
+
+def two_factor_verify(*, user, code: str):
+    """The second step of signing in: a 6-digit code from the authenticator
+    app, or a recovery code (which is then used up). Returns the device that
+    accepted it (for django_otp.login), else TwoFactorError."""
+    import re
+
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from backoffice.accounts.selectors import two_factor_recovery_codes_left
+    from backoffice.audit.models import ActivityLog
+    from backoffice.audit.services import activity_record
+
+    code = _code_clean(code)
+    recovery = not re.fullmatch(r"\d{6}", code)
+    model = StaticDevice if recovery else TOTPDevice
+    device = model.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        if recovery:
+            raise TwoFactorError(_("You have no recovery codes left. Ask an administrator to "
+                                   "reset your two-factor sign-in."), code="wrong")
+        raise TwoFactorError(_("Two-factor sign-in is not set up."), code="wrong")
+    device = _verify(user, device, code)
+    if recovery:
+        activity_record(user=user, action=ActivityLog.Action.TWO_FACTOR_RECOVERY,
+                        target=user.get_username(),
+                        details={"codes_left": two_factor_recovery_codes_left(user)})
+    return device
+
+
+def two_factor_recovery_codes_renew(*, user, code: str) -> list[str]:
+    """New recovery codes (the old ones stop working), after a code from the
+    authenticator app or a recovery code. Returns them: shown once."""
+    from backoffice.audit.models import ActivityLog
+    from backoffice.audit.services import activity_record
+
+    two_factor_verify(user=user, code=code)
+    with transaction.atomic():
+        codes = _recovery_codes_new(user)
+        activity_record(user=user, action=ActivityLog.Action.TWO_FACTOR_CODES,
+                        target=user.get_username(), details={"recovery_codes": len(codes)})
+    return codes
+
+
+@transaction.atomic
+def two_factor_reset(*, users, by: User) -> int:
+    """An administrator removes people's authenticator and recovery codes: they
+    set up two-factor sign-in again at their next sign-in (if they must use
+    it). Returns how many had any; each reset is in the activity log."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from backoffice.audit.models import ActivityLog
+    from backoffice.audit.services import activity_record
+
+    if not by.is_superuser:
+        raise PermissionDenied(_("Only administrators may reset two-factor sign-in."))
+    reset = 0
+    for user in users:
+        removed = (TOTPDevice.objects.filter(user=user).delete()[0]
+                   + StaticDevice.objects.filter(user=user).delete()[0])
+        if not removed:
+            continue
+        activity_record(user=by, action=ActivityLog.Action.TWO_FACTOR_RESET,
+                        target=user.get_username(), details={"user_id": user.pk})
+        reset += 1
+    return reset

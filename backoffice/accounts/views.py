@@ -1,9 +1,28 @@
 """Forgotten-password pages: Django's views, in the admin's (unfold's) look."""
 
-from django.contrib import admin
-from django.contrib.auth import views as auth_views
+import base64
 
-from backoffice.accounts.forms import PasswordResetForm, SetPasswordForm
+import django_otp
+import segno
+from django.contrib import admin, messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django_otp.plugins.otp_static.models import StaticDevice
+
+from backoffice.accounts import services
+from backoffice.accounts.forms import PasswordResetForm, SetPasswordForm, TwoFactorCodeForm
+from backoffice.accounts.selectors import (
+    two_factor_enrolled, two_factor_pending, two_factor_recovery_codes_left,
+    two_factor_required_by_policy,
+)
 
 
 class _AdminLook:
@@ -49,3 +68,140 @@ class PasswordResetConfirmView(_AdminLook, auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(_AdminLook, auth_views.PasswordResetCompleteView):
     pass
+
+
+# --- Two-factor sign-in -----------------------------------------------------------
+# In the signed-out look like the pages above: the code step after the
+# password, setting up an authenticator, the recovery codes (shown once), and a
+# person's own two-factor page. backoffice.accounts.middleware.TwoFactorMiddleware
+# sends every other page here until the second factor is given.
+
+NEW_CODES_SESSION_KEY = "_two_factor_new_codes"
+
+
+def _next_url(request) -> str:
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return wanted
+    return reverse("admin:index")
+
+
+def _page(request, template: str, **context):
+    context = {**admin.site.each_context(request), "next": _next_url(request), **context}
+    return TemplateResponse(request, template, context)
+
+
+def _signed_in_with(request, device) -> None:
+    """The session now counts as signed in with the second factor. A new
+    session key, as for any change of privilege; its expiry ("Remember me")
+    and idle clock are kept."""
+    request.session.cycle_key()
+    django_otp.login(request, device)
+    request.__dict__.pop("_two_factor_pending", None)
+
+
+def _view(func):
+    return never_cache(login_required(func))
+
+
+@_view
+def two_factor_verify(request):
+    if not two_factor_pending(request):
+        return redirect(_next_url(request))
+    if not two_factor_enrolled(request.user):
+        return redirect(f"{reverse('two_factor:setup')}?{_next_query(request)}")
+    form = TwoFactorCodeForm(request.POST or None)
+    if form.is_valid():
+        try:
+            device = services.two_factor_verify(user=request.user,
+                                                code=form.cleaned_data["code"])
+        except services.TwoFactorError as exc:
+            form.add_error("code", exc.messages[0])
+        else:
+            _signed_in_with(request, device)
+            _note_recovery_code_used(request, device)
+            return redirect(_next_url(request))
+    return _page(request, "two_factor/verify.html", form=form, title=_("Two-factor sign-in"))
+
+
+def _next_query(request) -> str:
+    return urlencode({"next": _next_url(request)})
+
+
+def _note_recovery_code_used(request, device) -> None:
+    if not isinstance(device, StaticDevice):
+        return
+    left = two_factor_recovery_codes_left(request.user)
+    messages.warning(request, _("You signed in with a recovery code; it cannot be used again. "
+                                "%(left)d left: make new ones from your two-factor page.")
+                     % {"left": left})
+
+
+@_view
+def two_factor_setup(request):
+    try:
+        device = services.two_factor_enrolment_device(request.user)
+    except PermissionDenied:
+        # already set up: a new authenticator only after an administrator's reset
+        if two_factor_pending(request):
+            return redirect(f"{reverse('two_factor:verify')}?{_next_query(request)}")
+        return redirect("two_factor:manage")
+    form = TwoFactorCodeForm(request.POST or None)
+    if form.is_valid():
+        try:
+            device, codes = services.two_factor_enrol(user=request.user,
+                                                      code=form.cleaned_data["code"])
+        except services.TwoFactorError as exc:
+            form.add_error("code", exc.messages[0])
+        else:
+            _signed_in_with(request, device)
+            request.session[NEW_CODES_SESSION_KEY] = codes
+            return redirect(f"{reverse('two_factor:recovery_codes')}?{_next_query(request)}")
+    secret = base64.b32encode(device.bin_key).decode()
+    # The QR code is drawn here as SVG paths (the secret is in no text of it).
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(
+        scale=4, border=3, dark="#000", light="#fff")
+    return _page(request, "two_factor/setup.html", form=form, title=_("Set up two-factor sign-in"),
+                 qr_svg=mark_safe(qr_svg),
+                 secret_groups=[secret[i:i + 4] for i in range(0, len(secret), 4)],
+                 account=request.user.get_username())
+
+
+@_view
+def two_factor_recovery_codes(request):
+    """GET: the codes just made, once (a reload shows them no more). POST: new
+    codes after a current code."""
+    if request.method == "POST":
+        if not two_factor_enrolled(request.user):
+            return redirect("two_factor:manage")
+        form = TwoFactorCodeForm(request.POST)
+        if form.is_valid():
+            try:
+                codes = services.two_factor_recovery_codes_renew(
+                    user=request.user, code=form.cleaned_data["code"])
+            except services.TwoFactorError as exc:
+                form.add_error("code", exc.messages[0])
+            else:
+                request.session[NEW_CODES_SESSION_KEY] = codes
+                return redirect(f"{reverse('two_factor:recovery_codes')}?"
+                                f"{_next_query(request)}")
+        return _manage_page(request, renew_form=form)
+    codes = request.session.pop(NEW_CODES_SESSION_KEY, None)
+    return _page(request, "two_factor/recovery_codes.html", codes=codes,
+                 title=_("Recovery codes"))
+
+
+def _manage_page(request, renew_form=None):
+    enrolled = two_factor_enrolled(request.user)
+    return _page(
+        request, "two_factor/manage.html", title=_("Two-factor sign-in"),
+        enrolled=enrolled, required=two_factor_required_by_policy(request.user),
+        codes_left=two_factor_recovery_codes_left(request.user) if enrolled else 0,
+        renew_form=renew_form or TwoFactorCodeForm(),
+    )
+
+
+@_view
+def two_factor_manage(request):
+    return _manage_page(request)

@@ -16,6 +16,11 @@ class ActivityLog(models.Model):
         SHARE = "share", _("Share")
         UNSHARE = "unshare", _("Share withdrawn")
         REVERT_IMPORT = "revert_import", _("Import reverted")
+        # two-factor sign-in
+        TWO_FACTOR_ENROL = "two_factor_enrol", _("Two-factor sign-in set up")
+        TWO_FACTOR_CODES = "two_factor_codes", _("Recovery codes renewed")
+        TWO_FACTOR_RECOVERY = "two_factor_recovery", _("Recovery code used")
+        TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor sign-in reset")
 
     at = models.DateTimeField(_("at"), auto_now_add=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),

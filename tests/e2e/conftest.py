@@ -22,7 +22,8 @@ pytest-django's ``live_server``.
   errors are collected on ``page.csp_violations``; ``assert_no_csp_violations``
   checks them mid-test, and the ``page`` fixture checks them when the test ends.
 * ``login()`` goes through the real login form (django-axes is on, so
-  ``force_login`` cookies are not what a user does); ``shot()`` writes
+  ``force_login`` cookies are not what a user does), and through the code step
+  of two-factor sign-in for those who have an authenticator (superusers); ``shot()`` writes
   desktop and 375px-wide PNGs into ``<repo>/screenshots/``.
 """
 
@@ -271,7 +272,24 @@ def login(page, live_server, username: str, password: str = PASSWORD,
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
     path = page.url.removeprefix(live_server.url)
+    if path.startswith("/two-factor/code/"):
+        # the second factor (superusers always): the code the person's app shows now
+        two_factor_step(page, username)
+        path = page.url.removeprefix(live_server.url)
     assert path.startswith(next_url), f"login as {username!r} ended on {path!r}"
+
+
+def two_factor_step(page, username: str) -> None:
+    """Type the code the person's authenticator app would show, on the code step."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import totp_code
+
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    form = page.locator("#two-factor-form")
+    form.locator("input[name=code]").fill(totp_code(device))
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
 
 
 def horizontal_overflow(page) -> int:

@@ -77,3 +77,5 @@ class Command(BaseCommand):
         self.stdout.write("\nDemo logins (password for all: %s):" % DEMO_PASSWORD)
         for username, first, last, role in DEMO_USERS:
             self.stdout.write(f"  {username:<12} {first} {last} — {role or 'Administrator'}")
+        self.stdout.write("Administrators always sign in with two-factor sign-in: at the first "
+                          "sign-in, 'admin' sets up an authenticator app (a QR code is shown).")
