@@ -88,8 +88,9 @@ class ImportRunAdmin(BaseAdmin):
         return own + super().get_urls()
 
     def _run_or_404(self, request, pk) -> ImportRun:
+        # Like every hidden object: a run the user may not see is not found.
         if not self.has_view_permission(request):
-            raise PermissionDenied
+            raise Http404
         return get_object_or_404(ImportRun.objects.select_related("data_source", "created_by"),
                                  pk=pk)
 
@@ -246,19 +247,32 @@ class ImportRunAdmin(BaseAdmin):
                 ))
         return redirect("admin:imports_importrun_progress", run.pk)
 
-    @action(description=_("Run again"), icon="replay", permissions=["add"])
+    @action(description=_("Run again"), icon="replay")
     def run_again(self, request, object_id):
+        """The recovery after a worker died: queue a failed run again with the
+        settings it was confirmed with. Only POST changes anything."""
         run = self._run_or_404(request, object_id)
-        if request.method != "POST" or run.state != ImportRun.State.FAILED:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return redirect("admin:imports_importrun_progress", run.pk)
+        if run.state != ImportRun.State.FAILED:
+            messages.warning(request, _("Only a failed import can be run again; this one is "
+                                        "%(state)s.") % {"state": run.get_state_display().lower()})
             return redirect("admin:imports_importrun_progress", run.pk)
         options = run.settings
-        services.import_run_confirm(
-            run=run, by=request.user, policy=options.get("policy", "skip"),
-            assignment=options.get("assignment", "none"),
-            counsellors=list(counsellors_active().filter(
-                pk__in=options.get("counsellors", []))),
-            default_area=options.get("default_area", ""),
-            default_status=options.get("default_status", "new"),
-        )
+        try:
+            services.import_run_confirm(
+                run=run, by=request.user, policy=options.get("policy", "skip"),
+                assignment=options.get("assignment", "none"),
+                counsellors=list(counsellors_active().filter(
+                    pk__in=options.get("counsellors", []))),
+                default_area=options.get("default_area", ""),
+                default_status=options.get("default_status", "new"),
+            )
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+        else:
+            messages.success(request, _("The import is queued again; the rows it already "
+                                        "wrote are not written twice."))
         return redirect("admin:imports_importrun_progress", run.pk)
-

@@ -146,11 +146,69 @@ def test_counsellors_cannot_reach_imports(alice_client, name):
     assert alice_client.get(reverse(f"admin:imports_importrun_{name}")).status_code == 403
 
 
-def test_counsellors_cannot_reach_a_runs_pages(alice_client, manager_client):
+def test_a_runs_pages_are_not_found_for_counsellors(alice_client, manager_client):
     _upload(manager_client)
     run = ImportRun.objects.get()
     for name in ("preview", "progress"):
         url = reverse(f"admin:imports_importrun_{name}", args=[run.pk])
-        assert alice_client.get(url).status_code == 403
+        assert alice_client.get(url).status_code == 404
     url = reverse("admin:imports_importrun_errors", args=[run.pk, "csv"])
-    assert alice_client.get(url).status_code == 403
+    assert alice_client.get(url).status_code == 404
+
+
+def _run_again_url(run):
+    return reverse("admin:imports_importrun_run_again", args=[run.pk])
+
+
+def _failed_run(manager_client):
+    _upload(manager_client)
+    run = ImportRun.objects.get()
+    run.state = ImportRun.State.FAILED
+    run.message = "The worker running this import stopped. Run it again to finish it."
+    run.settings = {**run.settings, "policy": "skip", "assignment": "none",
+                    "default_status": "new"}
+    run.save()
+    return run
+
+
+def test_run_again_finishes_a_failed_run(manager_client, django_capture_on_commit_callbacks):
+    run = _failed_run(manager_client)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(_run_again_url(run))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:imports_importrun_progress", args=[run.pk])
+    run.refresh_from_db()
+    assert run.state == "completed" and run.created == 2
+    page = manager_client.get(response["Location"])
+    assert b"queued again" in page.content
+
+
+def test_run_again_by_get_changes_nothing(manager_client):
+    run = _failed_run(manager_client)
+    response = manager_client.get(_run_again_url(run))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:imports_importrun_progress", args=[run.pk])
+    run.refresh_from_db()
+    assert run.state == "failed" and not Customer.objects.exists()
+
+
+def test_run_again_on_a_completed_run_says_why_not(manager_client,
+                                                   django_capture_on_commit_callbacks):
+    _upload(manager_client)
+    run = ImportRun.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        _confirm(manager_client, run)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(_run_again_url(run), follow=True)
+    assert response.status_code == 200
+    assert "Only a failed import can be run again" in response.content.decode()
+    run.refresh_from_db()
+    assert run.state == "completed" and Customer.objects.count() == 2
+
+
+def test_run_again_is_not_found_for_a_counsellor(alice_client, manager_client):
+    run = _failed_run(manager_client)
+    assert alice_client.get(_run_again_url(run)).status_code == 404
+    assert alice_client.post(_run_again_url(run)).status_code == 404
+    run.refresh_from_db()
+    assert run.state == "failed"
