@@ -54,6 +54,7 @@ BATCH_SIZE = 5000
 PREVIEW_ROWS = 20
 UPDATABLE_FIELDS = pgcopy.UPDATE_COLUMNS
 ALLOWED_EXTENSIONS = (".xlsx", ".csv", ".txt")
+MB = 1024 * 1024  # the unit of the IMPORT_*_MB settings
 
 
 # --- upload -----------------------------------------------------------------------
@@ -78,9 +79,10 @@ def import_run_create(
     if size == 0:
         raise FileProblem(_("The file is empty."))
     if size > settings.IMPORT_MAX_FILE_BYTES:
+        # MB as IMPORT_MAX_FILE_MB counts them (1024 * 1024 bytes), for both figures.
         raise FileProblem(
             _("The file is %(size)s MB; the limit is %(limit)s MB. Split it and import the parts.")
-            % {"size": round(size / 1e6, 1), "limit": round(settings.IMPORT_MAX_FILE_BYTES / 1e6)}
+            % {"size": f"{size / MB:.1f}", "limit": f"{settings.IMPORT_MAX_FILE_BYTES / MB:g}"}
         )
     importer_id = data_source.importer if data_source else (importer or "")
     run = ImportRun(

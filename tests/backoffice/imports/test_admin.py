@@ -212,3 +212,12 @@ def test_run_again_is_not_found_for_a_counsellor(alice_client, manager_client):
     assert alice_client.post(_run_again_url(run)).status_code == 404
     run.refresh_from_db()
     assert run.state == "failed"
+
+
+def test_the_size_error_states_the_limit_as_configured(manager_client, settings):
+    settings.IMPORT_MAX_FILE_BYTES = 20 * 1024 * 1024  # IMPORT_MAX_FILE_MB=20
+    content = b"name,phone\n" + b"x" * (20 * 1024 * 1024 + 300 * 1024)
+    response = _upload(manager_client, content)
+    text = response.content.decode()
+    assert "The file is 20.3 MB; the limit is 20 MB." in text
+    assert not ImportRun.objects.exists()
