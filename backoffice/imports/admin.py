@@ -2,29 +2,26 @@
 confirm -> live progress -> result with the error report. Thin: the work is
 in backoffice/imports/services.py."""
 
-import csv
-import io
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.decorators import action, display
 
 from backoffice.accounts.selectors import counsellors_active
 from backoffice.core.admin_base import BaseAdmin, ReadOnlyHistoryMixin
-from backoffice.customers.resources import spreadsheet_safe
-from backoffice.imports import services
+from backoffice.imports import selectors, services
 from backoffice.imports.forms import ConfirmForm, MappingForm, UploadForm
 from backoffice.imports.models import DataSource, ImportRun
 from backoffice.imports.plugins import CANONICAL_FIELDS
 from backoffice.imports.readers import FileProblem
+from backoffice.reports import exports
 
 STATE_BADGES = {
     ImportRun.State.UPLOADED: "info",
@@ -204,26 +201,21 @@ class ImportRunAdmin(BaseAdmin):
         return redirect("admin:imports_importrun_progress", object_id)
 
     def errors_view(self, request, pk, fmt):
+        """The problem rows as CSV or Excel, written like every export: cells a
+        spreadsheet would run as a formula are text, and the CSV has a BOM."""
         run = self._run_or_404(request, pk)
-        if not run.error_report or fmt not in ("csv", "xlsx"):
+        if not run.error_report or fmt not in exports.FORMATS:
             raise Http404
-        stem = run.original_name.rsplit(".", 1)[0]
+        name = f"{run.original_name.rsplit('.', 1)[0]}-problems.{fmt}"
+        headers, rows = selectors.import_run_problem_rows(run)
         if fmt == "csv":
-            handle = run.error_report.open("rb")
-            return FileResponse(handle, as_attachment=True, filename=f"{stem}-problems.csv",
-                                content_type="text/csv")
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("Problems")
-        with run.error_report.open("rb") as handle:
-            for row in csv.reader(io.TextIOWrapper(handle, encoding="utf-8")):
-                sheet.append([spreadsheet_safe(cell) for cell in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        buffer.seek(0)
-        return FileResponse(
-            buffer, as_attachment=True, filename=f"{stem}-problems.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+            response = StreamingHttpResponse(exports.table_lines(headers, rows),
+                                             content_type=exports.FORMATS["csv"])
+            response["Content-Disposition"] = content_disposition_header(True, name)
+            return response
+        handle = exports.table_xlsx(headers, rows, title="Problems")
+        return FileResponse(handle, as_attachment=True, filename=name,
+                            content_type=exports.FORMATS["xlsx"])
 
     # --- actions on one run -------------------------------------------------------
 
