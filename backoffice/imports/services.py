@@ -455,7 +455,8 @@ class _ErrorReport:
     def add(self, record: Record, reason: str) -> None:
         self.count += 1
         self._csv.writerow([record.row_number, reason,
-                            *["" if c is None else c for c in record.cells]])
+                            *["" if c is None else str(c).replace("\x00", "")
+                              for c in record.cells]])
 
     def close(self) -> None:
         self._handle.close()
