@@ -280,7 +280,8 @@ def import_run_execute(*, run: ImportRun) -> ImportRun:
                 # streamed workbook is not read twice for this (it would double
                 # the run; a workbook's declared size cannot be trusted): the
                 # limit stops it as it reads, and the progress shows rows done.
-                run.rows_total = sum(1 for _ in _data_rows(path, plan))
+                run.rows_total = sum(1 for _ in itertools.islice(
+                    _data_rows(path, plan), settings.IMPORT_MAX_ROWS + 1))
                 run.save(update_fields=["rows_total"])
             if run.rows_total is not None and run.rows_total > settings.IMPORT_MAX_ROWS:
                 raise FileProblem(
