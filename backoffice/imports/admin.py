@@ -138,8 +138,12 @@ class ImportRunAdmin(BaseAdmin):
             for name in request.POST:
                 if name.startswith("map_") and request.POST[name].isdigit():
                     mapping[name.removeprefix("map_")] = int(request.POST[name])
+        # The confirm step and a reload show the preview kept on the run: the
+        # whole file is read again only for a new mapping (or none kept yet).
+        preview = None if mapping is not None else services.import_preview_stored(run)
         try:
-            preview = services.import_preview(run=run, mapping=mapping)
+            if preview is None:
+                preview = services.import_preview(run=run, mapping=mapping)
         except FileProblem as exc:
             messages.error(request, str(exc))
             if mapping is not None:

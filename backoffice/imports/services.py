@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -46,6 +47,7 @@ from backoffice.imports import pgcopy
 from backoffice.imports.models import AssignmentRule, DataSource, DuplicatePolicy, ImportRun
 from backoffice.imports.pipeline import Plan, Record, iter_records, plan_file
 from backoffice.imports.plugins import importer_get
+from backoffice.imports.normalise import text
 from backoffice.imports.readers import FileProblem, iter_rows, sha256_of
 
 logger = logging.getLogger(__name__)
@@ -175,6 +177,65 @@ class Preview:
         """(counsellor or "Unassigned", how many) for the numbers already customers."""
         return self.existing_by_counsellor.most_common()
 
+    def stored(self) -> dict:
+        """What the preview page shows, as JSON kept on the run: the confirm
+        step and a reload show it without reading the file again."""
+        def row(record: Record) -> dict:
+            clean = record.clean
+            return {
+                "row": record.row_number, "problem": record.problem,
+                "duplicate_of": record.duplicate_of,
+                "cells": [text(cell) for cell in record.cells],
+                "clean": None if clean is None else {
+                    "name": clean.name, "phone": clean.phone, "area": clean.area,
+                    "date_added": clean.date_added.isoformat() if clean.date_added else None,
+                    "status": clean.status, "remarks": clean.remarks,
+                },
+            }
+
+        return {
+            "mapping": self.plan.mapping, "headers": self.plan.headers,
+            "header_row": self.plan.header_row,
+            "importer": str(self.plan.importer.verbose_name or self.plan.importer.identifier),
+            "fields": list(self.plan.importer.aliases),
+            "rows": self.rows, "new": self.new, "existing": self.existing,
+            "duplicates": self.duplicates, "invalid": self.invalid,
+            "owners": self.existing_owners(),
+            "first_rows": [row(record) for record in self.first_rows],
+            "counted_at": timezone.now().isoformat(),
+        }
+
+
+def import_preview_stored(run: ImportRun) -> SimpleNamespace | None:
+    """The preview computed last for this run and its current mapping, in the
+    shape the preview page reads; None when there is none to reuse."""
+    data = (run.settings or {}).get("preview")
+    mapping = (run.settings or {}).get("mapping")
+    if not data or (mapping and data.get("mapping") != mapping):
+        return None
+    first_rows = []
+    for row in data["first_rows"]:
+        clean = row["clean"]
+        if clean is not None:
+            clean = SimpleNamespace(**{
+                **clean, "date_added": clean["date_added"]
+                and datetime.date.fromisoformat(clean["date_added"])})
+        first_rows.append(SimpleNamespace(row_number=row["row"], cells=row["cells"],
+                                          problem=row["problem"],
+                                          duplicate_of=row["duplicate_of"], clean=clean))
+    owners = [tuple(pair) for pair in data["owners"]]
+    return SimpleNamespace(
+        rows=data["rows"], new=data["new"], existing=data["existing"],
+        duplicates=data["duplicates"], invalid=data["invalid"],
+        existing_by_counsellor=dict(owners), existing_owners=owners,
+        first_rows=first_rows,
+        plan=SimpleNamespace(headers=data["headers"], mapping=data["mapping"],
+                             header_row=data["header_row"],
+                             importer=SimpleNamespace(verbose_name=data["importer"],
+                                                      aliases=data.get("fields", []))),
+        counted_at=datetime.datetime.fromisoformat(data["counted_at"]),
+    )
+
 
 def import_preview(*, run: ImportRun, mapping: dict[str, int] | None = None) -> Preview:
     """What the run would do, for the whole file, without writing anything."""
@@ -214,6 +275,7 @@ def import_preview(*, run: ImportRun, mapping: dict[str, int] | None = None) -> 
             for pk, n in preview.existing_by_counsellor.items()
         })
     run.rows_total = preview.rows
+    run.settings = {**run.settings, "mapping": plan.mapping, "preview": preview.stored()}
     run.save(update_fields=["rows_total", "settings"])
     return preview
 

@@ -221,3 +221,26 @@ def test_the_size_error_states_the_limit_as_configured(manager_client, settings)
     text = response.content.decode()
     assert "The file is 20.3 MB; the limit is 20 MB." in text
     assert not ImportRun.objects.exists()
+
+
+def test_confirming_reuses_the_preview_instead_of_reading_the_file_again(
+    manager_client, django_capture_on_commit_callbacks, monkeypatch
+):
+    _upload(manager_client)
+    run = ImportRun.objects.get()
+    first = manager_client.get(_preview_url(run)).context["preview"]
+    from backoffice.imports import services
+
+    monkeypatch.setattr(services, "import_preview",
+                        lambda **kw: pytest.fail("the whole file was read again"))
+    again = manager_client.get(_preview_url(run))
+    assert (again.context["preview"].rows, again.context["preview"].new) == (first.rows, first.new)
+    assert b"+919876543210" in again.content
+    invalid = _confirm(manager_client, run, assignment="round_robin")  # no counsellors chosen
+    assert invalid.status_code == 200 and b"Choose who the new customers go to" in invalid.content
+    assert invalid.context["preview"].new == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _confirm(manager_client, run)
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.state == "completed" and run.created == 2
