@@ -4,7 +4,7 @@ in backoffice/imports/services.py."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -139,8 +139,27 @@ class ImportRunAdmin(BaseAdmin):
                 if name.startswith("map_") and request.POST[name].isdigit():
                     mapping[name.removeprefix("map_")] = int(request.POST[name])
         # The confirm step and a reload show the preview kept on the run: the
-        # whole file is read again only for a new mapping (or none kept yet).
+        # whole file is read again only for a new mapping (or none kept yet),
+        # by a job with progress when the file is big.
+        if request.headers.get("HX-Request") and request.headers.get("X-Poll"):
+            # the counting page polls: its progress, or a reload once it is done
+            if services.import_preview_pending(run) and not run.settings.get("preview_error"):
+                return self._preview_counting(request, run, partial=True)
+            response = HttpResponse()
+            response["HX-Refresh"] = "true"
+            return response
+        if error := run.settings.get("preview_error"):
+            run.settings.pop("preview_error")
+            run.save(update_fields=["settings"])
+            messages.error(request, error)
+            return redirect("admin:imports_importrun_changelist")
         preview = None if mapping is not None else services.import_preview_stored(run)
+        if preview is None and services.import_preview_in_job(run):
+            if mapping is not None or not services.import_preview_pending(run):
+                services.import_preview_start(run=run, mapping=mapping)
+                preview = services.import_preview_stored(run)  # a job run in-process
+            if preview is None:
+                return self._preview_counting(request, run)
         try:
             if preview is None:
                 preview = services.import_preview(run=run, mapping=mapping)
@@ -183,6 +202,12 @@ class ImportRunAdmin(BaseAdmin):
             same_file=services.import_runs_with_same_file(run).select_related("created_by")[:5],
             columns=[name for name in CANONICAL_FIELDS],
         )
+
+    def _preview_counting(self, request, run, *, partial=False):
+        """The big file's preview is being counted: progress, polled until done."""
+        template = ("admin/imports/preview_counting_partial.html" if partial
+                    else "admin/imports/preview_counting.html")
+        return self._page(request, template, _("Counting %s") % run.original_name, run=run)
 
     # --- progress and result ----------------------------------------------------
 

@@ -237,8 +237,58 @@ def import_preview_stored(run: ImportRun) -> SimpleNamespace | None:
     )
 
 
-def import_preview(*, run: ImportRun, mapping: dict[str, int] | None = None) -> Preview:
-    """What the run would do, for the whole file, without writing anything."""
+def import_preview_in_job(run: ImportRun) -> bool:
+    """A file this big is counted by a job (with progress), not in the request."""
+    return run.size > settings.IMPORT_PREVIEW_JOB_ABOVE_BYTES
+
+
+def import_preview_pending(run: ImportRun) -> bool:
+    """A preview job is queued or counting, and its worker is alive."""
+    pending = (run.settings or {}).get("preview_pending")
+    if not pending:
+        return False
+    last = run.heartbeat_at or datetime.datetime.fromisoformat(pending["queued_at"])
+    return timezone.now() - last < datetime.timedelta(seconds=settings.IMPORT_STALE_AFTER_SECONDS)
+
+
+def import_preview_start(*, run: ImportRun, mapping: dict[str, int] | None = None) -> None:
+    """Queue the preview of a big file; the page polls until it is kept on the run."""
+    from backoffice.core.jobs import enqueue
+    from backoffice.imports.jobs import import_preview_job
+
+    with transaction.atomic():
+        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+        locked.settings = {
+            **locked.settings,
+            **({"mapping": mapping} if mapping is not None else {}),
+            "preview_pending": {"queued_at": timezone.now().isoformat()},
+        }
+        locked.settings.pop("preview_error", None)
+        locked.rows_done = 0
+        locked.heartbeat_at = None
+        locked.save(update_fields=["settings", "rows_done", "heartbeat_at"])
+        enqueue(import_preview_job, locked.pk)
+    run.refresh_from_db()
+
+
+def import_preview_execute(*, run: ImportRun) -> None:
+    """The preview job: count the whole file, keep the result (or the reason
+    the file cannot be read) on the run, with progress as it reads."""
+    def progress(rows: int) -> None:
+        ImportRun.objects.filter(pk=run.pk).update(rows_done=rows, heartbeat_at=timezone.now())
+
+    try:
+        import_preview(run=run, progress=progress)
+    except FileProblem as exc:
+        run.settings = {**run.settings, "preview_error": str(exc)}
+    run.settings.pop("preview_pending", None)
+    run.save(update_fields=["settings"])
+
+
+def import_preview(*, run: ImportRun, mapping: dict[str, int] | None = None,
+                   progress=None) -> Preview:
+    """What the run would do, for the whole file, without writing anything.
+    ``progress(rows)`` is called after every batch when given."""
     if mapping is not None:
         run.settings = {**run.settings, "mapping": mapping}
     with _run_file(run) as path:
@@ -267,6 +317,8 @@ def import_preview(*, run: ImportRun, mapping: dict[str, int] | None = None) -> 
             preview.existing += len(matched)
             preview.new += len(valid) - len(matched)
             preview.existing_by_counsellor.update(c.assigned_to_id for c in matched.values())
+            if progress is not None:
+                progress(preview.rows)
     if preview.existing_by_counsellor:
         names = {u.pk: str(u) for u in User.objects.filter(
             pk__in=[pk for pk in preview.existing_by_counsellor if pk])}

@@ -244,3 +244,39 @@ def test_confirming_reuses_the_preview_instead_of_reading_the_file_again(
     assert response.status_code == 302
     run.refresh_from_db()
     assert run.state == "completed" and run.created == 2
+
+
+def test_a_big_files_preview_is_counted_by_a_job_with_progress(
+    manager_client, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_PREVIEW_JOB_ABOVE_BYTES = 10
+    _upload(manager_client)
+    run = ImportRun.objects.get()
+    with django_capture_on_commit_callbacks() as jobs:
+        page = manager_client.get(_preview_url(run))
+    assert len(jobs) == 1 and b"preview-counting" in page.content
+    assert "preview" not in page.context  # nothing counted in the request
+    poll = {"HX-Request": "true", "X-Poll": "1"}
+    ImportRun.objects.filter(pk=run.pk).update(rows_done=2)
+    progress = manager_client.get(_preview_url(run), headers=poll)
+    assert b"2 rows counted" in progress.content and b"hx-trigger" in progress.content
+    with django_capture_on_commit_callbacks() as more:
+        manager_client.get(_preview_url(run))  # a reload while counting queues nothing more
+    assert not more
+    jobs[0]()  # the worker counts the file
+    assert manager_client.get(_preview_url(run), headers=poll)["HX-Refresh"] == "true"
+    preview = manager_client.get(_preview_url(run)).context["preview"]
+    assert (preview.rows, preview.new, preview.invalid) == (3, 2, 1)
+
+
+def test_a_big_file_that_cannot_be_read_says_why_after_counting(
+    manager_client, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_PREVIEW_JOB_ABOVE_BYTES = 10
+    _upload(manager_client)
+    run = ImportRun.objects.get()
+    settings.IMPORT_MAX_ROWS = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        manager_client.get(_preview_url(run))
+    response = manager_client.get(_preview_url(run), follow=True)
+    assert "more than 2 rows" in response.content.decode()
