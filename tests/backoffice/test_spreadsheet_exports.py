@@ -61,6 +61,17 @@ def _assert_defused(cells, payloads=PAYLOADS):
 # --- an import's problem rows -----------------------------------------------------
 
 
+@pytest.fixture
+def imports_here(settings, tmp_path):
+    """Import jobs run in this process; uploads go to this test's own folder."""
+    settings.JOBS_RUN_IN_PROCESS = True
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(tmp_path / "private")}},
+    }
+
+
 def _problem_rows(manager_client, django_capture_on_commit_callbacks) -> ImportRun:
     lines = ["name,phone,=HYPERLINK(\"http://evil.example\")"]
     for payload in PAYLOADS:
@@ -80,7 +91,8 @@ def _problem_rows(manager_client, django_capture_on_commit_callbacks) -> ImportR
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_problem_rows_defuse_formulas(manager_client, django_capture_on_commit_callbacks, fmt):
+def test_problem_rows_defuse_formulas(manager_client, django_capture_on_commit_callbacks,
+                                     imports_here, fmt):
     run = _problem_rows(manager_client, django_capture_on_commit_callbacks)
     response = manager_client.get(reverse("admin:imports_importrun_errors", args=[run.pk, fmt]))
     assert response.status_code == 200
