@@ -280,3 +280,20 @@ def test_a_big_file_that_cannot_be_read_says_why_after_counting(
         manager_client.get(_preview_url(run))
     response = manager_client.get(_preview_url(run), follow=True)
     assert "more than 2 rows" in response.content.decode()
+
+
+def test_a_preview_whose_worker_died_is_counted_again(manager_client, settings,
+                                                      django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.utils import timezone
+
+    settings.IMPORT_PREVIEW_JOB_ABOVE_BYTES = 10
+    _upload(manager_client)
+    run = ImportRun.objects.get()
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.IMPORT_STALE_AFTER_SECONDS + 1)
+    run.settings = {**run.settings, "preview_pending": {"queued_at": long_ago.isoformat()}}
+    run.save()
+    with django_capture_on_commit_callbacks() as jobs:
+        manager_client.get(_preview_url(run))
+    assert len(jobs) == 1
