@@ -280,7 +280,8 @@ def import_preview_execute(*, run: ImportRun) -> None:
     try:
         import_preview(run=run, progress=progress)
     except FileProblem as exc:
-        run.settings = {**run.settings, "preview_error": str(exc)}
+        # the next visit detects the columns afresh (a chosen mapping may be the cause)
+        run.settings = {**run.settings, "preview_error": str(exc), "mapping": None}
     run.settings.pop("preview_pending", None)
     run.save(update_fields=["settings"])
 
