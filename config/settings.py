@@ -341,6 +341,13 @@ WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEMO_MODE or DEBUG)
 # --- Imports --------------------------------------------------------------
 IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_MB", 50) * 1024 * 1024
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 1_000_000)
+# Hostile files are refused before they are parsed: a row wider than this, and
+# a workbook whose zip unpacks (declared, and as actually inflated) to more.
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
+IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_XLSX_MAX_UNCOMPRESSED_MB", 500) * 1024 * 1024
+# The preview of a bigger file is counted by a job with progress (a web request
+# would meet gunicorn's timeout); smaller ones are counted in the request.
+IMPORT_PREVIEW_JOB_ABOVE_BYTES = env_int("IMPORT_PREVIEW_JOB_ABOVE_MB", 5) * 1024 * 1024
 # Dashboard figures are cached this long (a status update shows within it).
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 50)
 # Workbooks above this size are read row by row (openpyxl, constant memory)

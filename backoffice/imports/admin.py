@@ -2,29 +2,26 @@
 confirm -> live progress -> result with the error report. Thin: the work is
 in backoffice/imports/services.py."""
 
-import csv
-import io
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.decorators import action, display
 
 from backoffice.accounts.selectors import counsellors_active
 from backoffice.core.admin_base import BaseAdmin, ReadOnlyHistoryMixin
-from backoffice.customers.resources import spreadsheet_safe
-from backoffice.imports import services
+from backoffice.imports import selectors, services
 from backoffice.imports.forms import ConfirmForm, MappingForm, UploadForm
 from backoffice.imports.models import DataSource, ImportRun
 from backoffice.imports.plugins import CANONICAL_FIELDS
 from backoffice.imports.readers import FileProblem
+from backoffice.reports import exports
 
 STATE_BADGES = {
     ImportRun.State.UPLOADED: "info",
@@ -88,8 +85,9 @@ class ImportRunAdmin(BaseAdmin):
         return own + super().get_urls()
 
     def _run_or_404(self, request, pk) -> ImportRun:
+        # Like every hidden object: a run the user may not see is not found.
         if not self.has_view_permission(request):
-            raise PermissionDenied
+            raise Http404
         return get_object_or_404(ImportRun.objects.select_related("data_source", "created_by"),
                                  pk=pk)
 
@@ -143,8 +141,31 @@ class ImportRunAdmin(BaseAdmin):
             for name in request.POST:
                 if name.startswith("map_") and request.POST[name].isdigit():
                     mapping[name.removeprefix("map_")] = int(request.POST[name])
+        # The confirm step and a reload show the preview kept on the run: the
+        # whole file is read again only for a new mapping (or none kept yet),
+        # by a job with progress when the file is big.
+        if request.headers.get("HX-Request") and request.headers.get("X-Poll"):
+            # the counting page polls: its progress, or a reload once it is done
+            if services.import_preview_pending(run) and not run.settings.get("preview_error"):
+                return self._preview_counting(request, run, partial=True)
+            response = HttpResponse()
+            response["HX-Refresh"] = "true"
+            return response
+        if error := run.settings.get("preview_error"):
+            run.settings.pop("preview_error")
+            run.save(update_fields=["settings"])
+            messages.error(request, error)
+            return redirect("admin:imports_importrun_changelist")
+        preview = None if mapping is not None else services.import_preview_stored(run)
+        if preview is None and services.import_preview_in_job(run):
+            if mapping is not None or not services.import_preview_pending(run):
+                services.import_preview_start(run=run, mapping=mapping)
+                preview = services.import_preview_stored(run)  # a job run in-process
+            if preview is None:
+                return self._preview_counting(request, run)
         try:
-            preview = services.import_preview(run=run, mapping=mapping)
+            if preview is None:
+                preview = services.import_preview(run=run, mapping=mapping)
         except FileProblem as exc:
             messages.error(request, str(exc))
             if mapping is not None:
@@ -185,6 +206,12 @@ class ImportRunAdmin(BaseAdmin):
             columns=[name for name in CANONICAL_FIELDS],
         )
 
+    def _preview_counting(self, request, run, *, partial=False):
+        """The big file's preview is being counted: progress, polled until done."""
+        template = ("admin/imports/preview_counting_partial.html" if partial
+                    else "admin/imports/preview_counting.html")
+        return self._page(request, template, _("Counting %s") % run.original_name, run=run)
+
     # --- progress and result ----------------------------------------------------
 
     def progress_view(self, request, pk):
@@ -206,26 +233,21 @@ class ImportRunAdmin(BaseAdmin):
         return redirect("admin:imports_importrun_progress", object_id)
 
     def errors_view(self, request, pk, fmt):
+        """The problem rows as CSV or Excel, written like every export: cells a
+        spreadsheet would run as a formula are text, and the CSV has a BOM."""
         run = self._run_or_404(request, pk)
-        if not run.error_report or fmt not in ("csv", "xlsx"):
+        if not run.error_report or fmt not in exports.FORMATS:
             raise Http404
-        stem = run.original_name.rsplit(".", 1)[0]
+        name = f"{run.original_name.rsplit('.', 1)[0]}-problems.{fmt}"
+        headers, rows = selectors.import_run_problem_rows(run)
         if fmt == "csv":
-            handle = run.error_report.open("rb")
-            return FileResponse(handle, as_attachment=True, filename=f"{stem}-problems.csv",
-                                content_type="text/csv")
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("Problems")
-        with run.error_report.open("rb") as handle:
-            for row in csv.reader(io.TextIOWrapper(handle, encoding="utf-8")):
-                sheet.append([spreadsheet_safe(cell) for cell in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        buffer.seek(0)
-        return FileResponse(
-            buffer, as_attachment=True, filename=f"{stem}-problems.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+            response = StreamingHttpResponse(exports.table_lines(headers, rows),
+                                             content_type=exports.FORMATS["csv"])
+            response["Content-Disposition"] = content_disposition_header(True, name)
+            return response
+        handle = exports.table_xlsx(headers, rows, title="Problems")
+        return FileResponse(handle, as_attachment=True, filename=name,
+                            content_type=exports.FORMATS["xlsx"])
 
     # --- actions on one run -------------------------------------------------------
 
@@ -249,19 +271,32 @@ class ImportRunAdmin(BaseAdmin):
                 ))
         return redirect("admin:imports_importrun_progress", run.pk)
 
-    @action(description=_("Run again"), icon="replay", permissions=["add"])
+    @action(description=_("Run again"), icon="replay")
     def run_again(self, request, object_id):
+        """The recovery after a worker died: queue a failed run again with the
+        settings it was confirmed with. Only POST changes anything."""
         run = self._run_or_404(request, object_id)
-        if request.method != "POST" or run.state != ImportRun.State.FAILED:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return redirect("admin:imports_importrun_progress", run.pk)
+        if run.state != ImportRun.State.FAILED:
+            messages.warning(request, _("Only a failed import can be run again; this one is "
+                                        "%(state)s.") % {"state": run.get_state_display().lower()})
             return redirect("admin:imports_importrun_progress", run.pk)
         options = run.settings
-        services.import_run_confirm(
-            run=run, by=request.user, policy=options.get("policy", "skip"),
-            assignment=options.get("assignment", "none"),
-            counsellors=list(counsellors_active().filter(
-                pk__in=options.get("counsellors", []))),
-            default_area=options.get("default_area", ""),
-            default_status=options.get("default_status", "new"),
-        )
+        try:
+            services.import_run_confirm(
+                run=run, by=request.user, policy=options.get("policy", "skip"),
+                assignment=options.get("assignment", "none"),
+                counsellors=list(counsellors_active().filter(
+                    pk__in=options.get("counsellors", []))),
+                default_area=options.get("default_area", ""),
+                default_status=options.get("default_status", "new"),
+            )
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+        else:
+            messages.success(request, _("The import is queued again; the rows it already "
+                                        "wrote are not written twice."))
         return redirect("admin:imports_importrun_progress", run.pk)
-

@@ -57,14 +57,16 @@ def text(value: Any) -> str:
         value = int(value)
     if isinstance(value, datetime.datetime):
         value = value.date()
-    return " ".join(str(value).split())
+    # NUL is never text (PostgreSQL refuses it): dropped (docs/decisions.md)
+    return " ".join(str(value).replace("\x00", "").split())
 
 
 def multiline_text(value: Any) -> str:
     """Like text(), but keeps line breaks (remarks)."""
     if value is None:
         return ""
-    lines = [" ".join(line.split()) for line in str(value).replace("\r\n", "\n").split("\n")]
+    value = str(value).replace("\x00", "").replace("\r\n", "\n")
+    lines = [" ".join(line.split()) for line in value.split("\n")]
     return "\n".join(line for line in lines if line).strip()
 
 

@@ -10,17 +10,32 @@ read raises ``FileProblem`` with a message for the person who uploaded it.
 import codecs
 import csv
 import datetime
+import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import python_calamine
+from django.conf import settings
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, or an encrypted .xlsx
 SNIFF_BYTES = 64 * 1024
 CSV_DELIMITERS = ",;\t|"
+
+INFLATE_CHUNK = 1024 * 1024
+# Excel never writes a document type declaration; one in a workbook's XML is
+# there for entity expansion (billion laughs) or external entities (XXE).
+DTD_MARKERS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+# A loaded workbook (calamine) holds the whole sheet in memory: one whose XML
+# is this many times the streaming threshold is streamed, whatever its file size.
+LOADED_XML_PER_FILE_BYTE = 10
 
 csv.field_size_limit(1024 * 1024)
 
@@ -49,7 +64,13 @@ def _is_blank(cells: list[Any]) -> bool:
 def detect_kind(head: bytes, filename: str) -> str:
     if not head:
         raise FileProblem("The file is empty.")
+    named = Path(filename).suffix.lower()
     if head.startswith(XLSX_MAGIC):
+        if named in (".csv", ".txt"):
+            raise FileProblem(
+                f"“{filename}” is named as a CSV file but is a workbook (or another zip file). "
+                "Rename it to .xlsx if it is an Excel workbook, or save it as CSV."
+            )
         return "xlsx"
     if head.startswith(OLE2_MAGIC):
         raise FileProblem(
@@ -63,6 +84,11 @@ def detect_kind(head: bytes, filename: str) -> str:
         )
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise FileProblem("This CSV is saved as UTF-16. Save it as “CSV UTF-8” and upload again.")
+    if named == ".xlsx":
+        raise FileProblem(
+            f"“{filename}” is named as an Excel workbook but is not one (its content is text). "
+            "Open it in Excel and save it as .xlsx, or rename it to .csv."
+        )
     return "csv"
 
 
@@ -80,15 +106,83 @@ def open_table(
         head = handle.read(SNIFF_BYTES)
     kind = detect_kind(head, filename or path.name)
     if kind == "xlsx":
+        inflated = xlsx_check(path)
         names = _xlsx_sheet_names(path)
         if sheet is not None and sheet not in names:
             raise FileProblem(f"The workbook has no sheet “{sheet}”. Its sheets: {', '.join(names)}.")
-        streamed = stream_above is not None and path.stat().st_size > stream_above
+        streamed = stream_above is not None and (
+            path.stat().st_size > stream_above
+            or inflated > stream_above * LOADED_XML_PER_FILE_BYTE
+        )
         return Table(kind="xlsx", sheet_names=names, sheet=sheet or names[0], streamed=streamed)
     encoding = _csv_encoding(path, head)
     text = head.decode(encoding, errors="replace")
-    return Table(kind="csv", sheet_names=[], sheet=None, encoding=encoding,
-                 delimiter=_csv_delimiter(text))
+    delimiter = _csv_delimiter(text)
+    _csv_check_columns(text, delimiter)
+    return Table(kind="csv", sheet_names=[], sheet=None, encoding=encoding, delimiter=delimiter)
+
+
+def _too_many_columns(count: int) -> FileProblem:
+    return FileProblem(
+        f"A row has {count:,} columns or more; the limit is {settings.IMPORT_MAX_COLUMNS:,}. "
+        "Remove the columns the import does not need and upload it again."
+    )
+
+
+def _check_width(cells: list[Any]) -> None:
+    if len(cells) > settings.IMPORT_MAX_COLUMNS:
+        raise _too_many_columns(len(cells))
+
+
+# --- XLSX -----------------------------------------------------------------------
+
+
+def xlsx_check(path: Path) -> int:
+    """Refuse a workbook that would cost far more to read than its size says,
+    before any spreadsheet library parses it: by the sizes its zip declares,
+    by the bytes actually inflated (zipfile stops at the declared size and
+    the checksum then fails, so a lying header is caught), and any document
+    type declaration in its XML. Returns the bytes inflated."""
+    limit = settings.IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES
+    too_big = FileProblem(
+        f"This workbook unpacks to more than {limit / 1024 / 1024:g} MB, far more than its "
+        "file size suggests. Save it as CSV, or split it, and upload it again."
+    )
+    inflated = 0
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if not any(m.filename == "xl/workbook.xml" for m in members):
+                raise FileProblem(
+                    "This file is a zip archive but not an Excel workbook (.xlsx): save the "
+                    "sheet from Excel as .xlsx or CSV, then upload it again."
+                )
+            if sum(member.file_size for member in members) > limit:
+                raise too_big
+            for member in members:
+                xml = member.filename.endswith((".xml", ".rels", ".vml"))
+                tail = b""
+                with archive.open(member) as handle:
+                    while chunk := handle.read(INFLATE_CHUNK):
+                        inflated += len(chunk)
+                        if inflated > limit:
+                            raise too_big
+                        if xml:
+                            window = tail + chunk
+                            if any(marker in window for marker in DTD_MARKERS):
+                                raise FileProblem(
+                                    "This workbook's XML declares entities (a document type "
+                                    "declaration), which Excel never writes; it is refused. "
+                                    "Save the sheet again from Excel, or as CSV."
+                                )
+                            tail = window[-32:]
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError,
+            ValueError) as exc:
+        raise FileProblem(
+            "This .xlsx file is damaged (its contents do not match what it declares); open it "
+            "in Excel and save it again, or export it as CSV."
+        ) from exc
+    return inflated
 
 
 def iter_rows(path: Path | str, table: Table) -> Iterator[tuple[int, list[Any]]]:
@@ -98,9 +192,6 @@ def iter_rows(path: Path | str, table: Table) -> Iterator[tuple[int, list[Any]]]
         yield from _xlsx_rows(Path(path), table)
     else:
         yield from _csv_rows(Path(path), table.encoding, table.delimiter)
-
-
-# --- XLSX -----------------------------------------------------------------------
 
 
 def _workbook(path: Path):
@@ -133,6 +224,8 @@ def _xlsx_rows(path: Path, table: Table) -> Iterator[tuple[int, list[Any]]]:
         worksheet = table.loaded
         # calamine's range starts at the first used cell; keep spreadsheet row numbers.
         first_row = worksheet.start[0] if worksheet.start else 0
+        if worksheet.width > settings.IMPORT_MAX_COLUMNS:  # every row is this wide
+            raise _too_many_columns(worksheet.width)
         for offset, cells in enumerate(worksheet.iter_rows()):
             cells = [None if cell == "" else cell for cell in cells]
             if not _is_blank(cells):
@@ -163,6 +256,7 @@ def _xlsx_rows_streamed(path: Path, sheet: str | None) -> Iterator[tuple[int, li
             cells = [_openpyxl_cell(cell) for cell in row]
             while cells and cells[-1] is None:
                 cells.pop()
+            _check_width(cells)
             if cells and not _is_blank(cells):
                 yield number, cells
     except (KeyError, ValueError, TypeError) as exc:
@@ -218,11 +312,22 @@ def _csv_delimiter(sample: str) -> str:
         return best if counts[best] else ","
 
 
+def _csv_check_columns(sample: str, delimiter: str) -> None:
+    """The first line's width, from the sniffed sample, before the CSV is
+    parsed: a line of 100,000 columns is refused without building it."""
+    first = sample.split("\n", 1)[0]
+    if first.count(delimiter) >= settings.IMPORT_MAX_COLUMNS:
+        raise _too_many_columns(first.count(delimiter) + 1)
+
+
 def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list[Any]]]:
     with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
+        max_columns = settings.IMPORT_MAX_COLUMNS
         try:
             for number, cells in enumerate(reader, start=1):
+                if len(cells) > max_columns:
+                    raise _too_many_columns(len(cells))
                 if not _is_blank(cells):
                     yield number, cells
         except csv.Error as exc:

@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -46,6 +47,7 @@ from backoffice.imports import pgcopy
 from backoffice.imports.models import AssignmentRule, DataSource, DuplicatePolicy, ImportRun
 from backoffice.imports.pipeline import Plan, Record, iter_records, plan_file
 from backoffice.imports.plugins import importer_get
+from backoffice.imports.normalise import text
 from backoffice.imports.readers import FileProblem, iter_rows, sha256_of
 
 logger = logging.getLogger(__name__)
@@ -54,6 +56,7 @@ BATCH_SIZE = 5000
 PREVIEW_ROWS = 20
 UPDATABLE_FIELDS = pgcopy.UPDATE_COLUMNS
 ALLOWED_EXTENSIONS = (".xlsx", ".csv", ".txt")
+MB = 1024 * 1024  # the unit of the IMPORT_*_MB settings
 
 
 # --- upload -----------------------------------------------------------------------
@@ -84,9 +87,10 @@ def import_run_create(
     if size == 0:
         raise FileProblem(_("The file is empty."))
     if size > settings.IMPORT_MAX_FILE_BYTES:
+        # MB as IMPORT_MAX_FILE_MB counts them (1024 * 1024 bytes), for both figures.
         raise FileProblem(
             _("The file is %(size)s MB; the limit is %(limit)s MB. Split it and import the parts.")
-            % {"size": round(size / 1e6, 1), "limit": round(settings.IMPORT_MAX_FILE_BYTES / 1e6)}
+            % {"size": f"{size / MB:.1f}", "limit": f"{settings.IMPORT_MAX_FILE_BYTES / MB:g}"}
         )
     importer_id = data_source.importer if data_source else (importer or "")
     run = ImportRun(
@@ -179,9 +183,119 @@ class Preview:
         """(counsellor or "Unassigned", how many) for the numbers already customers."""
         return self.existing_by_counsellor.most_common()
 
+    def stored(self) -> dict:
+        """What the preview page shows, as JSON kept on the run: the confirm
+        step and a reload show it without reading the file again."""
+        def row(record: Record) -> dict:
+            clean = record.clean
+            return {
+                "row": record.row_number, "problem": record.problem,
+                "duplicate_of": record.duplicate_of,
+                "cells": [text(cell) for cell in record.cells],
+                "clean": None if clean is None else {
+                    "name": clean.name, "phone": clean.phone, "area": clean.area,
+                    "date_added": clean.date_added.isoformat() if clean.date_added else None,
+                    "status": clean.status, "remarks": clean.remarks,
+                },
+            }
 
-def import_preview(*, run: ImportRun, mapping: dict[str, int] | None = None) -> Preview:
-    """What the run would do, for the whole file, without writing anything."""
+        return {
+            "mapping": self.plan.mapping, "headers": self.plan.headers,
+            "header_row": self.plan.header_row,
+            "importer": str(self.plan.importer.verbose_name or self.plan.importer.identifier),
+            "fields": list(self.plan.importer.aliases),
+            "rows": self.rows, "new": self.new, "existing": self.existing,
+            "duplicates": self.duplicates, "invalid": self.invalid,
+            "owners": self.existing_owners(),
+            "first_rows": [row(record) for record in self.first_rows],
+            "counted_at": timezone.now().isoformat(),
+        }
+
+
+def import_preview_stored(run: ImportRun) -> SimpleNamespace | None:
+    """The preview computed last for this run and its current mapping, in the
+    shape the preview page reads; None when there is none to reuse."""
+    data = (run.settings or {}).get("preview")
+    mapping = (run.settings or {}).get("mapping")
+    if not data or (mapping and data.get("mapping") != mapping):
+        return None
+    first_rows = []
+    for row in data["first_rows"]:
+        clean = row["clean"]
+        if clean is not None:
+            clean = SimpleNamespace(**{
+                **clean, "date_added": clean["date_added"]
+                and datetime.date.fromisoformat(clean["date_added"])})
+        first_rows.append(SimpleNamespace(row_number=row["row"], cells=row["cells"],
+                                          problem=row["problem"],
+                                          duplicate_of=row["duplicate_of"], clean=clean))
+    owners = [tuple(pair) for pair in data["owners"]]
+    return SimpleNamespace(
+        rows=data["rows"], new=data["new"], existing=data["existing"],
+        duplicates=data["duplicates"], invalid=data["invalid"],
+        existing_by_counsellor=dict(owners), existing_owners=owners,
+        first_rows=first_rows,
+        plan=SimpleNamespace(headers=data["headers"], mapping=data["mapping"],
+                             header_row=data["header_row"],
+                             importer=SimpleNamespace(verbose_name=data["importer"],
+                                                      aliases=data.get("fields", []))),
+        counted_at=datetime.datetime.fromisoformat(data["counted_at"]),
+    )
+
+
+def import_preview_in_job(run: ImportRun) -> bool:
+    """A file this big is counted by a job (with progress), not in the request."""
+    return run.size > settings.IMPORT_PREVIEW_JOB_ABOVE_BYTES
+
+
+def import_preview_pending(run: ImportRun) -> bool:
+    """A preview job is queued or counting, and its worker is alive."""
+    pending = (run.settings or {}).get("preview_pending")
+    if not pending:
+        return False
+    last = run.heartbeat_at or datetime.datetime.fromisoformat(pending["queued_at"])
+    return timezone.now() - last < datetime.timedelta(seconds=settings.IMPORT_STALE_AFTER_SECONDS)
+
+
+def import_preview_start(*, run: ImportRun, mapping: dict[str, int] | None = None) -> None:
+    """Queue the preview of a big file; the page polls until it is kept on the run."""
+    from backoffice.core.jobs import enqueue
+    from backoffice.imports.jobs import import_preview_job
+
+    with transaction.atomic():
+        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+        locked.settings = {
+            **locked.settings,
+            **({"mapping": mapping} if mapping is not None else {}),
+            "preview_pending": {"queued_at": timezone.now().isoformat()},
+        }
+        locked.settings.pop("preview_error", None)
+        locked.rows_done = 0
+        locked.heartbeat_at = None
+        locked.save(update_fields=["settings", "rows_done", "heartbeat_at"])
+        enqueue(import_preview_job, locked.pk)
+    run.refresh_from_db()
+
+
+def import_preview_execute(*, run: ImportRun) -> None:
+    """The preview job: count the whole file, keep the result (or the reason
+    the file cannot be read) on the run, with progress as it reads."""
+    def progress(rows: int) -> None:
+        ImportRun.objects.filter(pk=run.pk).update(rows_done=rows, heartbeat_at=timezone.now())
+
+    try:
+        import_preview(run=run, progress=progress)
+    except FileProblem as exc:
+        # the next visit detects the columns afresh (a chosen mapping may be the cause)
+        run.settings = {**run.settings, "preview_error": str(exc), "mapping": None}
+    run.settings.pop("preview_pending", None)
+    run.save(update_fields=["settings"])
+
+
+def import_preview(*, run: ImportRun, mapping: dict[str, int] | None = None,
+                   progress=None) -> Preview:
+    """What the run would do, for the whole file, without writing anything.
+    ``progress(rows)`` is called after every batch when given."""
     if mapping is not None:
         run.settings = {**run.settings, "mapping": mapping}
     with _run_file(run) as path:
@@ -210,6 +324,8 @@ def import_preview(*, run: ImportRun, mapping: dict[str, int] | None = None) -> 
             preview.existing += len(matched)
             preview.new += len(valid) - len(matched)
             preview.existing_by_counsellor.update(c.assigned_to_id for c in matched.values())
+            if progress is not None:
+                progress(preview.rows)
     if preview.existing_by_counsellor:
         names = {u.pk: str(u) for u in User.objects.filter(
             pk__in=[pk for pk in preview.existing_by_counsellor if pk])}
@@ -218,6 +334,7 @@ def import_preview(*, run: ImportRun, mapping: dict[str, int] | None = None) -> 
             for pk, n in preview.existing_by_counsellor.items()
         })
     run.rows_total = preview.rows
+    run.settings = {**run.settings, "mapping": plan.mapping, "preview": preview.stored()}
     run.save(update_fields=["rows_total", "settings"])
     return preview
 
@@ -284,7 +401,8 @@ def import_run_execute(*, run: ImportRun) -> ImportRun:
                 # streamed workbook is not read twice for this (it would double
                 # the run; a workbook's declared size cannot be trusted): the
                 # limit stops it as it reads, and the progress shows rows done.
-                run.rows_total = sum(1 for _ in _data_rows(path, plan))
+                run.rows_total = sum(1 for _ in itertools.islice(
+                    _data_rows(path, plan), settings.IMPORT_MAX_ROWS + 1))
                 run.save(update_fields=["rows_total"])
             if run.rows_total is not None and run.rows_total > settings.IMPORT_MAX_ROWS:
                 raise FileProblem(
@@ -459,7 +577,8 @@ class _ErrorReport:
     def add(self, record: Record, reason: str) -> None:
         self.count += 1
         self._csv.writerow([record.row_number, reason,
-                            *["" if c is None else c for c in record.cells]])
+                            *["" if c is None else str(c).replace("\x00", "")
+                              for c in record.cells]])
 
     def close(self) -> None:
         self._handle.close()

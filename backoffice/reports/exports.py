@@ -36,7 +36,7 @@ def table_lines(headers: list[str], rows: Iterable[list[Any]], *, bom: bool = Tr
     """CSV text, a line at a time (for a streaming response)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headers)
+    writer.writerow([_cell(h) for h in headers])  # headers may come from a file too
     # a BOM makes Excel read the file as UTF-8
     yield ("\ufeff" if bom else "") + buffer.getvalue()
     for row in rows:
@@ -61,7 +61,7 @@ def table_xlsx(headers: list[str], rows: Iterable[list[Any]], *, title: str = "R
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     datetime_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
     for column, header in enumerate(headers):
-        sheet.write_string(0, column, str(header), bold)
+        sheet.write_string(0, column, str(_cell(header)), bold)
     for number, row in enumerate(rows, start=1):
         for column, value in enumerate(row):
             value = _cell(value)

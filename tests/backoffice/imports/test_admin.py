@@ -146,11 +146,154 @@ def test_counsellors_cannot_reach_imports(alice_client, name):
     assert alice_client.get(reverse(f"admin:imports_importrun_{name}")).status_code == 403
 
 
-def test_counsellors_cannot_reach_a_runs_pages(alice_client, manager_client):
+def test_a_runs_pages_are_not_found_for_counsellors(alice_client, manager_client):
     _upload(manager_client)
     run = ImportRun.objects.get()
     for name in ("preview", "progress"):
         url = reverse(f"admin:imports_importrun_{name}", args=[run.pk])
-        assert alice_client.get(url).status_code == 403
+        assert alice_client.get(url).status_code == 404
     url = reverse("admin:imports_importrun_errors", args=[run.pk, "csv"])
-    assert alice_client.get(url).status_code == 403
+    assert alice_client.get(url).status_code == 404
+
+
+def _run_again_url(run):
+    return reverse("admin:imports_importrun_run_again", args=[run.pk])
+
+
+def _failed_run(manager_client):
+    _upload(manager_client)
+    run = ImportRun.objects.get()
+    run.state = ImportRun.State.FAILED
+    run.message = "The worker running this import stopped. Run it again to finish it."
+    run.settings = {**run.settings, "policy": "skip", "assignment": "none",
+                    "default_status": "new"}
+    run.save()
+    return run
+
+
+def test_run_again_finishes_a_failed_run(manager_client, django_capture_on_commit_callbacks):
+    run = _failed_run(manager_client)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(_run_again_url(run))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:imports_importrun_progress", args=[run.pk])
+    run.refresh_from_db()
+    assert run.state == "completed" and run.created == 2
+    page = manager_client.get(response["Location"])
+    assert b"queued again" in page.content
+
+
+def test_run_again_by_get_changes_nothing(manager_client):
+    run = _failed_run(manager_client)
+    response = manager_client.get(_run_again_url(run))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:imports_importrun_progress", args=[run.pk])
+    run.refresh_from_db()
+    assert run.state == "failed" and not Customer.objects.exists()
+
+
+def test_run_again_on_a_completed_run_says_why_not(manager_client,
+                                                   django_capture_on_commit_callbacks):
+    _upload(manager_client)
+    run = ImportRun.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        _confirm(manager_client, run)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(_run_again_url(run), follow=True)
+    assert response.status_code == 200
+    assert "Only a failed import can be run again" in response.content.decode()
+    run.refresh_from_db()
+    assert run.state == "completed" and Customer.objects.count() == 2
+
+
+def test_run_again_is_not_found_for_a_counsellor(alice_client, manager_client):
+    run = _failed_run(manager_client)
+    assert alice_client.get(_run_again_url(run)).status_code == 404
+    assert alice_client.post(_run_again_url(run)).status_code == 404
+    run.refresh_from_db()
+    assert run.state == "failed"
+
+
+def test_the_size_error_states_the_limit_as_configured(manager_client, settings):
+    settings.IMPORT_MAX_FILE_BYTES = 20 * 1024 * 1024  # IMPORT_MAX_FILE_MB=20
+    content = b"name,phone\n" + b"x" * (20 * 1024 * 1024 + 300 * 1024)
+    response = _upload(manager_client, content)
+    text = response.content.decode()
+    assert "The file is 20.3 MB; the limit is 20 MB." in text
+    assert not ImportRun.objects.exists()
+
+
+def test_confirming_reuses_the_preview_instead_of_reading_the_file_again(
+    manager_client, django_capture_on_commit_callbacks, monkeypatch
+):
+    _upload(manager_client)
+    run = ImportRun.objects.get()
+    first = manager_client.get(_preview_url(run)).context["preview"]
+    from backoffice.imports import services
+
+    monkeypatch.setattr(services, "import_preview",
+                        lambda **kw: pytest.fail("the whole file was read again"))
+    again = manager_client.get(_preview_url(run))
+    assert (again.context["preview"].rows, again.context["preview"].new) == (first.rows, first.new)
+    assert b"+919876543210" in again.content
+    invalid = _confirm(manager_client, run, assignment="round_robin")  # no counsellors chosen
+    assert invalid.status_code == 200 and b"Choose who the new customers go to" in invalid.content
+    assert invalid.context["preview"].new == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _confirm(manager_client, run)
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.state == "completed" and run.created == 2
+
+
+def test_a_big_files_preview_is_counted_by_a_job_with_progress(
+    manager_client, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_PREVIEW_JOB_ABOVE_BYTES = 10
+    _upload(manager_client)
+    run = ImportRun.objects.get()
+    with django_capture_on_commit_callbacks() as jobs:
+        page = manager_client.get(_preview_url(run))
+    assert len(jobs) == 1 and b"preview-counting" in page.content
+    assert "preview" not in page.context  # nothing counted in the request
+    poll = {"HX-Request": "true", "X-Poll": "1"}
+    ImportRun.objects.filter(pk=run.pk).update(rows_done=2)
+    progress = manager_client.get(_preview_url(run), headers=poll)
+    assert b"2 rows counted" in progress.content and b"hx-trigger" in progress.content
+    with django_capture_on_commit_callbacks() as more:
+        manager_client.get(_preview_url(run))  # a reload while counting queues nothing more
+    assert not more
+    jobs[0]()  # the worker counts the file
+    assert manager_client.get(_preview_url(run), headers=poll)["HX-Refresh"] == "true"
+    preview = manager_client.get(_preview_url(run)).context["preview"]
+    assert (preview.rows, preview.new, preview.invalid) == (3, 2, 1)
+
+
+def test_a_big_file_that_cannot_be_read_says_why_after_counting(
+    manager_client, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_PREVIEW_JOB_ABOVE_BYTES = 10
+    _upload(manager_client)
+    run = ImportRun.objects.get()
+    settings.IMPORT_MAX_ROWS = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        manager_client.get(_preview_url(run))
+    response = manager_client.get(_preview_url(run), follow=True)
+    assert "more than 2 rows" in response.content.decode()
+
+
+def test_a_preview_whose_worker_died_is_counted_again(manager_client, settings,
+                                                      django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.utils import timezone
+
+    settings.IMPORT_PREVIEW_JOB_ABOVE_BYTES = 10
+    _upload(manager_client)
+    run = ImportRun.objects.get()
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.IMPORT_STALE_AFTER_SECONDS + 1)
+    run.settings = {**run.settings, "preview_pending": {"queued_at": long_ago.isoformat()}}
+    run.save()
+    with django_capture_on_commit_callbacks() as jobs:
+        manager_client.get(_preview_url(run))
+    assert len(jobs) == 1
