@@ -1,13 +1,9 @@
 import json
-from collections.abc import Iterable, Iterator
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import SimpleListFilter
-from django.http import StreamingHttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -20,60 +16,15 @@ from unfold.views import ChangeList
 from backoffice.accounts.models import User
 from backoffice.accounts.roles import is_manager
 from backoffice.audit import selectors
+from backoffice.audit.exports import CsvExportMixin
+from backoffice.audit.exports import local_time as _local
 from backoffice.audit.models import ActivityLog
 from backoffice.audit.selectors import MATCHES_CAP, customer_ids_matching
-from backoffice.audit.services import activity_record
 from backoffice.core.admin_base import BaseAdmin, ReadOnlyAdminMixin
 from backoffice.customers.models import Customer
 from backoffice.customers.pagination import LargeTablePaginator
 from backoffice.customers.statuses import Status
 from backoffice.imports.models import DataSource, ImportRun
-from backoffice.reports.exports import FORMATS, table_lines
-
-
-class CsvExportMixin:
-    """"Export as CSV" for a read-only review list: the selected rows, or every
-    row the filters keep ("Select all"), cells a spreadsheet would execute
-    neutralised, BOM first, recorded in the activity log. Bounded by
-    AUDIT_EXPORT_MAX_ROWS so it always finishes within a request."""
-
-    actions = ["export_csv"]
-    export_filename = "export"
-
-    def export_headers(self) -> list[str]:
-        raise NotImplementedError
-
-    def export_rows(self, records: Iterable) -> Iterator[list]:
-        raise NotImplementedError
-
-    @admin.action(description=_("Export as CSV"), permissions=["view"])
-    def export_csv(self, request, queryset):
-        cap = settings.AUDIT_EXPORT_MAX_ROWS
-        count = queryset.order_by()[: cap + 1].count()
-        if count > cap:
-            self.message_user(request, _("More than %(cap)s rows are selected: narrow the "
-                                         "filters (a date range, a person) and export again.")
-                              % {"cap": f"{cap:,}"}, messages.ERROR)
-            return None
-        activity_record(
-            user=request.user, action=ActivityLog.Action.EXPORT,
-            target=f"{self.model._meta.verbose_name_plural} (CSV)".capitalize(),
-            details={"list": self.model._meta.label_lower,
-                     "filters": request.GET.urlencode()[:1000]},
-            rows=count,
-        )
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response = StreamingHttpResponse(
-            table_lines(self.export_headers(), self.export_rows(queryset.iterator(2000))),
-            content_type=FORMATS["csv"],
-        )
-        response["Content-Disposition"] = (
-            f'attachment; filename="{self.export_filename}-{stamp}.csv"')
-        return response
-
-
-def _local(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
 
 @admin.register(ActivityLog)

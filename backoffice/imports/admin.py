@@ -15,6 +15,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from unfold.decorators import action, display
 
 from backoffice.accounts.selectors import counsellors_active
+from backoffice.audit.exports import CsvExportMixin, local_time
+from backoffice.audit.models import ActivityLog
+from backoffice.audit.services import activity_record
 from backoffice.core.admin_base import BaseAdmin, ReadOnlyHistoryMixin
 from backoffice.imports import selectors, services
 from backoffice.imports.forms import ConfirmForm, MappingForm, UploadForm
@@ -48,7 +51,8 @@ class DataSourceAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, BaseAdmin):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(BaseAdmin):
+class ImportRunAdmin(CsvExportMixin, BaseAdmin):
+    export_filename = "import-runs"
     list_display = ("created_at", "original_name", "source", "state_badge", "rows", "created",
                     "updated", "unchanged", "duplicates", "invalid", "created_by")
     list_select_related = ("data_source", "created_by")
@@ -57,6 +61,19 @@ class ImportRunAdmin(BaseAdmin):
     ordering = ("-created_at",)
     actions_detail = ["revert", "run_again"]
     readonly_fields = [f.name for f in ImportRun._meta.fields]
+
+    def export_headers(self):
+        return ["Import", "Uploaded at", "File", "SHA-256", "Data source", "Importer", "State",
+                "Imported by", "Started at", "Finished at", "Rows", "Created", "Updated",
+                "Unchanged", "Duplicates", "Invalid", "Message"]
+
+    def export_rows(self, runs):
+        for run in runs:
+            yield [run.pk, local_time(run.created_at), run.original_name, run.sha256,
+                   str(run.data_source or ""), run.importer, run.get_state_display(),
+                   str(run.created_by), local_time(run.started_at), local_time(run.finished_at),
+                   run.rows, run.created, run.updated, run.unchanged, run.duplicates,
+                   run.invalid, run.message]
 
     # --- permissions: managers import; nobody edits a run by hand ------------
 
@@ -240,6 +257,10 @@ class ImportRunAdmin(BaseAdmin):
             raise Http404
         name = f"{run.original_name.rsplit('.', 1)[0]}-problems.{fmt}"
         headers, rows = selectors.import_run_problem_rows(run)
+        # the problem rows are customers' data: downloading them is an export
+        activity_record(user=request.user, action=ActivityLog.Action.EXPORT,
+                        target=f"Problem rows of import #{run.pk} ({fmt.upper()})",
+                        details={"import_run": run.pk, "format": fmt}, rows=run.invalid)
         if fmt == "csv":
             response = StreamingHttpResponse(exports.table_lines(headers, rows),
                                              content_type=exports.FORMATS["csv"])

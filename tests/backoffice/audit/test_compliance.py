@@ -262,3 +262,20 @@ def test_the_sidebar_offers_a_reviewer_the_compliance_lists(reviewer_client):
                  "axes_accessfailurelog", "axes_accessattempt", "imports_importrun"):
         assert reverse(f"admin:{name}_changelist") in body, name
     assert reverse("admin:customers_customer_changelist") not in body
+
+
+def test_a_reviewer_exports_the_import_runs_and_problem_rows_are_logged(reviewer_client,
+                                                                        reviewer, manager):
+    run = run_import(["=HYPERLINK(\"http://x\"),9876500001,Kochi,,", "Bad,123,Kochi,,"],
+                     by=manager, name="=evil.csv")
+    response = reviewer_client.post(reverse("admin:imports_importrun_changelist"),
+                                    {"action": "export_csv", "select_across": "1",
+                                     "index": "0", "_selected_action": "0"})
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert "'=evil.csv" in text and run.sha256 in text
+    problems = reviewer_client.get(reverse("admin:imports_importrun_errors", args=[run.pk, "csv"]))
+    assert problems.status_code == 200
+    b"".join(problems.streaming_content)
+    targets = list(ActivityLog.objects.filter(action="export", user=reviewer)
+                   .values_list("target", flat=True))
+    assert len(targets) == 2 and f"Problem rows of import #{run.pk} (CSV)" in targets
