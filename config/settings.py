@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ADMIN_IP_ALLOWLIST: before anything else reads the request
     "backoffice.ops.middleware.IPAllowlistMiddleware",
+    # a control character (NUL) in any parameter: 400 for every page, once
+    "backoffice.core.middleware.RefuseControlCharactersMiddleware",
     # The admin's pages are large and repetitive; gzip makes them ~15x smaller.
     # Django's GZipMiddleware pads responses against BREACH.
     "django.middleware.gzip.GZipMiddleware",
