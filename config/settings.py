@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "backoffice.ops.middleware.IPAllowlistMiddleware",
     # a control character (NUL) in any parameter: 400 for every page, once
     "backoffice.core.middleware.RefuseControlCharactersMiddleware",
+    # a query cancelled at DB_STATEMENT_TIMEOUT_WEB: 503 "took too long"
+    "backoffice.core.middleware.StatementTimeoutMiddleware",
     # The admin's pages are large and repetitive; gzip makes them ~15x smaller.
     # Django's GZipMiddleware pads responses against BREACH.
     "django.middleware.gzip.GZipMiddleware",
@@ -128,6 +130,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+# PostgreSQL cancels a statement after this many seconds in a web request (a
+# slow search cannot hold a worker), and after DB_STATEMENT_TIMEOUT_JOBS in the
+# rq worker and management commands (0: no limit). backoffice/core/db.py.
+DB_STATEMENT_TIMEOUT_WEB = env_int("DB_STATEMENT_TIMEOUT_WEB", 20)
+DB_STATEMENT_TIMEOUT_JOBS = env_int("DB_STATEMENT_TIMEOUT_JOBS", 0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    from backoffice.core.db import statement_timeout_options
+
+    DATABASES["default"]["OPTIONS"] = statement_timeout_options(
+        DATABASES["default"].get("OPTIONS", {}), DB_STATEMENT_TIMEOUT_WEB)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, jobs ----------------------------------------------------------
@@ -361,3 +373,7 @@ UNFOLD = {
 LIST_ESTIMATE_COUNT_ABOVE = env_int("LIST_ESTIMATE_COUNT_ABOVE", 200_000)
 # A search is counted up to this many matches; beyond, the list says "more than".
 LIST_SEARCH_COUNT_CAP = env_int("LIST_SEARCH_COUNT_CAP", 10_000)
+# A search term is cut to this many characters and this many distinct words
+# (the list's search and Ctrl+K): every word is a LIKE over three columns.
+SEARCH_MAX_TERM_CHARS = env_int("SEARCH_MAX_TERM_CHARS", 200)
+SEARCH_MAX_WORDS = env_int("SEARCH_MAX_WORDS", 8)

@@ -1,8 +1,15 @@
 """Request input that no page can use is refused once, here, for every page."""
 
+import logging
 import re
 
 from django.core.exceptions import SuspiciousOperation
+from django.db import DatabaseError
+from django.template.response import TemplateResponse
+
+from backoffice.core.db import query_cancelled
+
+logger = logging.getLogger(__name__)
 
 # C0 control characters and DEL, except tab, line feed and carriage return
 # (multi-line remarks, a pasted tab). NUL is the dangerous one: PostgreSQL
@@ -48,3 +55,22 @@ class RefuseControlCharactersMiddleware:
         if where:
             raise ControlCharacterInRequest(f"Control character in the request's {where}.")
         return self.get_response(request)
+
+
+class StatementTimeoutMiddleware:
+    """A query the database cancelled at DB_STATEMENT_TIMEOUT_WEB answers 503
+    with a page that says the request took too long (not the generic 500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not (isinstance(exception, DatabaseError) and query_cancelled(exception)):
+            return None
+        logger.warning("Statement timeout on %s %s", request.method, request.path)
+        response = TemplateResponse(request, "503_timeout.html", status=503)
+        response["Retry-After"] = "60"
+        return response
