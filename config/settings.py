@@ -216,7 +216,6 @@ REMEMBER_ME_DAYS = env_int("REMEMBER_ME_DAYS", 14)
 # Addresses and networks (comma-separated, e.g. 203.0.113.7,10.0.0.0/8) that may
 # use the back-office at all; empty: any. The health endpoint stays open.
 ADMIN_IP_ALLOWLIST = env_list("ADMIN_IP_ALLOWLIST")
-HEALTH_URL_PREFIX = "/health"
 
 # --- Maintenance mode (django-maintenance-mode) ---------------------------
 # `manage.py maintenance_mode on|off`. While on, everyone gets the 503 page
@@ -243,8 +242,10 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SECURE_HTTPS el
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HTTPS)
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
-# How many proxies of ours append to X-Forwarded-For (a load balancer and nginx: 2).
-TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 1)
+# The addresses and networks of our own proxies (comma-separated). Only a request
+# whose peer is one of them has its X-Forwarded-For read, from the right, past
+# them (backoffice/ops/network.py); `check` warns when BEHIND_PROXY is on without.
+TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
