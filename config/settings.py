@@ -162,6 +162,12 @@ RQ_QUEUES = {
     "default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600},
 }
 RQ_SHOW_ADMIN_LINK = False
+# /health/: an rq worker counts as alive if it beat within this many seconds
+# (an idle worker beats every worker_ttl - 15 s: 405 s with rq's default TTL of
+# 420 s; start workers with --worker-ttl to beat more often, and lower this),
+# and the oldest queued job may wait this long (0: not checked).
+HEALTH_WORKER_SILENCE_SECONDS = env_int("HEALTH_WORKER_SILENCE_SECONDS", 480)
+HEALTH_QUEUE_MAX_AGE_SECONDS = env_int("HEALTH_QUEUE_MAX_AGE_SECONDS", 900)
 
 # --- Auth -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
