@@ -188,9 +188,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = reverse_lazy("admin:login")
 LOGIN_REDIRECT_URL = reverse_lazy("admin:index")
 
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)  # a username from an address
+# an address, whatever the usernames (an office shares one): ever-new names
+# each cost a password hash (backoffice/accounts/throttle.py)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "backoffice.accounts.throttle.AxesAddressLimitHandler"
 AXES_RESET_ON_SUCCESS = True
 # the same client address as the allowlists (behind a proxy: not the proxy's)
 AXES_CLIENT_IP_CALLABLE = "backoffice.ops.network.client_ip"
