@@ -9,13 +9,13 @@ from unfold.decorators import display
 
 from backoffice.audit.models import ActivityLog
 from backoffice.audit.selectors import MATCHES_CAP, customer_ids_matching
-from backoffice.core.admin_base import BaseAdmin, ReadOnlyAdminMixin
+from backoffice.core.admin_base import BaseAdmin, HiddenObjectsAnswer404Mixin, ReadOnlyAdminMixin
 from backoffice.customers.models import Customer
 from backoffice.customers.pagination import LargeTablePaginator
 
 
 @admin.register(ActivityLog)
-class ActivityLogAdmin(ReadOnlyAdminMixin, BaseAdmin):
+class ActivityLogAdmin(HiddenObjectsAnswer404Mixin, ReadOnlyAdminMixin, BaseAdmin):
     """Read-only: the log is written by the app, never edited."""
 
     list_display = ("at", "user", "action", "target", "rows", "via")
@@ -27,7 +27,7 @@ class ActivityLogAdmin(ReadOnlyAdminMixin, BaseAdmin):
     readonly_fields = ("at", "user", "action", "target", "details", "rows", "via")
 
 
-class CustomerChangeAdmin(ReadOnlyAdminMixin, BaseAdmin):
+class CustomerChangeAdmin(HiddenObjectsAnswer404Mixin, ReadOnlyAdminMixin, BaseAdmin):
     """Every recorded change to every customer, newest first: the compliance
     view across customers (each customer's own history, with what changed,
     is one click away). Managers only."""

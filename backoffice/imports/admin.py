@@ -18,7 +18,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from unfold.decorators import action, display
 
 from backoffice.accounts.selectors import counsellors_active
-from backoffice.core.admin_base import BaseAdmin, ReadOnlyHistoryMixin
+from backoffice.core.admin_base import (
+    BaseAdmin, HiddenObjectsAnswer404Mixin, ReadOnlyHistoryMixin,
+)
 from backoffice.customers.resources import spreadsheet_safe
 from backoffice.imports import services
 from backoffice.imports.forms import ConfirmForm, MappingForm, UploadForm
@@ -37,7 +39,8 @@ STATE_BADGES = {
 
 
 @admin.register(DataSource)
-class DataSourceAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, BaseAdmin):
+class DataSourceAdmin(HiddenObjectsAnswer404Mixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin,
+                      BaseAdmin):
     list_display = ("name", "slug", "importer", "duplicate_policy", "assignment_rule", "is_active")
     list_filter = ("importer", "is_active")
     search_fields = ("name", "slug")
@@ -51,7 +54,7 @@ class DataSourceAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, BaseAdmin):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(BaseAdmin):
+class ImportRunAdmin(HiddenObjectsAnswer404Mixin, BaseAdmin):
     list_display = ("created_at", "original_name", "source", "state_badge", "rows", "created",
                     "updated", "unchanged", "duplicates", "invalid", "created_by")
     list_select_related = ("data_source", "created_by")
@@ -89,7 +92,7 @@ class ImportRunAdmin(BaseAdmin):
 
     def _run_or_404(self, request, pk) -> ImportRun:
         if not self.has_view_permission(request):
-            raise PermissionDenied
+            raise Http404  # like a run that does not exist
         return get_object_or_404(ImportRun.objects.select_related("data_source", "created_by"),
                                  pk=pk)
 
@@ -200,6 +203,7 @@ class ImportRunAdmin(BaseAdmin):
                           + f"?import_run={run.pk}")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._404_unless_visible(request)
         return redirect("admin:imports_importrun_progress", object_id)
 
     def errors_view(self, request, pk, fmt):
