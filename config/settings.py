@@ -193,7 +193,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)  # a username from an addr
 # each cost a password hash (backoffice/accounts/throttle.py)
 AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # as throttle.py expects
 AXES_HANDLER = "backoffice.accounts.throttle.AxesAddressLimitHandler"
 AXES_RESET_ON_SUCCESS = True
 # the same client address as the allowlists (behind a proxy: not the proxy's)

@@ -20,6 +20,8 @@ LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 
 class AxesAddressLimitHandler(AxesDatabaseHandler):
     def get_failures(self, request, credentials=None) -> int:
+        if settings.AXES_LOCKOUT_PARAMETERS != LOCKOUT_PARAMETERS:
+            return super().get_failures(request, credentials)
         per_username, per_address = (
             attempts.aggregate(Sum("failures_since_start"))["failures_since_start__sum"] or 0
             for attempts in self.get_user_attempts(request, credentials)
