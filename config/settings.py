@@ -77,6 +77,10 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # ADMIN_IP_ALLOWLIST: before anything else reads the request
     "backoffice.ops.middleware.IPAllowlistMiddleware",
+    # a control character (NUL) in any parameter: 400 for every page, once
+    "backoffice.core.middleware.RefuseControlCharactersMiddleware",
+    # a query cancelled at DB_STATEMENT_TIMEOUT_WEB: 503 "took too long"
+    "backoffice.core.middleware.StatementTimeoutMiddleware",
     # The admin's pages are large and repetitive; gzip makes them ~15x smaller.
     # Django's GZipMiddleware pads responses against BREACH.
     "django.middleware.gzip.GZipMiddleware",
@@ -142,6 +146,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+# PostgreSQL cancels a statement after this many seconds in a web request (a
+# slow search cannot hold a worker), and after DB_STATEMENT_TIMEOUT_JOBS in the
+# rq worker and management commands (0: no limit). backoffice/core/db.py.
+DB_STATEMENT_TIMEOUT_WEB = env_int("DB_STATEMENT_TIMEOUT_WEB", 20)
+DB_STATEMENT_TIMEOUT_JOBS = env_int("DB_STATEMENT_TIMEOUT_JOBS", 0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    from backoffice.core.db import statement_timeout_options
+
+    DATABASES["default"]["OPTIONS"] = statement_timeout_options(
+        DATABASES["default"].get("OPTIONS", {}), DB_STATEMENT_TIMEOUT_WEB)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, jobs ----------------------------------------------------------
@@ -164,6 +178,12 @@ RQ_QUEUES = {
     "default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600},
 }
 RQ_SHOW_ADMIN_LINK = False
+# /health/: an rq worker counts as alive if it beat within this many seconds
+# (an idle worker beats every worker_ttl - 15 s: 405 s with rq's default TTL of
+# 420 s; start workers with --worker-ttl to beat more often, and lower this),
+# and the oldest queued job may wait this long (0: not checked).
+HEALTH_WORKER_SILENCE_SECONDS = env_int("HEALTH_WORKER_SILENCE_SECONDS", 480)
+HEALTH_QUEUE_MAX_AGE_SECONDS = env_int("HEALTH_QUEUE_MAX_AGE_SECONDS", 900)
 
 # --- Auth -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -184,9 +204,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = reverse_lazy("admin:login")
 LOGIN_REDIRECT_URL = reverse_lazy("admin:index")
 
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)  # a username from an address
+# an address, whatever the usernames (an office shares one): ever-new names
+# each cost a password hash (backoffice/accounts/throttle.py)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # as throttle.py expects
+AXES_HANDLER = "backoffice.accounts.throttle.AxesAddressLimitHandler"
 AXES_RESET_ON_SUCCESS = True
 # the same client address as the allowlists (behind a proxy: not the proxy's)
 AXES_CLIENT_IP_CALLABLE = "backoffice.ops.network.client_ip"
@@ -229,7 +253,6 @@ REMEMBER_ME_DAYS = env_int("REMEMBER_ME_DAYS", 14)
 # Addresses and networks (comma-separated, e.g. 203.0.113.7,10.0.0.0/8) that may
 # use the back-office at all; empty: any. The health endpoint stays open.
 ADMIN_IP_ALLOWLIST = env_list("ADMIN_IP_ALLOWLIST")
-HEALTH_URL_PREFIX = "/health"
 
 # --- Maintenance mode (django-maintenance-mode) ---------------------------
 # `manage.py maintenance_mode on|off`. While on, everyone gets the 503 page
@@ -256,8 +279,10 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SECURE_HTTPS el
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HTTPS)
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
-# How many proxies of ours append to X-Forwarded-For (a load balancer and nginx: 2).
-TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 1)
+# The addresses and networks of our own proxies (comma-separated). Only a request
+# whose peer is one of them has its X-Forwarded-For read, from the right, past
+# them (backoffice/ops/network.py); `check` warns when BEHIND_PROXY is on without.
+TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -457,3 +482,7 @@ UNFOLD = {
 LIST_ESTIMATE_COUNT_ABOVE = env_int("LIST_ESTIMATE_COUNT_ABOVE", 200_000)
 # A search is counted up to this many matches; beyond, the list says "more than".
 LIST_SEARCH_COUNT_CAP = env_int("LIST_SEARCH_COUNT_CAP", 10_000)
+# A search term is cut to this many characters and this many distinct words
+# (the list's search and Ctrl+K): every word is a LIKE over three columns.
+SEARCH_MAX_TERM_CHARS = env_int("SEARCH_MAX_TERM_CHARS", 200)
+SEARCH_MAX_WORDS = env_int("SEARCH_MAX_WORDS", 8)

@@ -12,8 +12,14 @@ from django.utils.translation import gettext as _
 
 LAST_SEEN = "_last_seen"
 REMEMBERED = "_remembered"
-# The session is written at most this often just to note activity.
+# The session is written at most this often just to note activity...
 TOUCH_EVERY_SECONDS = 60
+
+
+def touch_every(timeout: int) -> int:
+    """...and at least twice per idle timeout: a request every 20 s must keep
+    a 30 s timeout alive (once a minute signed such a person out)."""
+    return max(1, min(TOUCH_EVERY_SECONDS, timeout // 2))
 
 
 class SessionIdleTimeoutMiddleware:
@@ -36,9 +42,12 @@ class SessionIdleTimeoutMiddleware:
             polling = request.headers.get("X-Poll") == "1"
             if now - last_seen > timeout:
                 logout(request)
-                messages.info(request, _("You were signed out after %d minutes without "
-                                         "activity. Sign in again to continue.")
-                              % (timeout // 60))
+                if timeout >= 120:
+                    idle = _("%d minutes") % (timeout // 60)
+                else:
+                    idle = _("%d seconds") % timeout
+                messages.info(request, _("You were signed out after %s without "
+                                         "activity. Sign in again to continue.") % idle)
                 login = reverse("admin:login")
                 if request.headers.get("HX-Request") == "true":
                     # the whole page goes to the login page, and back to it after
@@ -48,7 +57,7 @@ class SessionIdleTimeoutMiddleware:
                     response["HX-Redirect"] = f"{login}?{urlencode({'next': next_path})}"
                     return response
                 return redirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
-            if not polling and (now - last_seen >= TOUCH_EVERY_SECONDS
+            if not polling and (now - last_seen >= touch_every(timeout)
                                 or LAST_SEEN not in request.session):
                 request.session[LAST_SEEN] = now
         return self.get_response(request)

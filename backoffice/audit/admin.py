@@ -20,7 +20,7 @@ from backoffice.audit.exports import CsvExportMixin
 from backoffice.audit.exports import local_time as _local
 from backoffice.audit.models import ActivityLog
 from backoffice.audit.selectors import MATCHES_CAP, customer_ids_matching
-from backoffice.core.admin_base import BaseAdmin, ReadOnlyAdminMixin
+from backoffice.core.admin_base import BaseAdmin, HiddenObjectsAnswer404Mixin, ReadOnlyAdminMixin
 from backoffice.customers.models import Customer
 from backoffice.customers.pagination import LargeTablePaginator
 from backoffice.customers.statuses import Status
@@ -28,7 +28,8 @@ from backoffice.imports.models import DataSource, ImportRun
 
 
 @admin.register(ActivityLog)
-class ActivityLogAdmin(CsvExportMixin, ReadOnlyAdminMixin, BaseAdmin):
+class ActivityLogAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, ReadOnlyAdminMixin,
+                       BaseAdmin):
     """Read-only: the log is written by the app, never edited."""
 
     export_filename = "activity-log"
@@ -140,7 +141,8 @@ def review_value(field: str, value, names: dict) -> str:
     return str(value)
 
 
-class CustomerChangeAdmin(CsvExportMixin, ReadOnlyAdminMixin, BaseAdmin):
+class CustomerChangeAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, ReadOnlyAdminMixin,
+                          BaseAdmin):
     """Every recorded change to every customer, newest first: the review
     screen for compliance and managers. Filter by customer (search), person,
     field changed, kind of change, date range and import run; each row shows
@@ -257,7 +259,7 @@ admin.site.register(Customer.history.model, CustomerChangeAdmin)
 
 # --- Login attempts (django-axes' records), read-only ------------------------
 
-class _LoginRecordAdmin(CsvExportMixin, ReadOnlyAdminMixin, BaseAdmin):
+class _LoginRecordAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, ReadOnlyAdminMixin, BaseAdmin):
     """Form data is never shown: it may hold what someone typed by mistake."""
 
     ordering = ("-attempt_time",)

@@ -1,8 +1,11 @@
 """What every model admin of ours shares."""
 
+from functools import wraps
+
 from django.contrib.admin import helpers
 from django.http import Http404, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
+from django.urls import URLPattern
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -65,11 +68,31 @@ class ReadOnlyAdminMixin:
 
 class HiddenObjectsAnswer404Mixin:
     """Object URLs of a model the user may not see answer 404, like a missing
-    object, so ids cannot be probed by telling 403 from 404."""
+    object, so ids cannot be probed by telling 403 from 404: the admin's own
+    (change, delete, history), simple-history's, and every other URL of the
+    admin that names an object (unfold's detail actions). The list and the
+    add page stay 403 like any page the role may not open. Someone not signed
+    in is still sent to the login page."""
 
     def _404_unless_visible(self, request):
         if not self.has_view_or_change_permission(request):
             raise Http404
+
+    def get_urls(self):
+        urls = super().get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern) and pattern.pattern.converters:
+                pattern.callback = self._404_for_hidden(pattern.callback)
+        return urls
+
+    def _404_for_hidden(self, view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if request.user.is_authenticated:
+                self._404_unless_visible(request)
+            return view(request, *args, **kwargs)
+
+        return guarded
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         self._404_unless_visible(request)

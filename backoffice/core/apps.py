@@ -8,6 +8,8 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from backoffice.core import checks  # noqa: F401  (registers system checks)
-        from backoffice.core import unfold_patches
+        from backoffice.core import db, unfold_patches
+
+        db.connect()
 
         unfold_patches.apply()

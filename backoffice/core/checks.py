@@ -63,10 +63,32 @@ def check_allowlists(app_configs, **kwargs):
     from backoffice.ops.network import networks_parse
 
     errors = []
-    for name in ("ADMIN_IP_ALLOWLIST", "MAINTENANCE_IP_ALLOWLIST"):
+    for name in ("ADMIN_IP_ALLOWLIST", "MAINTENANCE_IP_ALLOWLIST", "TRUSTED_PROXY_IPS"):
         try:
             networks_parse(getattr(settings, name), setting=name)
         except ImproperlyConfigured as exc:
             errors.append(Error(str(exc), hint="Addresses (203.0.113.7) or networks "
                                 "(10.0.0.0/8), comma-separated.", id="backoffice.E003"))
+    return errors
+
+
+@register(Tags.security)
+def check_trusted_proxies(app_configs, **kwargs):
+    """Behind a proxy whose address we do not know, every client looks like the
+    proxy: the allowlist admits all or none, and one person's failed logins
+    lock everyone out."""
+    import os
+
+    errors = []
+    if settings.BEHIND_PROXY and not settings.TRUSTED_PROXY_IPS:
+        errors.append(Warning(
+            "BEHIND_PROXY is on but TRUSTED_PROXY_IPS is empty: X-Forwarded-For is not "
+            "read, so every client has the proxy's address.",
+            hint="Set TRUSTED_PROXY_IPS to your proxies' addresses or networks.",
+            id="backoffice.W004"))
+    if os.environ.get("TRUSTED_PROXIES"):
+        errors.append(Warning(
+            "TRUSTED_PROXIES (a count of proxies) is no longer read.",
+            hint="Set TRUSTED_PROXY_IPS to your proxies' addresses or networks instead.",
+            id="backoffice.W005"))
     return errors

@@ -6,6 +6,10 @@
    palette's (pages and customers): a customer reassigned away would stay in a
    counsellor's palette, and a palette search could get the sidebar's results.
    Customer results must follow who may see them now, so nothing is cached.
+3. The search's ``page`` parameter goes straight to ``int()`` and
+   ``Paginator.page()``: ``page=abc``, ``0`` or ``999`` was a 500. A page that
+   is not a number from 1 is read as 1; a page past the results is empty, as
+   unfold answers a search with no term.
 
 
 unfold's ``items_for_result`` rebuilds every column header for every row of a
@@ -33,12 +37,21 @@ def _search_uncached(original):
         import hashlib
 
         from django.core.cache import cache
+        from django.core.paginator import EmptyPage
+        from django.http import HttpResponse
         from django.utils.encoding import force_bytes
 
         term = (request.GET.get("s") or "").lower()
         key = hashlib.sha256(force_bytes(f"{request.user.pk}_{term}")).hexdigest()
         cache.delete(f"unfold_search_{key}")  # the key unfold's search uses
-        return original(self, request, extra_context)
+        page = request.GET.get("page")
+        if page is not None and not (page.isascii() and page.isdigit() and int(page) >= 1):
+            request.GET = request.GET.copy()
+            request.GET["page"] = "1"
+        try:
+            return original(self, request, extra_context)
+        except EmptyPage:
+            return HttpResponse()
 
     search._alims_uncached = True
     return search

@@ -4,6 +4,7 @@ autocomplete, action and report starts from it."""
 
 import re
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from backoffice.accounts.roles import is_manager
@@ -56,14 +57,28 @@ def status_changes_visible_to(user) -> QuerySet[StatusChange]:
 _DIGITS = re.compile(r"\d")
 
 
+def search_words(term: str) -> list[str]:
+    """The words a search looks for, bounded whatever was sent: the term cut to
+    SEARCH_MAX_TERM_CHARS characters, each word once (a word inside another
+    adds nothing: every word must match), at most SEARCH_MAX_WORDS of them.
+    Hundreds of repeated words were hundreds of LIKEs in one statement."""
+    words: list[str] = []
+    for word in term[: settings.SEARCH_MAX_TERM_CHARS].lower().split():
+        if any(word in kept for kept in words):
+            continue
+        words = [kept for kept in words if kept not in word] + [word]
+    return words[: settings.SEARCH_MAX_WORDS]
+
+
 def customer_search(queryset: QuerySet[Customer], term: str) -> QuerySet[Customer]:
-    """Search name, phone, area and remarks.
+    """Search name, phone, area and remarks (the list's search and Ctrl+K).
 
     A term that is a phone number, however written, matches that number
     exactly; a run of digits matches numbers containing it; anything else is a
-    case-insensitive match on every word across name, area and remarks.
+    case-insensitive match on every word (``search_words``) across name, area
+    and remarks.
     """
-    term = " ".join(term.split())
+    term = " ".join(term[: settings.SEARCH_MAX_TERM_CHARS].split())
     if not term:
         return queryset
     digits = "".join(_DIGITS.findall(term))
@@ -73,7 +88,7 @@ def customer_search(queryset: QuerySet[Customer], term: str) -> QuerySet[Custome
         if e164:
             return queryset.filter(phone=e164)
         return queryset.filter(phone__contains=digits)
-    for word in term.split():
+    for word in search_words(term):
         queryset = queryset.filter(
             Q(name__icontains=word) | Q(area__icontains=word) | Q(remarks__icontains=word)
         )

@@ -18,7 +18,9 @@ from backoffice.accounts.selectors import counsellors_active
 from backoffice.audit.exports import CsvExportMixin, local_time
 from backoffice.audit.models import ActivityLog
 from backoffice.audit.services import activity_record
-from backoffice.core.admin_base import BaseAdmin, ReadOnlyHistoryMixin
+from backoffice.core.admin_base import (
+    BaseAdmin, HiddenObjectsAnswer404Mixin, ReadOnlyHistoryMixin,
+)
 from backoffice.imports import selectors, services
 from backoffice.imports.forms import ConfirmForm, MappingForm, UploadForm
 from backoffice.imports.models import DataSource, ImportRun
@@ -37,7 +39,8 @@ STATE_BADGES = {
 
 
 @admin.register(DataSource)
-class DataSourceAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, BaseAdmin):
+class DataSourceAdmin(HiddenObjectsAnswer404Mixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin,
+                      BaseAdmin):
     list_display = ("name", "slug", "importer", "duplicate_policy", "assignment_rule", "is_active")
     list_filter = ("importer", "is_active")
     search_fields = ("name", "slug")
@@ -51,7 +54,7 @@ class DataSourceAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, BaseAdmin):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(CsvExportMixin, BaseAdmin):
+class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
     export_filename = "import-runs"
     list_display = ("created_at", "original_name", "source", "state_badge", "rows", "created",
                     "updated", "unchanged", "duplicates", "invalid", "created_by")
@@ -247,6 +250,7 @@ class ImportRunAdmin(CsvExportMixin, BaseAdmin):
                           + f"?import_run={run.pk}")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._404_unless_visible(request)
         return redirect("admin:imports_importrun_progress", object_id)
 
     def errors_view(self, request, pk, fmt):

@@ -1,5 +1,6 @@
 """Who is asking: the client's address, and whether an allowlist admits it."""
 
+import functools
 import ipaddress
 from collections.abc import Iterable
 
@@ -8,15 +9,44 @@ from django.core.exceptions import ImproperlyConfigured
 
 
 def client_ip(request) -> str:
-    """The client's address. Behind TRUSTED_PROXIES proxies (BEHIND_PROXY) it
-    is the address the outermost of them appended to X-Forwarded-For, counted
-    from the right: entries further left are whatever the client sent."""
-    if settings.BEHIND_PROXY and settings.TRUSTED_PROXIES:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= settings.TRUSTED_PROXIES:
-            return hops[-settings.TRUSTED_PROXIES]
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address: the peer's (REMOTE_ADDR), unless BEHIND_PROXY is
+    on and the peer is one of TRUSTED_PROXY_IPS. Then X-Forwarded-For is read
+    from the right, past our own proxies: the first address that is not one of
+    them is the client (entries further left are whatever the client sent). A
+    client reaching the server directly is its own peer, whatever it forwards."""
+    peer = request.META.get("REMOTE_ADDR", "")
+    if not settings.BEHIND_PROXY:
+        return peer
+    trusted = trusted_proxy_networks(tuple(settings.TRUSTED_PROXY_IPS))
+    if not ip_allowed(peer, trusted):
+        return peer
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    nearest = peer
+    for hop in reversed(hops):
+        if not _ip_or_none(hop):
+            return nearest  # not written by a proxy of ours: the last one we trust
+        if not ip_allowed(hop, trusted):
+            return hop
+        nearest = hop
+    return nearest  # every hop is one of ours: the leftmost is the client
+
+
+@functools.lru_cache(maxsize=8)
+def trusted_proxy_networks(entries: tuple[str, ...]) -> list:
+    return networks_parse(entries, setting="TRUSTED_PROXY_IPS")
+
+
+def health_path(path: str) -> bool:
+    """The health endpoint, exactly (open past the allowlist)."""
+    return path in ("/health", "/health/")
+
+
+def _ip_or_none(address: str):
+    try:
+        return ipaddress.ip_address(address)
+    except ValueError:
+        return None
 
 
 def networks_parse(entries: Iterable[str], *, setting: str) -> list:

@@ -103,3 +103,27 @@ def test_an_expired_session_sends_a_polling_page_to_login(manager, settings):
     assert response.status_code == 204
     assert response["HX-Redirect"] == ("/login/?next=%2Fimports%2Fimportrun%2F1%2Fprogress"
                                        "%2F%3Fa%3D1")
+
+
+def test_a_short_idle_timeout_keeps_a_person_active_every_20_seconds(manager, settings):
+    """Activity was written once a minute: with a 30 s timeout, a request every
+    20 s signed the person out. The refresh follows the timeout."""
+    from unittest import mock
+
+    settings.SESSION_IDLE_TIMEOUT = 30
+    client = Client()
+    client.force_login(manager)
+    start = time.time()
+    for step in range(7):  # two minutes of a request every 20 s
+        with mock.patch("backoffice.accounts.middleware.time.time",
+                        return_value=start + 20 * step):
+            response = client.get("/customers/customer/")
+        assert response.status_code == 200, f"signed out after {20 * step} s"
+
+
+def test_the_refresh_interval_follows_the_timeout():
+    from backoffice.accounts.middleware import touch_every
+
+    assert touch_every(30 * 60) == 60
+    assert touch_every(30) == 15
+    assert touch_every(1) == 1
