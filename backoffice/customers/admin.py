@@ -212,6 +212,9 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
                 query=request.GET.urlencode(),
                 fields=self.get_export_resource_fields_from_form(export_form), items=items),
         )
+        messages.info(request, _("More than %(limit)s customers: the file is written in the "
+                                 "background. It will be ready to download here.")
+                      % {"limit": f"{limit:,}"})
         return redirect("admin:exports_exportjob_progress", job.pk)
 
     def get_export_data(self, file_format, request, queryset, **kwargs):

@@ -89,6 +89,18 @@ class ExportJobAdmin(ReadOnlyAdminMixin, BaseAdmin):
             raise Http404(_("No such export."))
         return redirect("admin:exports_exportjob_progress", self._job_or_404(request, object_id).pk)
 
+    def history_view(self, request, object_id, extra_context=None):
+        if not str(object_id).isdigit():
+            raise Http404(_("No such export."))
+        self._job_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if not str(object_id).isdigit():
+            raise Http404(_("No such export."))
+        self._job_or_404(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
     def progress_view(self, request, pk):
         services.export_jobs_mark_stale()
         services.export_jobs_expire()

@@ -186,7 +186,7 @@ def test_only_the_owner_and_superusers_may_download(
     job = ExportJob.objects.get()
     other_manager = Client()
     other_manager.force_login(ManagerFactory(username="mira"))
-    for name in ("download", "progress", "change"):
+    for name in ("download", "progress", "change", "history", "delete"):
         url = reverse(f"admin:exports_exportjob_{name}", args=[job.pk])
         assert alice_client.get(url).status_code == 404, name
         assert other_manager.get(url).status_code == 404, name
