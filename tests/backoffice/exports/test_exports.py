@@ -355,3 +355,19 @@ def _inline_report(user, url) -> bytes:
     client.force_login(user)
     with override_settings(EXPORT_INLINE_MAX_ROWS=10_000):
         return b"".join(client.get(url).streaming_content)
+
+
+def test_picked_rows_she_may_not_see_are_never_exported(
+        alice, bob, small_threshold, django_capture_on_commit_callbacks):
+    alice = _grant_export(alice)
+    hers = CustomerFactory.create_batch(3, assigned_to=alice)
+    his = CustomerFactory.create_batch(2, assigned_to=bob)
+    client = Client()
+    client.force_login(alice)
+    response = _export(client, django_capture_on_commit_callbacks,
+                       export_items=[c.pk for c in hers + his])
+    # ids she may not see are not valid choices: the form is shown again
+    assert response.status_code == 200 and not ExportJob.objects.exists()
+    _export(client, django_capture_on_commit_callbacks, export_items=[c.pk for c in hers])
+    rows = _csv_rows(_download(client, ExportJob.objects.get()))
+    assert {int(r[0]) for r in rows[1:]} == {c.pk for c in hers}
