@@ -59,7 +59,8 @@ class ExportJob(models.Model):
         verbose_name = _("export")
         verbose_name_plural = _("exports")
         ordering = ["-created_at"]
-        default_permissions = ("view",)
+        # seen by its owner (and superusers), not by a model permission
+        default_permissions = ()
         indexes = [models.Index(fields=["created_by", "-created_at"], name="export_owner_idx")]
         constraints = [
             models.UniqueConstraint(
