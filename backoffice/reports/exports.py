@@ -110,6 +110,7 @@ def report_export_table(*, user, params: dict):
     the query string the report page was asked with."""
     from django.core.exceptions import PermissionDenied
     from django.http import QueryDict
+    from django.utils.translation import gettext as _
 
     from backoffice.exports.services import ExportTable
     from backoffice.reports.params import DEFAULT_PRESET, ReportFilterForm
@@ -120,11 +121,11 @@ def report_export_table(*, user, params: dict):
     except LookupError as exc:
         raise PermissionDenied(str(exc)) from exc
     if not report.visible_to(user):
-        raise PermissionDenied("You may no longer see this report.")
+        raise PermissionDenied(_("You may no longer see this report."))
     query = QueryDict(params.get("query", "")) or {"preset": DEFAULT_PRESET}
     form = ReportFilterForm(query, user=user, report=report)
     if not form.is_valid():
-        raise PermissionDenied("The report's filters are no longer valid.")
+        raise PermissionDenied(_("The report’s filters are no longer valid."))
     report_params = form.params()
     table = report.table(report_params)
     headers, rows = report_export_rows(report, table)

@@ -371,3 +371,14 @@ def test_picked_rows_she_may_not_see_are_never_exported(
     _export(client, django_capture_on_commit_callbacks, export_items=[c.pk for c in hers])
     rows = _csv_rows(_download(client, ExportJob.objects.get()))
     assert {int(r[0]) for r in rows[1:]} == {c.pk for c in hers}
+
+
+def test_a_report_job_is_read_with_the_owners_rights_at_job_time(alice):
+    """A job can be made for a report she may not see (a stored row, a
+    changed role): it fails, it never writes the report."""
+    job = ExportJob.objects.create(
+        kind="report", format="csv", title="Data sources", fingerprint="x", created_by=alice,
+        params={"report": "data_source_quality", "query": "preset=this_year"})
+    services.export_job_execute(job=job)
+    assert job.state == "failed" and "no longer see this report" in job.message
+    assert not job.file and not ActivityLog.objects.exists()
