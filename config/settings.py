@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "backoffice.imports",
     "backoffice.reports",
     "backoffice.audit",
+    "backoffice.exports",
     "backoffice.ops",
     "health_check",
     "maintenance_mode",
@@ -385,6 +386,16 @@ IMPORT_RETENTION_DAYS = env_int("IMPORT_RETENTION_DAYS", 180)
 # marked failed and can be run again.
 IMPORT_STALE_AFTER_SECONDS = env_int("IMPORT_STALE_AFTER_SECONDS", 300)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Exports ----------------------------------------------------------------
+# An export of more rows than this is written by a background job (progress
+# page, then a download link) instead of inside the request.
+EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 5_000)
+# A background export's file is kept this long, then deleted by
+# `manage.py exports_cleanup` (the record stays).
+EXPORT_KEEP_HOURS = env_int("EXPORT_KEEP_HOURS", 24)
+# A running export with no progress for this long has lost its worker.
+EXPORT_STALE_AFTER_SECONDS = env_int("EXPORT_STALE_AFTER_SECONDS", 300)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- History --------------------------------------------------------------

@@ -102,6 +102,12 @@ def sidebar_navigation(request: HttpRequest) -> list[dict]:
             "permission": lambda r: r.user.has_perm("customers.view_historicalcustomer"),
         },
         {
+            "title": _("Exports"),
+            "icon": "download",
+            "link": reverse_lazy("admin:exports_exportjob_changelist"),
+            "permission": lambda r: r.user.is_staff,
+        },
+        {
             "title": _("Activity log"),
             "icon": "policy",
             "link": reverse_lazy("admin:audit_activitylog_changelist"),

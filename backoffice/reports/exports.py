@@ -103,3 +103,32 @@ def export_record(*, user, report, params, fmt: str, rows: int, via: str = "web"
         details={"report": report.identifier, "format": fmt, **params.as_query()},
         rows=rows, via=via,
     )
+
+
+def report_export_table(*, user, params: dict):
+    """A report's table for a background export, read as ``user`` now, from
+    the query string the report page was asked with."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import QueryDict
+    from django.utils.translation import gettext as _
+
+    from backoffice.exports.services import ExportTable
+    from backoffice.reports.params import DEFAULT_PRESET, ReportFilterForm
+    from backoffice.reports.registry import report_get
+
+    try:
+        report = report_get(params.get("report", ""))()
+    except LookupError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    if not report.visible_to(user):
+        raise PermissionDenied(_("You may no longer see this report."))
+    query = QueryDict(params.get("query", "")) or {"preset": DEFAULT_PRESET}
+    form = ReportFilterForm(query, user=user, report=report)
+    if not form.is_valid():
+        raise PermissionDenied(_("The report’s filters are no longer valid."))
+    report_params = form.params()
+    table = report.table(report_params)
+    headers, rows = report_export_rows(report, table)
+    return ExportTable(headers=headers, rows=rows, total=len(rows),
+                       sheet_title=str(report.title),
+                       details={"report": report.identifier, **report_params.as_query()})

@@ -6,9 +6,12 @@ from pathlib import Path
 
 from django.contrib import admin
 from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.http import urlencode
 from django.utils.text import slugify
 
+from backoffice.exports.services import export_job_start, export_runs_inline
 from backoffice.reports import exports
 from backoffice.reports.params import DEFAULT_PRESET, ReportFilterForm, params_default
 from backoffice.reports.registry import chart_options, report_get, reports_for
@@ -63,6 +66,19 @@ def report_export(request, identifier: str, fmt: str):
     report = _report_for(request, identifier)
     _form, params = _params(request, report)
     table = report.table(params)
+    if not export_runs_inline(len(table.rows)):
+        # Too big for the request: written in the background. Asked for by
+        # POST (the link shows this page first): a GET starts nothing.
+        if request.method != "POST":
+            return TemplateResponse(request, "reports/export_background.html", {
+                **admin.site.each_context(request), "title": report.title, "report": report,
+                "params": params, "rows": len(table.rows), "format": fmt,
+            })
+        job = export_job_start(
+            by=request.user, kind="report", fmt=fmt, title=str(report.title),
+            params={"report": report.identifier, "query": urlencode(params.as_query())},
+        )
+        return redirect("admin:exports_exportjob_progress", job.pk)
     headers, rows = exports.report_export_rows(report, table)
     exports.export_record(user=request.user, report=report, params=params, fmt=fmt,
                           rows=len(table.rows))
