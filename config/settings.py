@@ -50,7 +50,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "django_rq",
-    "axes",
+    "backoffice.audit.signins.SignInRecordsConfig",  # django-axes, named for people
     # two-factor sign-in (TOTP and recovery codes); before accounts, whose
     # admin unregisters their device admins
     "django_otp",

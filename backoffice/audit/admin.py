@@ -2,13 +2,12 @@ import json
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
-from django.contrib.admin import SimpleListFilter
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import (
-    ChoicesDropdownFilter, RangeDateTimeFilter, RelatedDropdownFilter,
+    ChoicesDropdownFilter, DropdownFilter, RelatedDropdownFilter,
 )
 from unfold.decorators import display
 from unfold.views import ChangeList
@@ -21,6 +20,7 @@ from backoffice.audit.exports import local_time as _local
 from backoffice.audit.models import ActivityLog
 from backoffice.audit.selectors import MATCHES_CAP, customer_ids_matching
 from backoffice.core.admin_base import BaseAdmin, HiddenObjectsAnswer404Mixin, ReadOnlyAdminMixin
+from backoffice.core.filters import LocalDateRangeFilter
 from backoffice.customers.models import Customer
 from backoffice.customers.pagination import LargeTablePaginator
 from backoffice.customers.statuses import Status
@@ -35,7 +35,7 @@ class ActivityLogAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, ReadOnlyAdmi
     export_filename = "activity-log"
 
     list_display = ("at", "user", "action", "target", "rows", "via")
-    list_filter = ("action", ("at", RangeDateTimeFilter), "via")
+    list_filter = ("action", ("at", LocalDateRangeFilter), "via")
     list_filter_submit = True
     search_fields = ("target", "user__username", "user__first_name", "user__last_name")
     list_select_related = ("user",)
@@ -45,11 +45,22 @@ class ActivityLogAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, ReadOnlyAdmi
     def export_headers(self):
         return ["At", "User", "Action", "What", "Rows", "Via", "Details"]
 
-    def export_rows(self, records):
+    def export_rows(self, records, request):
         for entry in records:
             yield [_local(entry.at), entry.user.username if entry.user else "",
                    entry.get_action_display(), entry.target, entry.rows, entry.via,
                    json.dumps(entry.details, ensure_ascii=False, sort_keys=True)]
+
+
+def titled(filter_class, title):
+    """A field filter shown under a title of our own (not "By history user")."""
+
+    class Titled(filter_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    return Titled
 
 
 FIELD_LABELS = {field: Customer._meta.get_field(field).verbose_name.capitalize()
@@ -57,7 +68,7 @@ FIELD_LABELS = {field: Customer._meta.get_field(field).verbose_name.capitalize()
 CHANGE_LABELS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 
 
-class FieldChangedFilter(SimpleListFilter):
+class FieldChangedFilter(DropdownFilter):
     title = _("field changed")
     parameter_name = "field"
 
@@ -70,7 +81,7 @@ class FieldChangedFilter(SimpleListFilter):
         return queryset
 
 
-class ImportRunFilter(SimpleListFilter):
+class ImportRunFilter(DropdownFilter):
     """The writes of one import run (the latest runs are offered; any run
     by its number in the address)."""
 
@@ -154,9 +165,9 @@ class CustomerChangeAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, ReadOnlyA
     list_display = ("when", "customer", "change", "changes", "what", "by")
     list_filter = (
         FieldChangedFilter,
-        ("history_type", ChoicesDropdownFilter),
-        ("history_user", RelatedDropdownFilter),
-        ("history_date", RangeDateTimeFilter),
+        ("history_type", titled(ChoicesDropdownFilter, _("kind of change"))),
+        ("history_user", titled(RelatedDropdownFilter, _("person"))),
+        ("history_date", titled(LocalDateRangeFilter, _("date"))),
         ImportRunFilter,
     )
     list_filter_submit = True
@@ -227,26 +238,30 @@ class CustomerChangeAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, ReadOnlyA
         return ["When", "Customer number", "Customer", "Phone", "Change", "Field", "Old", "New",
                 "By", "Reason"]
 
-    def export_rows(self, records):
+    def export_rows(self, records, request):
         """One line per field changed (a deletion: one line), old and new as
-        the review shows them; a chunk of records at a time."""
+        the review shows them, only the filtered field's when the list is
+        filtered by one; a chunk of records at a time."""
+        only = request.GET.get(FieldChangedFilter.parameter_name)
         names = {"assigned_to": {u.pk: str(u) for u in User.objects.all()},
                  "data_source": {d.pk: str(d) for d in DataSource.objects.all()}}
         chunk = []
         for record in records:
             chunk.append(record)
             if len(chunk) == 500:
-                yield from self._export_chunk(chunk, names)
+                yield from self._export_chunk(chunk, names, only)
                 chunk = []
-        yield from self._export_chunk(chunk, names)
+        yield from self._export_chunk(chunk, names, only)
 
-    def _export_chunk(self, records, names):
+    def _export_chunk(self, records, names, only=None):
         previous = selectors.history_previous_of(records)
         for record in records:
             base = [_local(record.history_date), record.id, record.name, record.phone,
                     str(CHANGE_LABELS.get(record.history_type, record.history_type))]
             tail = [str(record.history_user or ""), record.history_change_reason or ""]
             found = selectors.history_field_changes(record, previous.get(record.history_id))
+            if only in FIELD_LABELS:
+                found = [change for change in found if change[0] == only]
             if not found:
                 yield [*base, "", "", "", *tail]
             for field, old, new in found:
@@ -259,20 +274,41 @@ admin.site.register(Customer.history.model, CustomerChangeAdmin)
 
 # --- Login attempts (django-axes' records), read-only ------------------------
 
+LOGIN_LABELS = {"attempt_time": _("When"), "logout_time": _("Signed out"),
+                "username": _("Username typed"), "ip_address": _("Address"),
+                "user_agent": _("Browser"), "path_info": _("Page"),
+                "locked_out": _("Locked out"), "failures_since_start": _("Failed sign-ins")}
+
 class _LoginRecordAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, ReadOnlyAdminMixin, BaseAdmin):
     """Form data is never shown: it may hold what someone typed by mistake."""
 
     ordering = ("-attempt_time",)
-    list_filter = (("attempt_time", RangeDateTimeFilter),)
+    list_filter = (("attempt_time", LocalDateRangeFilter),)
     list_filter_submit = True
     search_fields = ("username", "ip_address")
     search_help_text = _("Username or address")
 
     def export_headers(self):
-        return [str(self.model._meta.get_field(name).verbose_name)
+        return [str(LOGIN_LABELS.get(name) or self.model._meta.get_field(name).verbose_name)
                 for name in self.export_fields]
 
-    def export_rows(self, records):
+    @display(description=_("When"), ordering="attempt_time")
+    def when(self, record):
+        return record.attempt_time
+
+    @display(description=_("Username typed"))
+    def who(self, record):
+        return record.username
+
+    @display(description=_("Address"))
+    def address(self, record):
+        return record.ip_address
+
+    @display(description=_("Browser"))
+    def browser(self, record):
+        return Truncator(record.user_agent).chars(60)
+
+    def export_rows(self, records, request):
         for record in records:
             yield [_local(value) if hasattr(value, "tzinfo") else value
                    for value in (getattr(record, name) for name in self.export_fields)]
@@ -280,21 +316,29 @@ class _LoginRecordAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, ReadOnlyAdm
 
 @admin.register(AccessLog)
 class SignInAdmin(_LoginRecordAdmin):
-    list_display = ("attempt_time", "username", "ip_address", "logout_time", "user_agent")
+    list_display = ("when", "who", "address", "signed_out", "browser")
     fields = readonly_fields = ("attempt_time", "logout_time", "username", "ip_address",
                                 "user_agent", "path_info")
     export_fields = fields
     export_filename = "sign-ins"
 
+    @display(description=_("Signed out"))
+    def signed_out(self, record):
+        return record.logout_time
+
 
 @admin.register(AccessFailureLog)
 class FailedSignInAdmin(_LoginRecordAdmin):
-    list_display = ("attempt_time", "username", "ip_address", "locked_out", "user_agent")
-    list_filter = ("locked_out", ("attempt_time", RangeDateTimeFilter))
+    list_display = ("when", "who", "address", "locked", "browser")
+    list_filter = ("locked_out", ("attempt_time", LocalDateRangeFilter))
     fields = readonly_fields = ("attempt_time", "username", "ip_address", "locked_out",
                                 "user_agent", "path_info")
     export_fields = fields
     export_filename = "failed-sign-ins"
+
+    @display(description=_("Locked out"), boolean=True)
+    def locked(self, record):
+        return record.locked_out
 
 
 @admin.register(AccessAttempt)
@@ -302,11 +346,15 @@ class LockoutCounterAdmin(_LoginRecordAdmin):
     """axes' counters of failed sign-ins. A superuser deletes one to let its
     person (or address) try again before the cool-off ends."""
 
-    list_display = ("attempt_time", "username", "ip_address", "failures_since_start")
+    list_display = ("when", "who", "address", "failures")
     fields = readonly_fields = ("attempt_time", "username", "ip_address",
                                 "failures_since_start", "user_agent", "path_info")
     export_fields = fields
     export_filename = "lockouts"
+
+    @display(description=_("Failed sign-ins"))
+    def failures(self, record):
+        return record.failures_since_start
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser

@@ -30,7 +30,7 @@ class CsvExportMixin:
     def export_headers(self) -> list[str]:
         raise NotImplementedError
 
-    def export_rows(self, records: Iterable) -> Iterator[list]:
+    def export_rows(self, records: Iterable, request) -> Iterator[list]:
         raise NotImplementedError
 
     @admin.action(description=_("Export as CSV"), permissions=["view"])
@@ -51,7 +51,7 @@ class CsvExportMixin:
         )
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response = StreamingHttpResponse(
-            table_lines(self.export_headers(), self.export_rows(queryset.iterator(2000))),
+            table_lines(self.export_headers(), self.export_rows(queryset.iterator(2000), request)),
             content_type=FORMATS["csv"],
         )
         response["Content-Disposition"] = (

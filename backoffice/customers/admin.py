@@ -35,6 +35,7 @@ from backoffice.accounts.roles import is_manager
 from backoffice.core.admin_base import (
     BaseAdmin, BulkActionFormMixin, ReadOnlyAdminMixin, ReadOnlyHistoryMixin,
 )
+from backoffice.core.filters import LocalDateRangeFilter
 from backoffice.customers import exports as customer_exports
 from backoffice.customers import selectors, services
 from backoffice.customers.filters import (
@@ -61,7 +62,9 @@ STATUS_BADGES = {status.value: BADGE_OF_STAGE[stage] for status, stage in STAGE_
 def _dialog_done(request) -> HttpResponse:
     """Close an unfold dialog by reloading the page it was opened from (htmx
     follows HX-Redirect), where the success message shows as a toast."""
-    back = request.headers.get("HX-Current-URL", "")
+    # without its #fragment: going to the same address with one only scrolls,
+    # and the dialog would stay open over the old page
+    back = request.headers.get("HX-Current-URL", "").split("#", 1)[0]
     if not url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -636,7 +639,7 @@ class StatusChangeAdmin(ReadOnlyAdminMixin, BaseAdmin):
         return selectors.status_changes_visible_to(request.user)
 
     def get_list_filter(self, request):
-        filters = [("to_status", MultipleChoicesDropdownFilter), ("changed_at", RangeDateFilter)]
+        filters = [("to_status", MultipleChoicesDropdownFilter), ("changed_at", LocalDateRangeFilter)]
         if is_manager(request.user):
             filters.append(ChangedByFilter)
         return filters

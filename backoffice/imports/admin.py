@@ -70,7 +70,7 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
                 "Imported by", "Started at", "Finished at", "Rows", "Created", "Updated",
                 "Unchanged", "Duplicates", "Invalid", "Message"]
 
-    def export_rows(self, runs):
+    def export_rows(self, runs, request):
         for run in runs:
             yield [run.pk, local_time(run.created_at), run.original_name, run.sha256,
                    str(run.data_source or ""), run.importer, run.get_state_display(),

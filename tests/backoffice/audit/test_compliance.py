@@ -146,7 +146,7 @@ def test_the_review_exports_field_by_field_and_logs_it(reviewer_client, reviewer
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0][:8] == ["When", "Customer number", "Customer", "Phone", "Change", "Field",
                            "Old", "New"]
-    assert [r[5:8] for r in rows[1:] if r[5] == "Status"] == [
+    assert [r[5:8] for r in rows[1:]] == [
         ["Status", "Call not attended", "Call later"], ["Status", "New", "Call not attended"]]
     entry = ActivityLog.objects.get(action=ActivityLog.Action.EXPORT, user=reviewer)
     assert entry.rows == 2 and "field=status" in entry.details["filters"]
@@ -280,3 +280,26 @@ def test_a_reviewer_exports_the_import_runs_and_problem_rows_are_logged(reviewer
     targets = list(ActivityLog.objects.filter(action="export", user=reviewer)
                    .values_list("target", flat=True))
     assert len(targets) == 2 and f"Problem rows of import #{run.pk} (CSV)" in targets
+
+
+def test_the_date_range_keeps_whole_local_days(reviewer_client, story):
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).strftime("%d/%m/%Y")
+    assert len(_names(reviewer_client.get(REVIEW, {"history_date_from": today,
+                                                   "history_date_to": today}))) == 5
+    assert _names(reviewer_client.get(REVIEW, {"history_date_to": yesterday})) == []
+
+
+def test_a_date_it_cannot_read_is_said(reviewer_client, story):
+    response = reviewer_client.get(REVIEW, {"history_date_from": "31/02/2026"}, follow=True)
+    assert response.status_code == 200
+    assert "is not a date" in response.content.decode()
+    assert len(_names(response)) == 5
+
+
+def test_the_filter_form_keeps_the_field_and_import_run(reviewer_client, manager, story):
+    run_import(["Chitra,9876500001,Kochi,,"], by=manager)
+    body = reviewer_client.get(REVIEW, {"field": "status"}).content.decode()
+    # both are fields of the filter form (Apply submits them with the others)
+    assert 'name="field"' in body and 'name="import_run"' in body
+    assert "By history user" not in body and "By person" in body

@@ -135,3 +135,14 @@ def test_the_update_status_dialog_shows_a_hostile_name_as_text(who, request, ali
     body = client.get(url).content.decode()
     assert "<img src=x" not in body
     assert "&lt;img src=x onerror=alert(1)&gt;" in body
+
+
+def test_saving_the_dialog_reloads_a_page_whose_address_has_a_fragment(alice_client, alice):
+    """Opened from the "…" menu (href="#") or the Timeline tab: the page must
+    reload, not scroll to the fragment with the dialog still open."""
+    customer = CustomerFactory(assigned_to=alice)
+    page = f"http://testserver/customers/customer/{customer.pk}/change/"
+    url = reverse("admin:customers_customer_update_status", args=[customer.pk])
+    response = alice_client.post(url, {"_form_submitted": "1", "status": "valid"},
+                                 headers={"HX-Current-URL": page + "#status_changes"})
+    assert response.headers["HX-Redirect"] == page
