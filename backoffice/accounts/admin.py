@@ -112,8 +112,16 @@ class UserAdmin(
                 request, _("Two-factor sign-in reset for %d people: they set it up again at "
                            "their next sign-in.") % reset, messages.SUCCESS)
             return None
-        return self.bulk_form_page(request, queryset, form, "reset_two_factor",
-                                   _("Reset two-factor sign-in"), _("Reset"))
+        from backoffice.accounts.selectors import two_factor_enrolled
+
+        preview = [(str(user), _("two-factor sign-in is on") if two_factor_enrolled(user)
+                    else _("not set up: nothing to reset")) for user in queryset[:10]]
+        return self.bulk_form_page(
+            request, queryset, form, "reset_two_factor", _("Reset two-factor sign-in"),
+            _("Reset"), preview=preview,
+            explanation=_("Their authenticator app and recovery codes stop working at once; "
+                          "they set up two-factor sign-in again at their next sign-in. Do this "
+                          "when someone has lost their phone and recovery codes."))
 
     @display(description=_("2FA"), boolean=True)
     def two_factor(self, obj):

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from backoffice.accounts.models import User
 from backoffice.accounts.roles import is_counsellor
@@ -65,11 +66,13 @@ def _refuse_if_throttled(device) -> None:
     if locked_until is not None:
         wait = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
     raise TwoFactorError(
-        _("Too many wrong codes. Wait %(seconds)d seconds, then try the newest code.")
-        % {"seconds": wait}, code="throttled")
+        ngettext("After a wrong code the next try waits: try again in %(seconds)d second, "
+                 "with the newest code.",
+                 "After wrong codes the next try waits: try again in %(seconds)d seconds, "
+                 "with the newest code.", wait) % {"seconds": wait}, code="throttled")
 
 
-def _verify(user, device, code: str):
+def _verify(user, device, code: str, *, recovery_codes: bool = True):
     """The device if it accepts the code, else TwoFactorError. The throttling
     count is written in its own transaction (never rolled back with ours)."""
     import django_otp
@@ -79,7 +82,9 @@ def _verify(user, device, code: str):
     if verified is None:
         raise TwoFactorError(
             _("That code is not right. Type the 6-digit code your authenticator app shows "
-              "now, or one of your recovery codes."), code="wrong")
+              "now, or one of your recovery codes.") if recovery_codes else
+            _("That code is not right. Type the 6-digit code your authenticator app shows "
+              "now for ALIMS Back-office."), code="wrong")
     return verified
 
 
@@ -119,7 +124,8 @@ def two_factor_enrol(*, user, code: str):
     from backoffice.audit.services import activity_record
 
     device = two_factor_enrolment_device(user)
-    device = _verify(user, device, _code_clean(code))
+    # no recovery codes exist yet while setting up
+    device = _verify(user, device, _code_clean(code), recovery_codes=False)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True

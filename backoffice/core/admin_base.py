@@ -35,7 +35,8 @@ class BulkActionFormMixin:
     def bulk_action_preview(self, queryset) -> list[tuple[str, str]]:
         return [(str(obj), "") for obj in queryset[:10]]
 
-    def bulk_form_page(self, request, queryset, form, action_name, title, button):
+    def bulk_form_page(self, request, queryset, form, action_name, title, button, *,
+                       explanation: str = "", preview: list | None = None):
         context = {
             **self.admin_site.each_context(request),
             "title": title,
@@ -43,7 +44,8 @@ class BulkActionFormMixin:
             "form": form,
             "queryset": queryset,
             "count": queryset.count(),
-            "preview": self.bulk_action_preview(queryset),
+            "preview": self.bulk_action_preview(queryset) if preview is None else preview,
+            "explanation": explanation,
             "action_name": action_name,
             "button": button,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,

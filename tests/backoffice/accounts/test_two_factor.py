@@ -158,7 +158,7 @@ def test_wrong_codes_are_throttled_then_allowed_again(admin_user):
     _code_step(client, "000000" if totp_code(admin_user.device) != "000000" else "111111")
     response = _code_step(client, totp_code(admin_user.device))  # right, but too soon
     assert response.status_code == 200
-    assert b"Too many wrong codes. Wait" in response.content
+    assert b"the next try waits: try again in" in response.content
     assert client.get("/customers/customer/").status_code == 302
     _unthrottle(admin_user.device)
     assert _code_step(client, totp_code(admin_user.device)).status_code == 302
@@ -330,6 +330,9 @@ def test_a_superuser_resets_a_persons_two_factor_after_confirming(superuser_clie
     confirm = _reset_action(superuser_client, alice, apply=False)
     assert confirm.status_code == 200
     assert b"Reset two-factor sign-in" in confirm.content and str(alice).encode() in confirm.content
+    # it says what a reset does, and whose two-factor sign-in is on
+    assert b"stop working at once" in confirm.content
+    assert b"two-factor sign-in is on" in confirm.content
     assert TOTPDevice.objects.filter(user=alice).exists()  # nothing yet
 
     response = _reset_action(superuser_client, alice)
