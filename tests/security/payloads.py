@@ -11,15 +11,19 @@ from html.parser import HTMLParser
 
 XSS = [
     '"><img src=x onerror=alert(1)>',
+    "</script><script>alert(1)</script>",
     "<script>alert(1)</script>",
     "javascript:alert(1)",
     "{{7*7}}",
     "';alert(1)//",
 ]
 
-# One value carrying every payload (fits a 120-character field), and one
-# that starts with the javascript: scheme, as a link's target would.
-XSS_ALL = '"><img src=x onerror=alert(1)><script>alert(1)</script>{{7*7}}\';alert(1)//'
+# One value carrying every payload (fits a 120-character field; the leading
+# </script> and </textarea> break out of a script or a text area it is put
+# in raw), and one that starts with the javascript: scheme, as a link's
+# target would.
+XSS_ALL = ('</textarea></script>"><img src=x onerror=alert(1)><script>alert(1)</script>'
+           "{{7*7}}';alert(1)//")
 XSS_LINK = "javascript:alert(1)//{{7*7}}"
 
 FORMULAS = ['=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0", "@SUM(A1)", "+cmd", "-2+3"]

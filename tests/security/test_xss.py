@@ -222,9 +222,22 @@ def test_the_status_update_toast_shows_hostile_data_as_text(hostile, manager):
     client = _role_clients(hostile, manager)["counsellor"]
     customer = hostile["customers.customer"]
     client.post(f"/customers/customer/{customer.pk}/update-status/",
-                {"status": "not_interested", "remark": XSS_ALL},
+                {"_form_submitted": "1", "status": "not_interested", "remark": XSS_ALL},
                 headers={"HX-Request": "true"})
+    customer.refresh_from_db()
+    assert customer.status == "not_interested"  # the update went through: a toast waits
     _assert_shown_as_text(client.get("/customers/customer/"), "list after the toast")
+
+
+def test_the_pages_do_show_the_hostile_text(hostile, superuser):
+    """The control: the scans above read pages that hold the payloads."""
+    from django.utils.html import escape
+
+    client = Client()
+    client.force_login(superuser)
+    page = client.get("/customers/customer/").content.decode()
+    assert escape(XSS_ALL) in page or escape(XSS_ALL).replace("&#x27;", "&#39;") in page
+    assert live_payloads(page) == []
 
 
 def test_the_counsellor_pages_of_their_own_hostile_customer_show_it_as_text(hostile, manager):
