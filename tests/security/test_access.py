@@ -45,13 +45,15 @@ def test_every_private_url_sends_anonymous_visitors_to_login(db, route):
 @pytest.mark.parametrize("route", [r for r in ROUTES if is_public(r)], ids=str)
 def test_the_public_urls_answer_anonymous_visitors_without_error(db, route):
     response = Client().get(route.url(uidb64="MQ", token="set-password"))
-    assert response.status_code in (200, 302), (route.url(), response.status_code)
+    # health answers 500 while a check fails (no rq worker in a test run)
+    expected = (200, 500, 503) if route.name == "health" else (200, 302)
+    assert response.status_code in expected, (route.url(), response.status_code)
 
 
 def test_health_is_open_and_says_no_more_than_ok_or_failing(db):
     response = Client().get("/health/")
-    assert response.status_code in (200, 503)
-    assert len(response.content) < 200
+    assert response.status_code in (200, 500, 503)  # 500: a check fails (django-health-check)
+    assert len(response.content) < 200, response.content
 
 
 def _hidden_from(role, route) -> bool:

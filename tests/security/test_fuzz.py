@@ -8,7 +8,7 @@ for a long local run. The slowest query allowed is FUZZ_QUERY_SECONDS
 (default 2 s).
 
 Inputs that hit a hole already found and covered by a failing or xfail test
-elsewhere are skipped here (KNOWN_HOLES); remove an entry when its fix lands,
+elsewhere are skipped here (_known_hole); remove a case when its fix lands,
 and the fuzzer covers it again."""
 
 import os

@@ -114,7 +114,8 @@ KNOWN = {
 
 def _page_routes():
     for route in routes():
-        if is_jobs(route) or route.name in ("admin:logout",) or "password_reset" in route.name:
+        if is_jobs(route) or route.name in ("admin:logout", "health") \
+                or "password_reset" in route.name:
             continue
         if route.name.endswith(("_delete",)) or route.name == "reports:export":
             continue  # GET only shows a page; covered by the crawl through the change page
