@@ -29,7 +29,7 @@ from tests.security.site import ROLES
 pytestmark = pytest.mark.django_db
 
 hypothesis_settings.register_profile(
-    "ci", max_examples=100, deadline=None, database=None, derandomize=False,
+    "ci", max_examples=75, deadline=None, database=None, derandomize=False,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                            HealthCheck.filter_too_much],
 )
