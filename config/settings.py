@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "backoffice.core.middleware.RefuseControlCharactersMiddleware",
     # a query cancelled at DB_STATEMENT_TIMEOUT_WEB: 503 "took too long"
     "backoffice.core.middleware.StatementTimeoutMiddleware",
+    "backoffice.core.middleware.ValueOutOfRangeMiddleware",
     # The admin's pages are large and repetitive; gzip makes them ~15x smaller.
     # Django's GZipMiddleware pads responses against BREACH.
     "django.middleware.gzip.GZipMiddleware",
@@ -371,6 +372,11 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 1_000_000)
 # a workbook whose zip unpacks (declared, and as actually inflated) to more.
 IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
 IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_XLSX_MAX_UNCOMPRESSED_MB", 500) * 1024 * 1024
+# A workbook that unpacks to more than IMPORT_XLSX_RATIO_CHECK_ABOVE_MB and to
+# more than IMPORT_XLSX_MAX_RATIO times its file size is refused as a zip bomb
+# (real ones unpack to 5-30 times their size).
+IMPORT_XLSX_MAX_RATIO = env_int("IMPORT_XLSX_MAX_RATIO", 100)
+IMPORT_XLSX_RATIO_CHECK_ABOVE_BYTES = env_int("IMPORT_XLSX_RATIO_CHECK_ABOVE_MB", 20) * 1024 * 1024
 # The preview of a bigger file is counted by a job with progress (a web request
 # would meet gunicorn's timeout); smaller ones are counted in the request.
 IMPORT_PREVIEW_JOB_ABOVE_BYTES = env_int("IMPORT_PREVIEW_JOB_ABOVE_MB", 5) * 1024 * 1024

@@ -30,3 +30,15 @@ class AxesAddressLimitHandler(AxesDatabaseHandler):
         address_limit = max(settings.AXES_ADDRESS_FAILURE_LIMIT, 1)
         # floor(n * limit / address_limit) >= limit exactly when n >= address_limit
         return max(per_username, per_address * limit // address_limit)
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        """A successful sign-in clears that person's own failures from that
+        address, never the address's: otherwise anyone with an account could
+        guess another's password without end, signing in as themselves
+        between guesses (and one colleague's sign-in would unlock an attacker
+        sharing the office's address)."""
+        if settings.AXES_LOCKOUT_PARAMETERS != LOCKOUT_PARAMETERS:
+            return super().reset_user_attempts(request, credentials)
+        own = self.filter_user_attempts(request, credentials)[0]
+        count, _ = own.delete()
+        return count

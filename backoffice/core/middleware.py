@@ -4,7 +4,7 @@ import logging
 import re
 
 from django.core.exceptions import SuspiciousOperation
-from django.db import DatabaseError
+from django.db import DatabaseError, DataError
 from django.template.response import TemplateResponse
 
 from backoffice.core.db import query_cancelled
@@ -74,3 +74,22 @@ class StatementTimeoutMiddleware:
         response = TemplateResponse(request, "503_timeout.html", status=503)
         response["Retry-After"] = "60"
         return response
+
+
+class ValueOutOfRangeMiddleware:
+    """A value in the address the database cannot take answers 400, not 500:
+    a number too large for its integers (an id of 40 digits in a filter:
+    SQLite cannot bind it, OverflowError) or text that is no value of the
+    column's type (``?ip_address=x`` on PostgreSQL's inet, DataError)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OverflowError, DataError)):
+            return None
+        logger.info("Value out of range on %s %s: %s", request.method, request.path, exception)
+        return TemplateResponse(request, "400.html", status=400)

@@ -8,6 +8,7 @@ change, delete, history, history-detail and action URLs alike.
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -44,6 +45,7 @@ from backoffice.customers.filters import (
     FollowUpFilter,
 )
 from backoffice.customers.forms import (
+    REMARK_MAX_CHARS,
     AssignForm,
     BulkStatusForm,
     DistributeForm,
@@ -305,6 +307,9 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
         remarks = form.base_fields.get("remarks")
         if remarks is not None:
             remarks.widget.attrs["rows"] = 3
+            remarks.max_length = REMARK_MAX_CHARS
+            remarks.validators.append(MaxLengthValidator(REMARK_MAX_CHARS))
+            remarks.widget.attrs["maxlength"] = REMARK_MAX_CHARS
         counsellor = form.base_fields.get("assigned_to")
         if counsellor is not None and hasattr(counsellor.widget, "can_add_related"):
             # Counsellors are chosen here, not created or edited from this form.

@@ -16,6 +16,11 @@ from backoffice.customers.selectors import customer_visible_to
 from backoffice.customers.statuses import NEEDS_FOLLOW_UP, Status
 
 
+# What a call's remark may hold: a few paragraphs, never a pasted document
+# (every status update copies it into the timeline and the history).
+REMARK_MAX_CHARS = 2000
+
+
 class _StatusFields(forms.Form):
     status = forms.ChoiceField(
         label=_("New status"), choices=Status.choices, widget=UnfoldAdminSelectWidget
@@ -23,6 +28,7 @@ class _StatusFields(forms.Form):
     remark = forms.CharField(
         label=_("Remark"),
         required=False,
+        max_length=REMARK_MAX_CHARS,
         widget=UnfoldAdminTextareaWidget(attrs={"rows": 3, "placeholder": _("What was said?")}),
     )
     next_follow_up = forms.DateField(

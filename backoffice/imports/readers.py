@@ -157,8 +157,19 @@ def xlsx_check(path: Path) -> int:
                     "This file is a zip archive but not an Excel workbook (.xlsx): save the "
                     "sheet from Excel as .xlsx or CSV, then upload it again."
                 )
-            if sum(member.file_size for member in members) > limit:
+            declared = sum(member.file_size for member in members)
+            if declared > limit:
                 raise too_big
+            # Real workbooks unpack to about 5-30 times their size; a zip bomb to
+            # hundreds. Beyond the ratio, refuse before anything parses it.
+            ratio = declared / max(1, path.stat().st_size)
+            if (declared > settings.IMPORT_XLSX_RATIO_CHECK_ABOVE_BYTES
+                    and ratio > settings.IMPORT_XLSX_MAX_RATIO):
+                raise FileProblem(
+                    f"This workbook unpacks to {declared / 1024 / 1024:.0f} MB, {ratio:.0f} "
+                    "times its file size; real spreadsheets are far less repetitive. Save it "
+                    "as CSV, or split it, and upload it again."
+                )
             for member in members:
                 xml = member.filename.endswith((".xml", ".rels", ".vml"))
                 tail = b""

@@ -9,6 +9,7 @@ from backoffice.audit.services import activity_record
 from backoffice.customers import services
 from backoffice.imports import services as import_services
 from backoffice.imports.models import DataSource
+from tests.factories import second_factor_given
 from tests.factories import UserFactory, role_group
 from tests.security.site import ROLES, Role
 
@@ -33,6 +34,7 @@ def private_storage(settings, tmp_path):
 def client_for(user, **kwargs) -> Client:
     client = Client(**kwargs)
     client.force_login(user)
+    second_factor_given(client, user)
     return client
 
 
@@ -68,6 +70,8 @@ def world(db, manager, superuser, other_counsellor):
     object, ``world.versions[label]`` a history record id where it has one."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
+    from backoffice.exports.models import ExportJob
+
     class World(dict):
         versions: dict
 
@@ -99,6 +103,11 @@ def world(db, manager, superuser, other_counsellor):
         "axes.accessfailurelog": AccessFailureLog.objects.create(
             username="x", ip_address="10.0.0.1", user_agent="ua", http_accept="*/*",
             path_info="/login/"),
+        # an export of someone else's: only its owner (and superusers) may open it
+        "exports.exportjob": ExportJob.objects.create(
+            kind=ExportJob.Kind.CUSTOMERS, title="Customers", format="csv",
+            fingerprint="hidden", created_by=superuser,
+            state=ExportJob.State.COMPLETED),
     })
     objects.versions = {
         "customers.customer": customer.history.latest().history_id,

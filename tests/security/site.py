@@ -156,9 +156,10 @@ ROLES = [
     })),
     Role("counsellor", "Student Counsellor", frozenset(CUSTOMER_MODELS),
          own_customers_only=True),
-    # read-only review: change history, activity log, login attempts, import runs
+    # read-only review: change history, activity log, sign-in records, import
+    # runs and their data sources
     Role("compliance", "Compliance", frozenset({
         "customers.historicalcustomer", "audit.activitylog", "axes.accessattempt",
-        "imports.importrun",
+        "axes.accesslog", "axes.accessfailurelog", "imports.importrun", "imports.datasource",
     })),
 ]

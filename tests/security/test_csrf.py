@@ -5,6 +5,8 @@ password reset, the job pages. The URLs come from the resolver."""
 import pytest
 from django.test import Client
 
+from tests.factories import second_factor_given
+
 from tests.security.site import is_public, routes
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +24,7 @@ def test_a_post_without_a_csrf_token_is_refused(superuser, route):
     be the CSRF check's (which runs before the view looks anything up)."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(superuser)
+    second_factor_given(client, superuser)
     url = route.url()
     response = client.post(url, {"action": "delete_selected", "_selected_action": ["1"],
                                  "post": "yes", "confirm": "1", "apply": "1"})
@@ -49,6 +52,7 @@ def test_a_post_with_its_token_is_still_accepted(superuser):
     the request."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(superuser)
+    second_factor_given(client, superuser)
     page = client.get("/")
     response = client.post("/logout/", {"csrfmiddlewaretoken": str(page.context["csrf_token"])})
     assert response.status_code in (200, 302)

@@ -14,6 +14,7 @@ from django.test import Client
 
 from backoffice.reports.params import ReportFilterForm
 from backoffice.reports.registry import report_classes
+from tests.factories import second_factor_given
 from tests.security.site import ROLES
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +68,7 @@ def _field_queries(model) -> list[dict]:
 def _superuser_client(superuser) -> Client:
     client = Client(raise_request_exception=False)
     client.force_login(superuser)
+    second_factor_given(client, superuser)
     return client
 
 
@@ -110,8 +112,6 @@ def test_metacharacters_in_a_lookup_on_every_field_never_fail(superuser, custome
 
 # Finding 4: a NUL byte in any filter parameter answers 500 on PostgreSQL
 # (it is seen on every list there).
-@pytest.mark.xfail(ON_POSTGRES, strict=True, reason="issue 8 finding 4: a NUL byte in a filter "
-                   "parameter answers 500 on PostgreSQL")
 @pytest.mark.parametrize("model", ADMINS, ids=_ids)
 def test_a_nul_byte_in_every_filter_field_lookup_and_search_never_fails(
         superuser, customers, model):
@@ -127,7 +127,9 @@ def test_a_counsellors_lists_take_hostile_parameters_without_failing(customers, 
     from tests.security.conftest import role_user
 
     client = Client(raise_request_exception=False)
-    client.force_login(role_user(role))
+    user = role_user(role)
+    client.force_login(user)
+    second_factor_given(client, user)
     for path in ("/customers/customer/", "/customers/statuschange/"):
         response = client.get(path)
         changelist = response.context["cl"]
@@ -138,14 +140,14 @@ def test_a_counsellors_lists_take_hostile_parameters_without_failing(customers, 
         assert not _errors(client, path, queries)
 
 
-@pytest.mark.xfail(ON_POSTGRES, strict=True, reason="issue 8 finding 4: a NUL byte in a filter "
-                   "parameter answers 500 on PostgreSQL")
 @pytest.mark.parametrize("role", [r for r in ROLES if r.own_customers_only], ids=lambda r: r.key)
 def test_a_counsellors_lists_take_nul_bytes_without_failing(customers, role):
     from tests.security.conftest import role_user
 
     client = Client(raise_request_exception=False)
-    client.force_login(role_user(role))
+    user = role_user(role)
+    client.force_login(user)
+    second_factor_given(client, user)
     assert not _errors(client, "/customers/customer/",
                        [{p: v} for p in ("q", "area", "status", "follow_up") for v in NUL])
 
@@ -165,8 +167,6 @@ def test_metacharacters_in_every_report_filter_never_fail(superuser, customers):
     assert not found
 
 
-@pytest.mark.xfail(strict=True, reason="issue 8 finding 4: /search/?page=abc, page=0, page=999 "
-                   "answer 500")
 def test_odd_pages_of_ctrl_k_never_fail(superuser, customers):
     client = _superuser_client(superuser)
     queries = [{"s": "a", "extended": "1", "page": page} for page in ("abc", "0", "999", "-1")]
@@ -180,8 +180,6 @@ def test_metacharacters_in_the_ctrl_k_search_never_fail(superuser, customers):
     assert not _errors(client, "/search/", queries)
 
 
-@pytest.mark.xfail(ON_POSTGRES, strict=True, reason="issue 8 finding 4: a NUL byte answers 500 "
-                   "on PostgreSQL")
 def test_a_nul_byte_in_the_ctrl_k_search_never_fails(superuser, customers):
     client = _superuser_client(superuser)
     assert not _errors(client, "/search/", [{"s": v, "extended": "1"} for v in NUL])

@@ -98,3 +98,25 @@ def test_one_username_is_still_locked_out_at_its_own_limit(manager):
     with _HashCount() as hashing:
         assert _attempt(attacker, "maya", PASSWORD).status_code == 429
     assert hashing.calls == 0
+
+
+def test_signing_in_as_oneself_does_not_unlock_someone_else(alice, bob):
+    """Four wrong guesses at Bob's password, then one's own sign-in, again and
+    again: Bob's failures from the address must keep counting."""
+    from django.conf import settings
+
+    guesser = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _attempt(guesser, "bob")
+        Client().post("/login/", {"username": "alice", "password": PASSWORD, "next": "/"})
+    locked = _attempt(Client(), "bob", PASSWORD)
+    assert locked.status_code == 429
+
+
+def test_a_sign_in_clears_ones_own_failures(alice):
+    for _ in range(2):
+        _attempt(Client(), "alice")
+    assert _attempt(Client(), "alice", PASSWORD).status_code == 302
+    from axes.models import AccessAttempt
+
+    assert not AccessAttempt.objects.filter(username="alice").exists()

@@ -67,3 +67,17 @@ def test_the_command_search_answers_any_page_number(manager_client, page):
     CustomerFactory(name="Anjali")
     response = manager_client.get("/search/", {"s": "Anjali", "extended": "1", "page": page})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("params", [
+    {"counsellor": "9" * 40},
+    {"assigned_to_id": "9" * 40},
+])
+def test_a_number_too_large_for_the_database_is_a_bad_request(manager_client, params):
+    response = manager_client.get("/customers/customer/", params)
+    assert response.status_code in (200, 302, 400)  # PostgreSQL compares it; SQLite cannot
+
+
+def test_text_that_is_no_address_in_an_address_filter_is_a_bad_request(superuser_client):
+    response = superuser_client.get("/axes/accesslog/", {"ip_address": "x"})
+    assert response.status_code in (200, 302, 400)

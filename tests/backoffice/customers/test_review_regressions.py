@@ -146,3 +146,14 @@ def test_saving_the_dialog_reloads_a_page_whose_address_has_a_fragment(alice_cli
     response = alice_client.post(url, {"_form_submitted": "1", "status": "valid"},
                                  headers={"HX-Current-URL": page + "#status_changes"})
     assert response.headers["HX-Redirect"] == page
+
+
+def test_a_remark_of_two_million_characters_is_refused_with_a_reason(alice_client, alice):
+    customer = CustomerFactory(assigned_to=alice)
+    url = reverse("admin:customers_customer_update_status", args=[customer.pk])
+    response = alice_client.post(url, {"_form_submitted": "1", "status": "valid",
+                                       "remark": "x" * 2_000_000})
+    assert response.status_code == 200 and "HX-Redirect" not in response.headers
+    assert "at most 2000 characters" in response.content.decode()
+    customer.refresh_from_db()
+    assert customer.status != "valid" and len(customer.remarks) < 2000
