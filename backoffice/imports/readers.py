@@ -61,6 +61,17 @@ def _is_blank(cells: list[Any]) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
+def _looks_binary(sample: bytes) -> bool:
+    """A binary file (an image, a PDF, UTF-16 without its mark) has NULs all
+    over; a text file with a stray NUL in a cell is text (the normaliser drops
+    the NUL and the row imports)."""
+    nuls = sample.count(b"\x00")
+    if not nuls:
+        return False
+    others = sum(sample.count(bytes([c])) for c in range(1, 32) if c not in (9, 10, 12, 13))
+    return bool(others) or nuls > max(8, len(sample) // 100)
+
+
 def detect_kind(head: bytes, filename: str) -> str:
     if not head:
         raise FileProblem("The file is empty.")
@@ -77,8 +88,8 @@ def detect_kind(head: bytes, filename: str) -> str:
             "This is a password-protected workbook or an old .xls file. Remove the "
             "password or save it as .xlsx (Excel Workbook) or CSV, then upload it again."
         )
-    if b"\x00" in head[:SNIFF_BYTES] and not head.startswith((codecs.BOM_UTF16_LE,
-                                                              codecs.BOM_UTF16_BE)):
+    if _looks_binary(head[:SNIFF_BYTES]) and not head.startswith((codecs.BOM_UTF16_LE,
+                                                                 codecs.BOM_UTF16_BE)):
         raise FileProblem(
             f"“{filename}” is not a spreadsheet this importer reads: upload an .xlsx or .csv file."
         )

@@ -230,3 +230,23 @@ def test_a_zip_that_is_not_a_workbook_is_refused_at_upload(manager_client, nothi
         archive.writestr("word/document.xml", "<w:document/>")
     page = _refused(manager_client, buffer.getvalue(), "leads.xlsx")
     assert "not an Excel workbook" in page
+
+
+def test_a_stray_nul_near_the_top_of_a_csv_keeps_the_file(manager):
+    from backoffice.customers.models import Customer
+    from tests.backoffice.imports.conftest import run_import
+
+    run = run_import(["A\x00B,9876511111,Kochi,,", "Cee,9876511112,Kochi,,"], by=manager,
+                     name="nul.csv")
+    assert run.created == 2
+    assert Customer.objects.filter(name="AB").exists()
+
+
+def test_a_binary_file_named_csv_is_still_refused(manager_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
+    response = manager_client.post("/imports/importrun/add/", {
+        "file": SimpleUploadedFile("leads.csv", png)})
+    assert response.status_code == 200
+    assert "not a spreadsheet this importer reads" in response.content.decode()
