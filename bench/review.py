@@ -131,15 +131,16 @@ def main() -> int:
     phone = Customer.objects.order_by("id").values_list("phone", flat=True).first()
     cases = [
         ("unfiltered (baseline)", {}),
-        ("field = status", {"field": "status"}),
-        ("field = remarks", {"field": "remarks"}),
+        ("field = status (last 30 days by default)", {"field": "status"}),
+        ("field = remarks (last 30 days by default)", {"field": "remarks"}),
         ("field = status, last 30 days", {"field": "status",
-                                          "history_date_from_0": last_30}),
-        ("field = phone, last 30 days", {"field": "phone", "history_date_from_0": last_30}),
+                                          "history_date_from": last_30}),
+        ("field = phone, last 30 days", {"field": "phone", "history_date_from": last_30}),
         ("one person, last 7 days", {"history_user__id__exact": busiest,
-                                     "history_date_from_0": last_7}),
+                                     "history_date_from": last_7}),
         ("one customer by phone", {"q": phone}),
-        ("field = phone, whole history (worst case)", {"field": "phone"}),
+        ("field = phone, whole history (worst case)", {"field": "phone",
+                                                       "history_date_from": "01/01/2000"}),
     ]
     print(f"\nload average before: {os.getloadavg()}")
     print(f"{'case':<44} {'median ms':>10} {'queries':>8} {'status':>7}  budget")

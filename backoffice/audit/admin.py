@@ -1,8 +1,11 @@
 import json
+from datetime import timedelta
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib import admin, messages
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -69,16 +72,28 @@ CHANGE_LABELS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 
 
 class FieldChangedFilter(DropdownFilter):
+    """Changes of one field. Each record is compared with the one before it,
+    so over the whole history a rarely changed field means reading all of it:
+    without a date range, a customer or an import run, the last
+    REVIEW_FIELD_FILTER_DAYS are searched, and the page says so."""
+
     title = _("field changed")
     parameter_name = "field"
+    NARROWING = ("history_date_from", "history_date_to", "q", "import_run")
 
     def lookups(self, request, model_admin):
         return list(FIELD_LABELS.items())
 
     def queryset(self, request, queryset):
-        if self.value() in FIELD_LABELS:
-            return selectors.history_changes_of_field(queryset, self.value())
-        return queryset
+        if self.value() not in FIELD_LABELS:
+            return queryset
+        if not any(request.GET.get(name) for name in self.NARROWING):
+            days = settings.REVIEW_FIELD_FILTER_DAYS
+            queryset = queryset.filter(history_date__gte=timezone.now() - timedelta(days=days))
+            messages.info(request, _("Changes of “%(field)s” in the last %(days)d days. Set a "
+                                     "date range (or a customer) to look further back.")
+                          % {"field": FIELD_LABELS[self.value()], "days": days})
+        return selectors.history_changes_of_field(queryset, self.value())
 
 
 class ImportRunFilter(DropdownFilter):

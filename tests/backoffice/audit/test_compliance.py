@@ -303,3 +303,16 @@ def test_the_filter_form_keeps_the_field_and_import_run(reviewer_client, manager
     # both are fields of the filter form (Apply submits them with the others)
     assert 'name="field"' in body and 'name="import_run"' in body
     assert "By history user" not in body and "By person" in body
+
+
+def test_the_field_filter_alone_searches_the_last_days_and_says_so(reviewer_client, story,
+                                                                   settings):
+    settings.REVIEW_FIELD_FILTER_DAYS = 30
+    first_call = story.history.filter(status="call_not_attended").get()
+    Customer.history.filter(pk=first_call.pk).update(
+        history_date=timezone.now() - datetime.timedelta(days=60))
+    response = reviewer_client.get(REVIEW, {"field": "status"})
+    assert _names(response) == ["Anu Nair"]
+    assert "in the last 30 days" in response.content.decode()
+    older = reviewer_client.get(REVIEW, {"field": "status", "history_date_from": "01/01/2000"})
+    assert _names(older) == ["Anu Nair", "Anu Nair"]
