@@ -416,7 +416,7 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 AUDIT_EXPORT_MAX_ROWS = env_int("AUDIT_EXPORT_MAX_ROWS", 50_000)
 # "Field changed" without a date range (or a customer, or an import run)
 # searches this many days back: each record is compared with the one before.
-REVIEW_FIELD_FILTER_DAYS = env_int("REVIEW_FIELD_FILTER_DAYS", 30)
+REVIEW_FIELD_FILTER_DAYS = env_int("REVIEW_FIELD_FILTER_DAYS", 7)
 # Login attempts are reviewed in our own read-only lists (backoffice/audit),
 # every failed sign-in kept one by one as well as axes' lockout counters.
 AXES_ENABLE_ADMIN = False
