@@ -243,8 +243,21 @@ def test_a_reviewer_has_no_customer_or_user_pages(reviewer_client, url):
     assert reviewer_client.get(url).status_code in (403, 404)
 
 
-def test_a_reviewer_is_offered_no_report(reviewer_client):
-    assert list(reviewer_client.get(reverse("reports:index")).context["reports"]) == []
+def test_a_reviewer_is_offered_no_report_and_told_why(reviewer_client):
+    response = reviewer_client.get(reverse("reports:index"))
+    assert list(response.context["reports"]) == []
+    assert "No report is open to your role" in response.content.decode()
+
+
+def test_nobody_reverts_a_change_from_the_history(superuser_client, story):
+    """The history is a record: its pages never write (reverting is off)."""
+    record = story.history.earliest()
+    url = reverse("admin:customers_customer_simple_history",
+                  args=[story.pk, record.history_id])
+    before = (story.status, story.assigned_to_id)
+    superuser_client.post(url, {"name": "Reverted", "phone": story.phone, "status": "new"})
+    story.refresh_from_db()
+    assert (story.status, story.assigned_to_id) == before and story.name == "Anu Nair"
 
 
 def test_a_reviewer_changes_nothing_in_the_review(reviewer_client, story):
