@@ -191,6 +191,11 @@ class CustomerChangeAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, ReadOnlyA
     search_fields = ("id",)  # shows the box; get_search_results does the work
     search_help_text = _("Customer number, phone (any format) or name")
     export_filename = "change-history"
+    # one record, read-only: what was recorded, in words (not history_* names)
+    fields = ("when", "change", "by", "what", "id", "name", "phone", "phone_raw", "area",
+              "status", "remarks", "next_follow_up", "assigned_to", "date_added",
+              "data_source", "import_run")
+    readonly_fields = fields
 
     def has_module_permission(self, request):
         return request.user.has_perm("customers.view_historicalcustomer")

@@ -329,3 +329,11 @@ def test_the_field_filter_alone_searches_the_last_days_and_says_so(reviewer_clie
     assert "in the last 30 days" in response.content.decode()
     older = reviewer_client.get(REVIEW, {"field": "status", "history_date_from": "01/01/2000"})
     assert _names(older) == ["Anu Nair", "Anu Nair"]
+
+
+def test_a_change_record_reads_in_words(reviewer_client, story):
+    record = story.history.filter(status="call_later").get()
+    url = reverse("admin:customers_historicalcustomer_change", args=[record.history_id])
+    body = reviewer_client.get(url).content.decode()
+    assert "History change reason" not in body and "History user" not in body
+    assert "Reason" in body and "Alice Abraham" in body and "Call later" in body
