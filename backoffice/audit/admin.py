@@ -236,11 +236,13 @@ class CustomerChangeAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, ReadOnlyA
     @display(description=_("Changes"))
     def changes(self, record):
         found = getattr(record, "field_changes", None) or []
-        return format_html_join(
+        lines = format_html_join(
             "", '<div class="alims-change"><span class="font-medium">{}</span>: {} → {}</div>',
             ((label, Truncator(old).chars(80), Truncator(new).chars(80))
              for label, old, new in found),
-        ) or "—"
+        )
+        # one block (the phone layout lays a cell's children side by side)
+        return format_html('<div class="alims-changes">{}</div>', lines) if lines else "—"
 
     @display(description=_("Reason"))
     def what(self, record):
