@@ -20,6 +20,25 @@ def _test_settings(settings):
     }
 
 
+@pytest.fixture
+def jobs_in_process(settings):
+    """Background jobs run in-process, right after their transaction commits
+    (the worker tests use a real rq worker instead)."""
+    settings.JOBS_RUN_IN_PROCESS = True
+
+
+@pytest.fixture
+def private_storage(settings, tmp_path):
+    """Uploaded and generated files go to a folder of this test's own."""
+    location = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(location)}},
+    }
+    return location
+
+
 # Named actors, as in the rest of the suite: a manager, two counsellors, and
 # the superuser who administers users.
 @pytest.fixture

@@ -27,13 +27,8 @@ TOMORROW = timezone.localdate() + datetime.timedelta(days=1)
 
 
 @pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    settings.JOBS_RUN_IN_PROCESS = True
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(tmp_path / "private")}},
-    }
+def _jobs_and_files_of_this_test(jobs_in_process, private_storage):
+    return private_storage
 
 
 @pytest.fixture

@@ -2,21 +2,10 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def jobs_in_process(settings):
-    """Jobs run in-process here; test_worker.py runs one on a real rq worker."""
-    settings.JOBS_RUN_IN_PROCESS = True
-
-
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    """Export files go to a folder of this test's own."""
-    location = tmp_path / "private"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(location)}},
-    }
-    return location
+def _jobs_and_files_of_this_test(jobs_in_process, private_storage):
+    """Jobs run in-process and files go to this test's own folder
+    (tests/conftest.py); test_worker.py files run a real rq worker instead."""
+    return private_storage
 
 
 @pytest.fixture

@@ -6,22 +6,10 @@ from backoffice.imports.models import ImportRun
 
 
 @pytest.fixture(autouse=True)
-def jobs_in_process(settings):
-    """These tests are about the pages and the pipeline: jobs run in-process.
-    test_worker.py runs them on a real rq worker instead."""
-    settings.JOBS_RUN_IN_PROCESS = True
-
-
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    """Uploaded files go to a folder of this test's own."""
-    location = tmp_path / "private"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(location)}},
-    }
-    return location
+def _jobs_and_files_of_this_test(jobs_in_process, private_storage):
+    """Jobs run in-process and files go to this test's own folder
+    (tests/conftest.py); test_worker.py files run a real rq worker instead."""
+    return private_storage
 
 
 def csv_file(rows, name="leads.csv", header="name,phone,area,date,remarks"):
