@@ -4,7 +4,7 @@ from django.db.models import BooleanField, Case, F, OuterRef, Q, Subquery, Value
 
 from backoffice.customers.models import Customer
 from backoffice.customers.phones import phone_try_normalize
-from backoffice.customers.selectors import customer_search
+from backoffice.customers.selectors import customer_search, search_words
 
 MATCHES_CAP = 500
 
@@ -17,14 +17,13 @@ def customer_ids_matching(term: str, *, cap: int = MATCHES_CAP) -> tuple[set[int
     present = list(customer_search(Customer.objects.all(), term).order_by()
                    .values_list("pk", flat=True)[: cap + 1])
     deleted = Customer.history.filter(history_type="-")
-    words = term.split()
     e164 = phone_try_normalize(term)
     if e164:
         deleted = deleted.filter(phone=e164)
     elif term.replace(" ", "").isdecimal():
         deleted = deleted.filter(phone__contains=term.replace(" ", ""))
     else:
-        for word in words:
+        for word in search_words(term):  # bounded, like the list's search
             deleted = deleted.filter(name__icontains=word)
     gone = list(deleted.order_by().values_list("id", flat=True)[: cap + 1])
     capped = len(present) > cap or len(gone) > cap

@@ -332,3 +332,12 @@ def test_a_change_record_reads_in_words(reviewer_client, story):
     body = reviewer_client.get(url).content.decode()
     assert "History change reason" not in body and "History user" not in body
     assert "Reason" in body and "Alice Abraham" in body and "Call later" in body
+
+
+def test_a_search_of_hundreds_of_words_stays_bounded(reviewer_client, manager, story):
+    services.customer_delete(customers=[Customer.objects.get(name="Bina Babu")], by=manager)
+    term = " ".join(f"w{n}" for n in range(300)) + " Bina"
+    with CaptureQueriesContext(connection) as queries:
+        response = reviewer_client.get(REVIEW, {"q": term})
+    assert response.status_code == 200
+    assert max(q["sql"].upper().count("LIKE") for q in queries.captured_queries) <= 3 * 8
