@@ -341,3 +341,12 @@ def test_a_search_of_hundreds_of_words_stays_bounded(reviewer_client, manager, s
         response = reviewer_client.get(REVIEW, {"q": term})
     assert response.status_code == 200
     assert max(q["sql"].upper().count("LIKE") for q in queries.captured_queries) <= 3 * 8
+
+
+@pytest.mark.parametrize("url", [reverse("admin:audit_activitylog_changelist"),
+                                 reverse("admin:axes_accesslog_changelist")])
+def test_every_list_search_is_bounded(reviewer_client, url):
+    term = " ".join(f"w{n}" for n in range(300))
+    with CaptureQueriesContext(connection) as queries:
+        assert reviewer_client.get(url, {"q": term}).status_code == 200
+    assert max(q["sql"].upper().count("LIKE") for q in queries.captured_queries) <= 4 * 8
