@@ -59,3 +59,16 @@ def test_a_reviewer_finds_who_changed_a_status_and_exports_it(page, live_server,
         page.locator("button[name=index], button[type=submit][title], .actions button").first.click()
     text = open(download.value.path(), encoding="utf-8-sig").read()
     assert "Call later" in text and "Alice Abraham" in text
+
+
+def test_a_reviewer_opens_the_filters_with_the_keyboard(page, live_server, manager, reviewer):
+    services.customer_create(name="Anu Nair", phone="9876543210", by=manager)
+    login(page, live_server, "cyril", next_url="/customers/historicalcustomer/")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "filters-open":
+            break
+    else:
+        raise AssertionError("the Filters control is never reached with Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("select[name=field]")).to_be_visible()
