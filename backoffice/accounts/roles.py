@@ -26,6 +26,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "imports.add_importrun",
         "imports.revert_importrun",
         "imports.view_datasource",
+        "imports.add_datasource",
+        "imports.change_datasource",
         "audit.view_activitylog",
         "customers.view_historicalcustomer",
     ],

@@ -29,6 +29,13 @@ class Customer(models.Model):
         blank=True,
         help_text=_("The number exactly as it was written in the source."),
     )
+    alternate_phone = models.CharField(
+        _("alternate phone"),
+        max_length=20,
+        blank=True,
+        help_text=_("A second number, in international form."),
+    )
+    email = models.EmailField(_("email"), max_length=254, blank=True)
     area = models.CharField(_("area"), max_length=120, blank=True)
     date_added = models.DateField(
         _("date added"),
@@ -39,6 +46,9 @@ class Customer(models.Model):
         _("status"), max_length=32, choices=Status.choices, default=Status.NEW
     )
     remarks = models.TextField(_("remarks"), blank=True)
+    # Every column of the source row that maps to no field, as written
+    # ({header: value}): an import never drops what a file said.
+    source_details = models.JSONField(_("source details"), default=dict, blank=True)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("counsellor"),
@@ -145,6 +155,9 @@ class Customer(models.Model):
                          condition=models.Q(stage_reached__gte=FUNNEL.index(Stage.ADMISSION))),
             models.Index(fields=["name"], name="customer_name_idx"),
             models.Index(fields=["area"], name="customer_area_idx"),
+            # duplicates are found by either number; most customers have no second one
+            models.Index(fields=["alternate_phone"], name="customer_alt_phone_idx",
+                         condition=~models.Q(alternate_phone="")),
         ]
         constraints = [
             # A constraint rather than unique=True: the same unique index, without

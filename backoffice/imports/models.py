@@ -22,6 +22,12 @@ class AssignmentRule(models.TextChoices):
     LEAST_LOADED = "least_loaded", _("Least loaded of the chosen counsellors first")
 
 
+class DateOrder(models.TextChoices):
+    DAY_FIRST = "dmy", _("Day first (31/12/2026)")
+    MONTH_FIRST = "mdy", _("Month first (12/31/2026)")
+    YEAR_FIRST = "ymd", _("Year first (2026/12/31)")
+
+
 class DataSource(models.Model):
     """A named source of leads bound to an importer plugin and its settings:
     a new source with odd headers is often a new row here, not new code."""
@@ -37,6 +43,27 @@ class DataSource(models.Model):
             'Headers this source uses, per field, e.g. {"phone": ["Parent Mobile"], '
             '"area": ["Branch"]}. Case, spaces and punctuation do not matter.'
         ),
+    )
+    ignored_headers = models.JSONField(
+        _("ignored columns"), default=list, blank=True,
+        help_text=_("Headers of columns to leave out (not even kept as source details)."),
+    )
+    header_row = models.PositiveIntegerField(
+        _("header row"), null=True, blank=True,
+        help_text=_("The row number of the headers; empty: found from the headers."),
+    )
+    country = models.CharField(
+        _("country"), max_length=2, default="IN",
+        help_text=_("Numbers written without a country code are read as this country's, "
+                    "unless a country column of the file says otherwise."),
+    )
+    date_order = models.CharField(
+        _("date order"), max_length=3, choices=DateOrder.choices, default=DateOrder.DAY_FIRST
+    )
+    status_map = models.JSONField(
+        _("status translation"), default=dict, blank=True,
+        help_text=_('The file\'s statuses and ours, e.g. {"Follow up": "call_later"}. '
+                    "A status not listed becomes the default status and is kept in the remarks."),
     )
     default_area = models.CharField(_("default area"), max_length=120, blank=True)
     default_status = models.CharField(
@@ -83,9 +110,37 @@ class DataSource(models.Model):
             raise ValidationError({"extra_aliases": _("Unknown fields: %(unknown)s. Known: %(known)s.")
                                    % {"unknown": ", ".join(unknown),
                                       "known": ", ".join(sorted(known))}})
+        import phonenumbers
+
+        self.country = (self.country or "").strip().upper()
+        if self.country not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValidationError({"country": _(
+                "Give the country as its two-letter code (IN, US, GB, AE, …).")})
+        statuses = self.status_map or {}
+        if not isinstance(statuses, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in statuses.items()
+        ):
+            raise ValidationError({"status_map": _(
+                'Write it as {"Their status": "our_status"}.')})
+        wrong = sorted({v for v in statuses.values() if v not in Status.values})
+        if wrong:
+            raise ValidationError({"status_map": _(
+                "Unknown statuses: %(wrong)s. Ours: %(ours)s.")
+                % {"wrong": ", ".join(wrong), "ours": ", ".join(Status.values)}})
+        ignored = self.ignored_headers or []
+        if not isinstance(ignored, list) or not all(isinstance(h, str) for h in ignored):
+            raise ValidationError({"ignored_headers": _('Write it as ["Header", "Other header"].')})
 
     def importer_config(self) -> dict:
         return {"aliases": self.extra_aliases or {}}
+
+    def read_options(self) -> dict:
+        """How this source's files are read, as run settings (see pipeline.ReadOptions)."""
+        return {
+            "country": self.country, "date_order": self.date_order,
+            "status_map": self.status_map or {}, "ignored_headers": self.ignored_headers or [],
+            "header_row": self.header_row,
+        }
 
 
 def upload_path(run: "ImportRun", filename: str) -> str:
@@ -141,6 +196,8 @@ class ImportRun(models.Model):
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     duplicates = models.PositiveIntegerField(_("duplicates in file"), default=0)
     invalid = models.PositiveIntegerField(_("invalid"), default=0)
+    # rows kept (created or updated) although a cell of theirs could not be read
+    warnings = models.PositiveIntegerField(_("kept with a warning"), default=0)
     error_report = models.FileField(
         _("error report"), upload_to=error_report_path, max_length=300, blank=True
     )
@@ -175,4 +232,5 @@ class ImportRun(models.Model):
         return {
             "rows": self.rows, "created": self.created, "updated": self.updated,
             "unchanged": self.unchanged, "duplicates": self.duplicates, "invalid": self.invalid,
+            "warnings": self.warnings,
         }

@@ -1,16 +1,22 @@
 """From a plugin's raw canonical values to values a customer can hold.
 
-Every function either returns a clean value or raises ``RowProblem`` with the
-reason, which goes into the error report next to the original row. Nothing
-is guessed: an unreadable date is a problem, never a silently wrong date.
+A row is refused (``RowProblem``, with the reason, in the error report next
+to the original row) only when it has no usable phone number. Any other cell
+that cannot be read — a date, a status the source does not translate, an
+email, a second number — leaves the row in: the cell is kept as written in
+the customer's source details and the row carries a warning, listed with the
+problem rows as "kept with a warning". Nothing is guessed: an unreadable date
+is kept as text, never stored as a silently wrong date.
 """
 
 import datetime
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 from backoffice.customers.phones import phone_normalize
 from backoffice.customers.statuses import Status
@@ -38,6 +44,53 @@ class RowProblem(Exception):
     pass
 
 
+class CellProblem(ValueError):
+    """One cell could not be read; the row is kept with a warning."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How a file's values are read: its source's settings, the run's choices."""
+
+    country: str = "IN"  # the region of numbers written without a country code
+    # a person chose the country (data source, preview, --country): the file's
+    # own numbers do not change it
+    country_confirmed: bool = False
+    date_order: str = "dmy"  # dmy, mdy or ymd, for dates written with numbers only
+    # header_key(the file's status) -> one of ours (Status value)
+    status_map: Mapping[str, str] = field(default_factory=dict)
+    ignored_headers: tuple[str, ...] = ()
+    header_row: int | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any] | None) -> "ReadOptions":
+        """From a run's (or a data source's) settings; absent keys keep the defaults."""
+        from django.conf import settings as django_settings
+
+        settings = settings or {}
+        return cls(
+            country=(settings.get("country") or django_settings.PHONE_DEFAULT_REGION).upper(),
+            country_confirmed=bool(settings.get("country_confirmed")),
+            date_order=settings.get("date_order") or "dmy",
+            status_map={header_key(k): v for k, v in (settings.get("status_map") or {}).items()
+                        if v in Status.values},
+            ignored_headers=tuple(settings.get("ignored_headers") or ()),
+            header_row=settings.get("header_row") or None,
+        )
+
+
+DEFAULT_OPTIONS = ReadOptions()
+
+# Where a cell that could not be read is kept, in the source details.
+KEPT_AS = {
+    "alternate_phone": "Alternate phone (as written)",
+    "email": "Email (as written)",
+    "date_added": "Date (as written)",
+    "name": "Name (as written)",
+    "area": "Area (as written)",
+}
+
+
 @dataclass(slots=True)
 class CleanRow:
     phone: str
@@ -47,6 +100,10 @@ class CleanRow:
     date_added: datetime.date | None
     remarks: str
     status: str | None
+    email: str = ""
+    alternate_phone: str = ""
+    details: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 def text(value: Any) -> str:
@@ -110,33 +167,94 @@ def _from_serial(serial: float) -> datetime.date:
     return EXCEL_EPOCH + datetime.timedelta(days=int(serial))
 
 
-def parse_status(value: Any) -> str | None:
+def parse_status(value: Any, status_map: Mapping[str, str] | None = None) -> str | None:
+    """One of our statuses, from ours (value or label) or the source's
+    translation table; CellProblem for a status neither knows."""
     raw = text(value)
     if not raw:
         return None
+    key = header_key(raw)
+    if status_map and key in status_map:
+        return status_map[key]
     try:
-        return _STATUS_KEYS[header_key(raw)].value
+        return _STATUS_KEYS[key].value
     except KeyError:
-        raise RowProblem(f"Unknown status “{raw}”.") from None
+        raise CellProblem(f"Unknown status “{raw}”") from None
 
 
-def clean_row(values: dict[str, Any]) -> CleanRow:
+def parse_email(value: Any) -> str:
+    raw = text(value)
+    if not raw:
+        return ""
+    if raw.lower().startswith("mailto:"):
+        raw = raw[7:]
+    try:
+        validate_email(raw)
+    except ValidationError:
+        raise CellProblem(f"“{raw[:80]}” is not an email address") from None
+    local, _, domain = raw.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def clean_row(values: Mapping[str, Any], options: ReadOptions = DEFAULT_OPTIONS) -> CleanRow:
     raw_phone = values.get("phone")
     try:
-        phone = phone_normalize(raw_phone)
+        phone = phone_normalize(raw_phone, region=options.country)
     except ValidationError as exc:
         raise RowProblem(exc.messages[0]) from None
+    details = {str(k): text(v) for k, v in (values.get("details") or {}).items() if text(v)}
+    warnings: list[str] = []
+
+    def kept(field: str, raw: Any, reason: str) -> None:
+        warnings.append(f"{reason}: kept in the source details")
+        details[KEPT_AS[field]] = multiline_text(raw)
+
     name = text(values.get("name"))
     area = text(values.get("area"))
-    for field, value in (("name", name), ("area", area)):
-        if len(value) > MAX_LENGTHS[field]:
-            raise RowProblem(f"The {field} is longer than {MAX_LENGTHS[field]} characters.")
+    if len(name) > MAX_LENGTHS["name"]:
+        kept("name", name, f"The name is longer than {MAX_LENGTHS['name']} characters")
+        name = name[:MAX_LENGTHS["name"]]
+    if len(area) > MAX_LENGTHS["area"]:
+        kept("area", area, f"The area is longer than {MAX_LENGTHS['area']} characters")
+        area = area[:MAX_LENGTHS["area"]]
+    try:
+        date_added = parse_date(values.get("date_added"))
+    except RowProblem as exc:
+        kept("date_added", values.get("date_added"), str(exc).rstrip("."))
+        date_added = None
+    email = ""
+    try:
+        email = parse_email(values.get("email"))
+    except CellProblem as exc:
+        kept("email", values.get("email"), str(exc))
+    alternate = ""
+    raw_alternate = values.get("alternate_phone")
+    if text(raw_alternate):
+        try:
+            alternate = phone_normalize(raw_alternate, region=options.country)
+        except ValidationError as exc:
+            kept("alternate_phone", raw_alternate, exc.messages[0].rstrip("."))
+        if alternate == phone:
+            alternate = ""
+    remarks = multiline_text(values.get("remarks"))
+    try:
+        status = parse_status(values.get("status"), options.status_map)
+    except CellProblem as exc:
+        status = None
+        warnings.append(f"{exc}: the default status was given and the file's status kept "
+                        "in the remarks")
+        note = f"Status in the file: {text(values.get('status'))}"
+        remarks = f"{remarks}\n{note}" if remarks else note
     return CleanRow(
         phone=phone,
         phone_raw=text(raw_phone)[:64],
         name=name,
         area=area,
-        date_added=parse_date(values.get("date_added")),
-        remarks=multiline_text(values.get("remarks")),
-        status=parse_status(values.get("status")),
+        date_added=date_added,
+        remarks=remarks,
+        status=status,
+        email=email,
+        alternate_phone=alternate,
+        details=details,
+        warnings=warnings,
     )

@@ -11,6 +11,7 @@ ORM path in services._Writer, which SQLite uses.
 import datetime
 
 from django.db import connection
+from psycopg.types.json import Jsonb
 
 from backoffice.customers.models import Customer, StatusChange
 
@@ -18,8 +19,9 @@ from backoffice.customers.models import Customer, StatusChange
 COPY_COLUMNS = (
     "name", "phone", "phone_raw", "area", "date_added", "status", "stage_reached",
     "statuses_seen", "remarks", "assigned_to_id", "assigned_at", "data_source_id", "import_run_id",
-    "created_by_id", "updated_by_id",
+    "created_by_id", "updated_by_id", "email", "alternate_phone", "source_details",
 )
+
 _HISTORY_SET_BY_US = {"history_id", "history_date", "history_change_reason", "history_type",
                       "history_user_id"}
 
@@ -35,8 +37,14 @@ def _copy_into_temp_table(cursor, name: str, columns: str, rows: list[tuple]) ->
     constraints: NULL may mean "unchanged"), filled by COPY."""
     cursor.execute(f"CREATE TEMP TABLE {name} ON COMMIT DROP AS "
                    f"SELECT {columns} FROM {Customer._meta.db_table} WITH NO DATA")
+    json_at = [i for i, column in enumerate(columns.split(", ")) if column == "source_details"]
     with cursor.copy(f"COPY {name} ({columns}) FROM STDIN") as copy:
         for row in rows:
+            if json_at:
+                row = list(row)
+                for i in json_at:
+                    if row[i] is not None:
+                        row[i] = Jsonb(row[i])
             copy.write_row(row)
 
 
@@ -84,19 +92,22 @@ def customers_insert(
 
 
 # The fields an import may change on an existing customer, in COPY order after the id.
-UPDATE_COLUMNS = ("name", "area", "date_added", "remarks")
+UPDATE_COLUMNS = ("name", "area", "date_added", "remarks", "email", "alternate_phone",
+                  "source_details")
 
 
 def customers_existing(phones: list[str]) -> list[tuple]:
     """(id, phone, import_run_id, assigned_to_id, *UPDATE_COLUMNS) of the
-    customers with these numbers: one array parameter, not thousands of literals."""
+    customers with any of these numbers as their phone or their alternate
+    phone: one array parameter, not thousands of literals."""
     if not phones:
         return []
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, phone, import_run_id, assigned_to_id, {', '.join(UPDATE_COLUMNS)} "
-            f"FROM {Customer._meta.db_table} WHERE phone = ANY(%s)",
-            [phones],
+            f"FROM {Customer._meta.db_table} WHERE phone = ANY(%s) "
+            f"OR (alternate_phone = ANY(%s) AND alternate_phone <> '')",
+            [phones, phones],
         )
         return cursor.fetchall()
 

@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from backoffice.imports.normalise import CleanRow, RowProblem, clean_row, text
-from backoffice.imports.plugins import Importer, importer_classes, importer_get
+from backoffice.imports.analysis import SAMPLE_ROWS, FileFacts, file_facts
+from backoffice.imports.normalise import (
+    DEFAULT_OPTIONS, CleanRow, ReadOptions, RowProblem, clean_row, text,
+)
+from backoffice.imports.plugins import Importer, header_key, importer_classes, importer_get
 from backoffice.imports.readers import FileProblem, Table, iter_rows, open_table
 
 HEADER_SEARCH_ROWS = 30
@@ -25,10 +28,30 @@ class Plan:
     header_row: int  # the header's row number in the file
     headers: list[str]
     mapping: dict[str, int]  # field -> column index
+    options: ReadOptions = DEFAULT_OPTIONS
+    ignored: frozenset[int] = frozenset()  # columns left out (not kept as details)
+    facts: FileFacts = field(default_factory=FileFacts)
 
     def describe(self) -> list[tuple[str, str]]:
         """(field, header) pairs of the mapping, for people."""
         return [(name, self.headers[index]) for name, index in self.mapping.items()]
+
+    def detail_columns(self) -> list[tuple[int, str]]:
+        """(column index, name) of the columns kept as source details: every
+        column no field takes and nobody chose to ignore. A blank header is
+        "Column N"; a repeated one gets its column number."""
+        taken = set(self.mapping.values()) | set(self.ignored)
+        names: list[tuple[int, str]] = []
+        seen: set[str] = set()
+        for index, header in enumerate(self.headers):
+            if index in taken:
+                continue
+            name = header or f"Column {index + 1}"
+            if name in seen:
+                name = f"{name} (column {index + 1})"
+            seen.add(name)
+            names.append((index, name))
+        return names
 
 
 @dataclass(slots=True)
@@ -50,6 +73,7 @@ def plan_file(
     mapping: Mapping[str, int] | None = None,
     config: Mapping[str, Any] | None = None,
     stream_above: int | None = None,
+    options: ReadOptions = DEFAULT_OPTIONS,
 ) -> Plan:
     """Find the header row and the column mapping. With no importer given,
     every plugin is tried and the one that recognises most columns wins."""
@@ -86,23 +110,55 @@ def plan_file(
             raise FileProblem(f"Column {index + 1} chosen for {name} does not exist.")
     if not plugin.is_complete(found):
         raise FileProblem("Choose the column that holds the phone number.")
-    return Plan(table=table, importer=plugin, header_row=number, headers=headers, mapping=found)
+    ignored_keys = {header_key(h) for h in options.ignored_headers}
+    ignored = frozenset(i for i, h in enumerate(headers)
+                        if h and header_key(h) in ignored_keys and i not in found.values())
+    facts = file_facts(_sample(path, table, plugin, number, found), options)
+    return Plan(table=table, importer=plugin, header_row=number, headers=headers, mapping=found,
+                options=facts.apply(options), ignored=ignored, facts=facts)
+
+
+def _sample(path, table: Table, plugin: Importer, header_row: int,
+            mapping: Mapping[str, int]) -> Iterator[dict[str, Any]]:
+    """The first rows after the header, as the plugin maps them."""
+    count = 0
+    for number, cells in iter_rows(path, table):
+        if number <= header_row:
+            continue
+        values = {name: (cells[index] if index < len(cells) else None)
+                  for name, index in mapping.items()}
+        try:
+            yield plugin.map_row(values)
+        except (ValueError, TypeError):
+            continue
+        count += 1
+        if count >= SAMPLE_ROWS:
+            return
 
 
 def iter_records(path: Path | str, plan: Plan) -> Iterator[Record]:
-    """Every row after the header, mapped and normalised."""
+    """Every row after the header, mapped and normalised; the cells of the
+    columns no field takes become the row's source details."""
     importer = plan.importer
     mapping = plan.mapping
+    options = plan.options
+    kept = plan.detail_columns()
     for number, cells in iter_rows(path, plan.table):
         if number <= plan.header_row:
             continue
-        values = {name: (cells[index] if index < len(cells) else None)
+        width = len(cells)
+        values = {name: (cells[index] if index < width else None)
                   for name, index in mapping.items()}
         record = Record(row_number=number, cells=cells)
         try:
             canonical = importer.map_row(values)
+            details = {name: cells[index] for index, name in kept
+                       if index < width and cells[index] not in (None, "")}
+            if canonical.get("details"):
+                details.update(canonical["details"])
+            canonical["details"] = details
             record.values = canonical
-            record.clean = clean_row(canonical)
+            record.clean = clean_row(canonical, options)
         except RowProblem as exc:
             record.problem = str(exc)
         except (ValueError, TypeError) as exc:  # a plugin's own conversion failed
@@ -110,4 +166,5 @@ def iter_records(path: Path | str, plan: Plan) -> Iterator[Record]:
         yield record
 
 
-__all__ = ["Plan", "Record", "plan_file", "iter_records", "importer_get", "FileProblem"]
+__all__ = ["Plan", "Record", "ReadOptions", "plan_file", "iter_records", "importer_get",
+           "FileProblem"]

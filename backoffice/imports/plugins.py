@@ -2,7 +2,11 @@
 
 An importer turns one row of a source file (a dict from header to cell) into
 the canonical fields of a customer, as raw values: ``name``, ``phone``,
-``area``, ``date_added``, ``remarks`` and optionally ``status``. It is pure: no
+``alternate_phone``, ``email``, ``area``, ``date_added``, ``remarks``,
+``status`` and ``country`` (the row's country, which decides how its national
+numbers are read), and optionally ``details``: a dict of values the plugin
+read but no field holds (they join the row's source details). The columns the
+plugin does not map are kept as source details by the pipeline. It is pure: no
 database, no settings, no files; the pipeline reads the file, normalises the
 values and writes. That is what makes a plugin testable with golden files.
 
@@ -19,7 +23,10 @@ from typing import Any, ClassVar
 
 from backoffice.core.plugins import plugin_classes
 
-CANONICAL_FIELDS = ("name", "phone", "area", "date_added", "remarks", "status")
+CANONICAL_FIELDS = ("name", "phone", "alternate_phone", "email", "area", "date_added",
+                    "remarks", "status", "country")
+# The choices of a column beside the fields: left out, or kept as a source detail.
+IGNORE, KEEP = "__ignore__", "__keep__"
 REQUIRED_FIELDS = ("phone",)
 ENTRY_POINT_GROUP = "backoffice.importers"
 
@@ -46,11 +53,15 @@ class Importer:
     # --- headers ------------------------------------------------------------
 
     def alias_keys(self) -> dict[str, str]:
-        """header key -> field, from the plugin's aliases and the data
-        source's extra aliases (``config["aliases"]``)."""
+        """header key -> field, from the data source's extra aliases
+        (``config["aliases"]``, which win: a source may say that its "Phone"
+        column is the alternate number) and the plugin's aliases."""
         keys: dict[str, str] = {}
         extra = self.config.get("aliases") or {}
-        for field, names in [*self.aliases.items(), *extra.items()]:
+        for field, names in extra.items():
+            for name in names:
+                keys.setdefault(header_key(name), field)
+        for field, names in self.aliases.items():
             for name in [field, *names]:
                 keys.setdefault(header_key(name), field)
         return keys
@@ -80,7 +91,8 @@ class Importer:
 
     def map_row(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """``values`` is field -> raw cell for this row (from map_headers).
-        Returns canonical fields; ``clean_<field>`` methods run on each."""
+        Returns canonical fields (and optionally ``details``); ``clean_<field>``
+        methods run on each."""
         row = {field: values.get(field) for field in CANONICAL_FIELDS}
         for field in CANONICAL_FIELDS:
             cleaner = getattr(self, f"clean_{field}", None)

@@ -47,7 +47,8 @@ from backoffice.imports import pgcopy
 from backoffice.imports.models import AssignmentRule, DataSource, DuplicatePolicy, ImportRun
 from backoffice.imports.pipeline import Plan, Record, iter_records, plan_file
 from backoffice.imports.plugins import importer_get
-from backoffice.imports.normalise import text
+from backoffice.imports.analysis import FileFacts
+from backoffice.imports.normalise import ReadOptions, text
 from backoffice.imports.readers import FileProblem, iter_rows, sha256_of
 
 logger = logging.getLogger(__name__)
@@ -101,12 +102,13 @@ def import_run_create(
         size=size,
         sheet=sheet or "",
         created_by=by,
+        settings=data_source.read_options() if data_source else {},
     )
     with _local_upload(upload) as path:
         plan = _plan(run, path)  # raises FileProblem for unreadable files
     run.importer = plan.importer.identifier
     run.sheet = plan.table.sheet or ""
-    run.settings = {"mapping": plan.mapping}
+    run.settings = {**run.settings, "mapping": plan.mapping}
     upload.seek(0)
     run.file.save(name, upload, save=False)
     run.save()
@@ -146,7 +148,8 @@ def _plan(run: ImportRun, path: Path) -> Plan:
     mapping = run.settings.get("mapping") if run.settings else None
     plan = plan_file(path, importer=importer, filename=run.original_name,
                      sheet=run.sheet or None, mapping=mapping or None, config=config,
-                     stream_above=settings.IMPORT_XLSX_STREAM_ABOVE_BYTES)
+                     stream_above=settings.IMPORT_XLSX_STREAM_ABOVE_BYTES,
+                     options=ReadOptions.from_settings(run.settings))
     return plan
 
 
@@ -175,9 +178,23 @@ class Preview:
     existing: int = 0
     duplicates: int = 0
     invalid: int = 0
+    warnings: int = 0  # rows kept with a warning (inside new and existing)
     existing_by_counsellor: Counter = field(default_factory=Counter)
     first_rows: list[Record] = field(default_factory=list)
     problems: list[Record] = field(default_factory=list)
+
+    @property
+    def facts(self) -> FileFacts:
+        return self.plan.facts
+
+    @property
+    def options(self) -> dict:
+        return self.stored_options()
+
+    def stored_options(self) -> dict:
+        return {"country": self.plan.options.country,
+                "country_confirmed": self.plan.options.country_confirmed,
+                "date_order": self.plan.options.date_order}
 
     def existing_owners(self) -> list[tuple[str, int]]:
         """(counsellor or "Unassigned", how many) for the numbers already customers."""
@@ -191,11 +208,14 @@ class Preview:
             return {
                 "row": record.row_number, "problem": record.problem,
                 "duplicate_of": record.duplicate_of,
+                "warnings": list(clean.warnings) if clean is not None else [],
                 "cells": [text(cell) for cell in record.cells],
                 "clean": None if clean is None else {
                     "name": clean.name, "phone": clean.phone, "area": clean.area,
                     "date_added": clean.date_added.isoformat() if clean.date_added else None,
                     "status": clean.status, "remarks": clean.remarks,
+                    "email": clean.email, "alternate_phone": clean.alternate_phone,
+                    "details": clean.details,
                 },
             }
 
@@ -205,8 +225,11 @@ class Preview:
             "importer": str(self.plan.importer.verbose_name or self.plan.importer.identifier),
             "fields": list(self.plan.importer.aliases),
             "rows": self.rows, "new": self.new, "existing": self.existing,
-            "duplicates": self.duplicates, "invalid": self.invalid,
+            "duplicates": self.duplicates, "invalid": self.invalid, "warnings": self.warnings,
             "owners": self.existing_owners(),
+            "facts": self.plan.facts.stored(),
+            "options": self.stored_options(),
+            "ignored": sorted(self.plan.ignored),
             "first_rows": [row(record) for record in self.first_rows],
             "counted_at": timezone.now().isoformat(),
         }
@@ -228,15 +251,20 @@ def import_preview_stored(run: ImportRun) -> SimpleNamespace | None:
                 and datetime.date.fromisoformat(clean["date_added"])})
         first_rows.append(SimpleNamespace(row_number=row["row"], cells=row["cells"],
                                           problem=row["problem"],
+                                          warnings=row.get("warnings", []),
                                           duplicate_of=row["duplicate_of"], clean=clean))
     owners = [tuple(pair) for pair in data["owners"]]
     return SimpleNamespace(
         rows=data["rows"], new=data["new"], existing=data["existing"],
         duplicates=data["duplicates"], invalid=data["invalid"],
+        warnings=data.get("warnings", 0),
         existing_by_counsellor=dict(owners), existing_owners=owners,
         first_rows=first_rows,
+        facts=FileFacts.from_stored(data.get("facts")),
+        options=data.get("options") or {},
         plan=SimpleNamespace(headers=data["headers"], mapping=data["mapping"],
                              header_row=data["header_row"],
+                             ignored=frozenset(data.get("ignored") or ()),
                              importer=SimpleNamespace(verbose_name=data["importer"],
                                                       aliases=data.get("fields", []))),
         counted_at=datetime.datetime.fromisoformat(data["counted_at"]),
@@ -313,17 +341,28 @@ def import_preview(*, run: ImportRun, mapping: dict[str, int] | None = None,
                     if len(preview.problems) < PREVIEW_ROWS:
                         preview.problems.append(record)
                     continue
-                key = int(record.clean.phone[1:])
-                if key in seen:
+                clean = record.clean
+                key = int(clean.phone[1:])
+                first = seen.get(key)
+                if first is None and clean.alternate_phone:
+                    first = seen.get(int(clean.alternate_phone[1:]))
+                if first is not None:
                     preview.duplicates += 1
-                    record.duplicate_of = seen[key]
+                    record.duplicate_of = first
                     continue
                 seen[key] = record.row_number
+                if clean.alternate_phone:
+                    seen.setdefault(int(clean.alternate_phone[1:]), record.row_number)
+                if clean.warnings:
+                    preview.warnings += 1
+                    if len(preview.problems) < PREVIEW_ROWS:
+                        preview.problems.append(record)
                 valid.append(record)
-            matched = _customers_by_phone([r.clean.phone for r in valid])
+            found = _customers_by_phone(_row_phones(valid))
+            matched = [c for c in (found.for_row(r.clean) for r in valid) if c is not None]
             preview.existing += len(matched)
             preview.new += len(valid) - len(matched)
-            preview.existing_by_counsellor.update(c.assigned_to_id for c in matched.values())
+            preview.existing_by_counsellor.update(c.assigned_to_id for c in matched)
             if progress is not None:
                 progress(preview.rows)
     if preview.existing_by_counsellor:
@@ -388,7 +427,8 @@ def import_run_execute(*, run: ImportRun) -> ImportRun:
     run.state = ImportRun.State.RUNNING
     run.started_at = run.heartbeat_at = timezone.now()
     run.message = ""
-    for name in ("rows_done", "rows", "created", "updated", "unchanged", "duplicates", "invalid"):
+    for name in ("rows_done", "rows", "created", "updated", "unchanged", "duplicates", "invalid",
+                 "warnings"):
         setattr(run, name, 0)
     run.save()
     started = time.monotonic()
@@ -419,7 +459,7 @@ def import_run_execute(*, run: ImportRun) -> ImportRun:
                     run.heartbeat_at = timezone.now()
                     run.save(update_fields=[
                         "rows_done", "rows", "created", "updated", "unchanged",
-                        "duplicates", "invalid", "heartbeat_at",
+                        "duplicates", "invalid", "warnings", "heartbeat_at",
                     ])
             errors.close()
             if errors.count:
@@ -553,30 +593,68 @@ class _Existing:
     area: str
     date_added: datetime.date
     remarks: str
+    email: str
+    alternate_phone: str
+    source_details: dict
 
 
-def _customers_by_phone(phones: list[str]) -> dict[str, _Existing]:
+class _Found(dict):
+    """number -> the customer who has it, as phone or (failing that) as
+    alternate phone; ``for_row`` finds a row's customer by any of its numbers."""
+
+    def for_row(self, row) -> "_Existing | None":
+        found = self.get(row.phone)
+        if found is None and row.alternate_phone:
+            found = self.get(row.alternate_phone)
+        return found
+
+
+def _customers_by_phone(phones: list[str]) -> _Found:
     if connection.vendor == "postgresql":
         rows = pgcopy.customers_existing(phones)
     else:
-        rows = Customer.objects.filter(phone__in=phones).values_list(
-            "id", "phone", "import_run_id", "assigned_to_id", *UPDATABLE_FIELDS)
-    return {row[1]: _Existing(*row) for row in rows}
+        from django.db.models import Q
+
+        rows = Customer.objects.filter(
+            Q(phone__in=phones) | (Q(alternate_phone__in=phones) & ~Q(alternate_phone=""))
+        ).values_list("id", "phone", "import_run_id", "assigned_to_id", *UPDATABLE_FIELDS)
+    found = _Found()
+    existing = [_Existing(*row) for row in rows]
+    for customer in existing:
+        if customer.alternate_phone:
+            found.setdefault(customer.alternate_phone, customer)
+    for customer in existing:
+        found[customer.phone] = customer
+    return found
+
+
+def _row_phones(records: Iterable[Record]) -> list[str]:
+    phones = []
+    for record in records:
+        phones.append(record.clean.phone)
+        if record.clean.alternate_phone:
+            phones.append(record.clean.alternate_phone)
+    return phones
 
 
 class _ErrorReport:
-    """Invalid and duplicate rows, with their row number and the reason, as CSV."""
+    """Refused, duplicate and warned rows, with their row number, what became
+    of them and why, then the original row, as CSV."""
+
+    REFUSED = _("Refused")
+    DUPLICATE = _("Duplicate")
+    WARNED = _("Kept with a warning")
 
     def __init__(self, path: Path, headers: list[str]):
         self.path = path
         self.count = 0
         self._handle = path.open("w", encoding="utf-8", newline="")
         self._csv = csv.writer(self._handle)
-        self._csv.writerow([_("Row"), _("Problem"), *headers])
+        self._csv.writerow([_("Row"), _("Outcome"), _("Problem"), *headers])
 
-    def add(self, record: Record, reason: str) -> None:
+    def add(self, record: Record, reason: str, outcome: str | None = None) -> None:
         self.count += 1
-        self._csv.writerow([record.row_number, reason,
+        self._csv.writerow([record.row_number, outcome or self.REFUSED, reason,
                             *["" if c is None else str(c).replace("\x00", "")
                               for c in record.cells]])
 
@@ -646,29 +724,43 @@ class _Writer:
                 run.invalid += 1
                 errors.add(record, record.problem)
                 continue
-            key = int(record.clean.phone[1:])
+            clean = record.clean
+            key = int(clean.phone[1:])
             first = self.seen.get(key)
+            if first is None and clean.alternate_phone:
+                first = self.seen.get(int(clean.alternate_phone[1:]))
             if first is not None:
                 run.duplicates += 1
-                errors.add(record, _("Same number as row %d.") % first)
+                errors.add(record, _("Same number as row %d.") % first, errors.DUPLICATE)
                 continue
             self.seen[key] = record.row_number
+            if clean.alternate_phone:
+                self.seen.setdefault(int(clean.alternate_phone[1:]), record.row_number)
             valid.append(record)
         if not valid:
             return
-        existing = self._existing([r.clean.phone for r in valid])
-        new = [r for r in valid if r.clean.phone not in existing]
+        existing = self._existing(_row_phones(valid))
+        new = [r for r in valid if existing.for_row(r.clean) is None]
         created, lost_race = self._create(new)
         if lost_race:
             existing.update(self._existing(lost_race))
-        self._update([r for r in valid if r.clean.phone in existing], existing)
-        run.created += created
+        done = set(created)
+        for record in new:
+            if record.clean.phone in done and record.clean.warnings:
+                self._warn(record, errors)
+        self._update([r for r in valid if r.clean.phone not in done], existing, errors)
+        run.created += len(created)
 
-    def _create(self, records: list[Record]) -> tuple[int, list[str]]:
-        """Create customers for new numbers; returns how many, and the numbers
-        another import created meanwhile (to be treated as existing)."""
+    def _warn(self, record: Record, errors: _ErrorReport) -> None:
+        self.run.warnings += 1
+        errors.add(record, "; ".join(record.clean.warnings) + ".", errors.WARNED)
+
+    def _create(self, records: list[Record]) -> tuple[dict[str, int], list[str]]:
+        """Create customers for new numbers; returns phone -> id of those
+        created, and the numbers another import created meanwhile (to be
+        treated as existing)."""
         if not records:
-            return 0, []
+            return {}, []
         now = timezone.now()
         today = timezone.localdate()
         run = self.run
@@ -682,7 +774,7 @@ class _Writer:
                 row.name, row.phone, row.phone_raw, area, row.date_added or today,
                 status, funnel_rank(status), status_bit(status), row.remarks, counsellor,
                 now if counsellor else None, run.data_source_id, run.pk,
-                self.by.pk, self.by.pk,
+                self.by.pk, self.by.pk, row.email, row.alternate_phone, row.details,
             ))
         if connection.vendor == "postgresql":
             created = pgcopy.customers_insert(rows, now=now, by_id=self.by.pk,
@@ -690,7 +782,7 @@ class _Writer:
         else:
             created = self._create_orm(rows, now)
         lost = [row[1] for row in rows if row[1] not in created]
-        return len(created), lost
+        return created, lost
 
     def _create_orm(self, rows: list[tuple], now) -> dict[str, int]:
         customers = [Customer(**dict(zip(pgcopy.COPY_COLUMNS, row, strict=True))) for row in rows]
@@ -716,21 +808,29 @@ class _Writer:
     def _existing(self, phones: list[str]) -> dict[str, "_Existing"]:
         return _customers_by_phone(phones)
 
-    def _update(self, records: list[Record], existing: dict[str, "_Existing"]) -> None:
+    def _update(self, records: list[Record], existing: _Found, errors: _ErrorReport) -> None:
         run = self.run
         changes: list[tuple] = []  # (id, *UPDATABLE_FIELDS), None = unchanged
+        changing: set[int] = set()
         for record in records:
-            customer = existing[record.clean.phone]
+            customer = existing.for_row(record.clean)
             if customer.import_run_id == run.pk:
                 # written by an earlier attempt of this same run
                 run.created += 1
+                if record.clean.warnings:
+                    self._warn(record, errors)
                 continue
             updates = self._changes(customer, record.clean)
-            if not updates:
+            if not updates or customer.id in changing:
+                # (two rows of one batch that name the same customer by
+                # different numbers: the first one's changes are applied)
                 run.unchanged += 1
                 continue
+            changing.add(customer.id)
             changes.append((customer.id, *(updates.get(name) for name in UPDATABLE_FIELDS)))
             run.updated += 1
+            if record.clean.warnings:
+                self._warn(record, errors)
         if not changes:
             return
         now = timezone.now()
@@ -764,15 +864,28 @@ class _Writer:
         existing customer are never changed by an import."""
         if self.policy == DuplicatePolicy.SKIP:
             return {}
+        alternate = row.alternate_phone
+        if alternate == customer.phone:
+            # the file's second number is the customer's first: its first is the second
+            alternate = row.phone if row.phone != customer.phone else ""
         incoming = {"name": row.name, "area": row.area, "date_added": row.date_added,
-                    "remarks": row.remarks}
+                    "remarks": row.remarks, "email": row.email, "alternate_phone": alternate,
+                    "source_details": None}
+        if row.details:
+            current = customer.source_details or {}
+            if self.policy == DuplicatePolicy.FILL:
+                merged = {**row.details, **current}
+            else:
+                merged = {**current, **row.details}
+            incoming["source_details"] = merged
         updates = {}
         for name in UPDATABLE_FIELDS:
             value = incoming[name]
             if value in (None, ""):
                 continue
             current = getattr(customer, name)
-            if self.policy == DuplicatePolicy.FILL and current not in (None, ""):
+            if (self.policy == DuplicatePolicy.FILL and name != "source_details"
+                    and current not in (None, "")):
                 continue
             if current != value:
                 updates[name] = value

@@ -111,8 +111,8 @@ def test_the_error_report_downloads_as_excel_with_formulas_defused(
     response = manager_client.get(reverse("admin:imports_importrun_errors", args=[run.pk, "xlsx"]))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.values)
-    assert rows[0][:2] == ("Row", "Problem")
-    assert rows[1][0] == "2" and rows[1][2] == "'=HYPERLINK(1)"
+    assert rows[0][:3] == ("Row", "Outcome", "Problem")
+    assert rows[1][0] == "2" and rows[1][3] == "'=HYPERLINK(1)"
 
 
 def test_the_created_customers_link_lists_exactly_them(manager_client,

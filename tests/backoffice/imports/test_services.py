@@ -26,7 +26,8 @@ ROWS = [
 
 def test_every_row_is_accounted_for(manager):
     run = run_import(ROWS, by=manager)
-    assert (run.rows, run.created, run.duplicates, run.invalid) == (5, 2, 1, 2)
+    # the unreadable date leaves its row in, with a warning counted inside "created"
+    assert (run.rows, run.created, run.duplicates, run.invalid, run.warnings) == (5, 3, 1, 1, 1)
     assert run.state == ImportRun.State.COMPLETED
 
 
@@ -44,11 +45,19 @@ def test_the_error_report_has_the_row_number_reason_and_original_row(manager):
     run = run_import(ROWS, by=manager)
     with run.error_report.open("rb") as handle:
         rows = list(csv.reader(io.TextIOWrapper(handle, encoding="utf-8")))
-    assert rows[0][:3] == ["Row", "Problem", "name"]
+    assert rows[0][:4] == ["Row", "Outcome", "Problem", "name"]
     by_row = {r[0]: r for r in rows[1:]}
-    assert by_row["4"][1] == "Same number as row 2." and by_row["4"][2] == "Dup of Anu"
-    assert "missing" in by_row["5"][1]
-    assert "Unreadable date" in by_row["6"][1] and by_row["6"][5] == "31/02/2026"
+    assert by_row["4"][1:4] == ["Duplicate", "Same number as row 2.", "Dup of Anu"]
+    assert by_row["5"][1] == "Refused" and "missing" in by_row["5"][2]
+    assert by_row["6"][1] == "Kept with a warning" and "Unreadable date" in by_row["6"][2]
+    assert by_row["6"][6] == "31/02/2026"
+
+
+def test_a_row_with_an_unreadable_date_is_kept_with_the_date_as_written(manager):
+    run_import(ROWS, by=manager)
+    kept = Customer.objects.get(phone="+919876543212")
+    assert kept.date_added == kept.created_at.date()
+    assert kept.source_details == {"Date (as written)": "31/02/2026"}
 
 
 def test_skip_leaves_existing_customers_alone(manager, alice):
@@ -80,9 +89,9 @@ def test_overwrite_never_touches_status_or_assignment(manager, alice):
 def test_the_same_file_again_creates_nothing(manager):
     first = run_import(ROWS, by=manager)
     second = run_import(ROWS, by=manager, policy="fill")
-    assert second.created == 0 and second.unchanged == 2
+    assert second.created == 0 and second.unchanged == 3
     assert list(services.import_runs_with_same_file(second)) == [first]
-    assert Customer.objects.count() == 2
+    assert Customer.objects.count() == 3
 
 
 def test_a_run_whose_worker_died_can_run_again_without_duplicates(manager, monkeypatch):
@@ -200,8 +209,8 @@ def test_preview_counts_the_whole_file_and_whose_customers_match(manager, alice)
     CustomerFactory(phone="+919876543211", assigned_to=alice)
     run = services.import_run_create(upload=csv_file(ROWS), by=manager)
     preview = services.import_preview(run=run)
-    assert (preview.rows, preview.new, preview.existing, preview.duplicates, preview.invalid) == (
-        5, 1, 1, 1, 2)
+    assert (preview.rows, preview.new, preview.existing, preview.duplicates, preview.invalid,
+            preview.warnings) == (5, 2, 1, 1, 1, 1)
     assert preview.existing_by_counsellor == {str(alice): 1}
     assert not Customer.objects.filter(phone="+919876543210").exists()
 
@@ -211,7 +220,7 @@ def test_revert_deletes_untouched_customers_and_says_which_it_kept(manager, alic
     worked_on = Customer.objects.get(phone="+919876543211")
     customer_services.customer_assign(customers=[worked_on], counsellor=alice, by=manager)
     result = services.import_run_revert(run=run, by=manager)
-    assert result.deleted == 1
+    assert result.deleted == 2
     assert list(result.kept.values()) == [[worked_on.pk]]
     run.refresh_from_db()
     assert run.state == ImportRun.State.REVERTED
@@ -220,7 +229,7 @@ def test_revert_deletes_untouched_customers_and_says_which_it_kept(manager, alic
 
     entry = ActivityLog.objects.get(action="revert_import")
     assert (entry.user, entry.rows, entry.details["kept"], entry.details["run"]) == (
-        manager, 1, 1, run.pk)
+        manager, 2, 1, run.pk)
     assert entry.details["ids"] and None not in entry.details["ids"]
 
 
@@ -254,7 +263,7 @@ def test_old_import_files_are_removed_but_their_records_stay(manager, private_st
     call_command("imports_cleanup", days=180)
     run.refresh_from_db()
     assert not stored.exists() and not run.file and not run.error_report
-    assert run.created == 2
+    assert run.created == 3
 
 
 @pytest.mark.parametrize("aliases", [{"phone": "Mobile"}, {"telephone": ["X"]}, ["phone"]])
