@@ -46,7 +46,7 @@ from backoffice.customers.statuses import Status, funnel_rank, status_bit
 from backoffice.imports import pgcopy
 from backoffice.imports.models import AssignmentRule, DataSource, DuplicatePolicy, ImportRun
 from backoffice.imports.pipeline import Plan, Record, iter_records, plan_file
-from backoffice.imports.plugins import importer_get
+from backoffice.imports.plugins import CANONICAL_FIELDS, header_key, importer_get
 from backoffice.imports.analysis import FileFacts
 from backoffice.imports.normalise import ReadOptions, text
 from backoffice.imports.readers import FileProblem, iter_rows, sha256_of
@@ -76,9 +76,14 @@ def import_run_create(
     data_source: DataSource | None = None,
     importer: str | None = None,
     sheet: str | None = None,
+    options: dict | None = None,
 ) -> ImportRun:
     """Store an uploaded file (private storage) and check that it can be read.
-    Raises FileProblem, with nothing stored, when it cannot."""
+    Raises FileProblem, with nothing stored, when it cannot.
+
+    ``options`` are reading choices made for this file (READ_OPTION_KEYS:
+    country, date order, header row, ignored headers, header aliases, status
+    translation) over those of the data source."""
     if not by.has_perm("imports.add_importrun"):
         raise PermissionDenied(_("You may not import customers."))
     name = Path(upload.name or "upload").name
@@ -102,13 +107,17 @@ def import_run_create(
         size=size,
         sheet=sheet or "",
         created_by=by,
-        settings=data_source.read_options() if data_source else {},
+        settings={**(data_source.read_options() if data_source else {}),
+                  **{k: v for k, v in (options or {}).items() if k in READ_OPTION_KEYS}},
     )
+    if data_source and "country" not in (options or {}):
+        # a data source's country is a person's choice
+        run.settings["country_confirmed"] = True
     with _local_upload(upload) as path:
         plan = _plan(run, path)  # raises FileProblem for unreadable files
     run.importer = plan.importer.identifier
     run.sheet = plan.table.sheet or ""
-    run.settings = {**run.settings, "mapping": plan.mapping}
+    run.settings = {**run.settings, "mapping": plan.mapping, "facts": plan.facts.stored()}
     upload.seek(0)
     run.file.save(name, upload, save=False)
     run.save()
@@ -140,6 +149,52 @@ def _run_file(run: ImportRun) -> Iterator[Path]:
             shutil.copyfileobj(stored, handle)
             handle.flush()
             yield Path(handle.name)
+
+
+READ_OPTION_KEYS = ("country", "country_confirmed", "date_order", "header_row",
+                    "ignored_headers", "status_map")
+
+
+def import_country_question(run: ImportRun) -> str | None:
+    """Why a person must say which country the file's numbers are from
+    (they are written the way another country writes them and nothing in the
+    file or its settings says), or None."""
+    facts = FileFacts.from_stored((run.settings or {}).get("facts"))
+    if not facts.likely_country or (run.settings or {}).get("country_confirmed"):
+        return None
+    return _("The numbers look like %(country)s numbers (%(reason)s), but nothing says which "
+             "country they are from.") % {"country": facts.likely_country,
+                                          "reason": facts.likely_reason}
+
+
+def import_run_map_headers(*, run: ImportRun, columns: dict[str, str]) -> ImportRun:
+    """Take ``columns`` (field -> header as written in the file) over the
+    detected mapping; FileProblem names a header or field that is not there."""
+    with _run_file(run) as path:
+        plan = _plan(run, path)
+    keys = {}
+    for index, header in enumerate(plan.headers):
+        keys.setdefault(header_key(header), index)
+    fields = set(plan.importer.aliases) | set(CANONICAL_FIELDS)
+    mapping = dict(plan.mapping)
+    for field, header in columns.items():
+        if field not in fields:
+            raise FileProblem(_("There is no field “%(field)s”; the fields are: %(fields)s.")
+                              % {"field": field, "fields": ", ".join(sorted(fields))})
+        index = keys.get(header_key(header))
+        if index is None:
+            raise FileProblem(_("The file has no column “%(header)s”; its headers: %(headers)s.")
+                              % {"header": header, "headers": _headers_text(plan.headers)})
+        mapping = {name: i for name, i in mapping.items() if i != index}
+        mapping[field] = index
+    run.settings = {**run.settings, "mapping": mapping}
+    run.save(update_fields=["settings"])
+    return run
+
+
+def _headers_text(headers: list[str], limit: int = 30) -> str:
+    shown = [h if len(h) <= 60 else h[:59] + "…" for h in headers[:limit] if h]
+    return ", ".join(shown) + (" …" if len(headers) > limit else "")
 
 
 def _plan(run: ImportRun, path: Path) -> Plan:

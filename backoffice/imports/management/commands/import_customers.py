@@ -10,12 +10,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from backoffice.accounts.models import User
 from backoffice.imports import services
-from backoffice.imports.models import DataSource, DuplicatePolicy, ImportRun
+from backoffice.imports.models import DataSource, DateOrder, DuplicatePolicy, ImportRun
 from backoffice.imports.readers import FileProblem
 
 
 class Command(BaseCommand):
-    help = "Import customers from an .xlsx or .csv file and print a JSON summary."
+    help = ("Import customers from a spreadsheet (.xlsx, .xls, .ods) or delimited text "
+            "(.csv, .tsv, .txt) and print a JSON summary.")
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -24,6 +25,19 @@ class Command(BaseCommand):
                                            "(default: the first superuser).")
         parser.add_argument("--policy", choices=DuplicatePolicy.values, default=None,
                             help="Duplicate policy (default: the data source's, else skip).")
+        parser.add_argument("--country", help="Two-letter country of numbers written without "
+                                              "a country code (IN, US, GB, …).")
+        parser.add_argument("--date-order", choices=DateOrder.values,
+                            help="How dates written with numbers only are read "
+                                 "(default: the data source's, else dmy).")
+        parser.add_argument("--map", action="append", default=[], metavar="FIELD=HEADER",
+                            help="Read FIELD from the column HEADER (repeatable), e.g. "
+                                 "--map alternate_phone='Parent Mobile'.")
+        parser.add_argument("--ignore", action="append", default=[], metavar="HEADER",
+                            help="Leave the column HEADER out, not even as a source detail "
+                                 "(repeatable).")
+        parser.add_argument("--header-row", type=int, metavar="N",
+                            help="The row number of the headers (default: found from them).")
         parser.add_argument("--dry-run", action="store_true",
                             help="Read and classify the whole file; write nothing.")
 
@@ -37,19 +51,31 @@ class Command(BaseCommand):
             data_source = DataSource.objects.filter(slug=source, is_active=True).first()
             if data_source is None:
                 raise CommandError(f"No active data source “{source}”.")
+        reading = self._reading_options(options)
+        columns = self._columns(options["map"])
+        run = None
         try:
             with path.open("rb") as handle:
                 run = services.import_run_create(
-                    upload=File(handle, name=path.name), by=by, data_source=data_source
+                    upload=File(handle, name=path.name), by=by, data_source=data_source,
+                    options=reading,
                 )
+            if columns:
+                services.import_run_map_headers(run=run, columns=columns)
+            question = services.import_country_question(run)
+            if question:
+                likely = run.settings["facts"]["likely_country"]
+                raise CommandError(_one_line(
+                    f"{question} Say which with --country {likely} (or --country with the "
+                    f"country they are from)."))
             if dry_run:
                 preview = services.import_preview(run=run)
                 summary = {
                     "rows": preview.rows, "created": preview.new, "updated": 0,
                     "unchanged": preview.existing, "duplicates": preview.duplicates,
-                    "invalid": preview.invalid, "run": run.pk, "dry_run": True,
+                    "invalid": preview.invalid, "warnings": preview.warnings,
+                    "country": preview.plan.options.country, "run": run.pk, "dry_run": True,
                 }
-                services.import_run_discard(run=run)
                 self.stdout.write(json.dumps(summary))
                 return
             run.settings = {
@@ -63,9 +89,44 @@ class Command(BaseCommand):
             run = services.import_run_execute(run=run)
         except (FileProblem, ValidationError) as exc:
             raise CommandError(_one_line(exc)) from exc
+        finally:
+            if run is not None and run.pk and run.state == ImportRun.State.UPLOADED:
+                # a dry run, or a file refused before it ran: nothing of it is kept
+                services.import_run_discard(run=run)
         if run.state != ImportRun.State.COMPLETED:
             raise CommandError(_one_line(run.message))
         self.stdout.write(json.dumps({**run.counts(), "run": run.pk}))
+
+    @staticmethod
+    def _reading_options(options) -> dict:
+        import phonenumbers
+
+        reading = {}
+        if options.get("country"):
+            country = options["country"].strip().upper()
+            if country not in phonenumbers.SUPPORTED_REGIONS:
+                raise CommandError(f"“{options['country']}” is not a two-letter country code "
+                                   "(IN, US, GB, AE, …).")
+            reading.update(country=country, country_confirmed=True)
+        if options.get("date_order"):
+            reading["date_order"] = options["date_order"]
+        if options.get("header_row") is not None:
+            if options["header_row"] < 1:
+                raise CommandError("--header-row counts from 1 (the first row of the file).")
+            reading["header_row"] = options["header_row"]
+        if options.get("ignore"):
+            reading["ignored_headers"] = list(options["ignore"])
+        return reading
+
+    @staticmethod
+    def _columns(pairs: list[str]) -> dict[str, str]:
+        columns = {}
+        for pair in pairs:
+            field, sep, header = pair.partition("=")
+            if not sep or not field.strip() or not header.strip():
+                raise CommandError(f"--map takes FIELD=HEADER, e.g. phone='Mobile No.'; got “{pair}”.")
+            columns[field.strip()] = header.strip()
+        return columns
 
     def _user(self, username):
         if username:
