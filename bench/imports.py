@@ -243,6 +243,41 @@ def write_csv(lead: LeadFile, path: Path) -> None:
         writer.writerows(lead.rows)
 
 
+# A Facebook Lead Ads download: the lead's own fields, and twelve columns no
+# field of ours takes (ids, names of the ad, ad set, campaign and form, the
+# platform, a custom question), which the import keeps as source details.
+FB_HEADERS = ["id", "created_time", "ad_id", "ad_name", "adset_id", "adset_name", "campaign_id",
+              "campaign_name", "form_id", "form_name", "is_organic", "platform",
+              "which_course_are_you_interested_in?", "full_name", "phone_number", "email", "city"]
+FB_EXTRA_COLUMNS = 12
+
+
+def write_facebook_csv(lead: LeadFile, path: Path, seed: int) -> None:
+    """The same leads as a Facebook Lead Ads CSV: numbers as ``p:+91…``,
+    ISO created_time with offset, campaign fields per row."""
+    rng = random.Random(seed)
+    campaigns = [(f"23850{rng.randrange(10**9):09d}", f"Admissions {year} – {course}")
+                 for year in (2025, 2026) for course in COURSES[:6]]
+    now = datetime.datetime(2026, 11, 1, 9, 0, tzinfo=datetime.timezone.utc)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(FB_HEADERS)
+        for index, row in enumerate(lead.rows):
+            phone = lead.phones[index]
+            cell = f"p:{phone}" if phone else row[2]
+            campaign_id, campaign = campaigns[index % len(campaigns)]
+            created = now - datetime.timedelta(minutes=7 * index)
+            name = row[1]
+            writer.writerow([
+                f"l:{1200000000000000 + index}", created.strftime("%Y-%m-%dT%H:%M:%S+0000"),
+                f"ag:{campaign_id}01", f"{campaign} – video", f"as:{campaign_id}02",
+                f"{campaign} – Kerala 18-24", f"c:{campaign_id}", campaign,
+                f"f:{campaign_id}03", "Course enquiry form", "false",
+                "fb" if index % 3 else "ig", row[6] or "Not sure yet", name, cell,
+                f"lead{index}@example.com" if index % 4 else "", row[3],
+            ])
+
+
 def write_xlsx(lead: LeadFile, path: Path) -> None:
     """The same rows; a number written as bare digits is a number cell, as
     when someone types it into Excel."""
@@ -1188,6 +1223,27 @@ def main() -> int:
                                            [str(csv_path), *user_args, "--dry-run"])
         expect(cli, rows=rows, created=created, duplicates=dups, invalid=invalid)
 
+        # f. Facebook Lead Ads layout: the same leads, 12 columns kept as source details
+        fb_path = OUT / f"{FILE_PREFIX}{args.rows // 1000}k-facebook.csv"
+        write_facebook_csv(lead, fb_path, args.seed)
+        results["facebook"] = cli = run_cli(
+            f"f. Facebook CSV, +{FB_EXTRA_COLUMNS} columns", [str(fb_path), *user_args])
+        expect(cli, rows=rows, created=created, duplicates=dups, invalid=invalid)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FILTER (WHERE (SELECT count(*) FROM jsonb_object_keys("
+                "source_details)) >= %s), count(*) FILTER (WHERE email <> '') "
+                "FROM customers_customer WHERE import_run_id = %s",
+                [FB_EXTRA_COLUMNS, cli.summary["run"]])
+            with_details, with_email = cursor.fetchone()
+        print(f"    {with_details:,} customers with >= {FB_EXTRA_COLUMNS} source details, "
+              f"{with_email:,} with an email")
+        assert with_details == created, (with_details, created)
+        cleanup()
+        vacuum()
+        if not args.keep_files:
+            fb_path.unlink(missing_ok=True)
+
         # e. the 1M-row CSV, for memory
         if million is not None:
             extra = {"IMPORT_MAX_FILE_MB": MILLION_FILE_MB}
@@ -1295,6 +1351,8 @@ def main() -> int:
         (f"c. {k} CSV again, --policy fill", results.get("fill"), BUDGET_FILL_S, "s"),
         ("c'. fill, half with blanks (extra)", results.get("fill_work"), BUDGET_FILL_S, "s"),
         (f"d. {k} preview (--dry-run)", results.get("preview"), BUDGET_PREVIEW_S, "s"),
+        (f"f. {k} Facebook CSV, +{FB_EXTRA_COLUMNS} columns kept", results.get("facebook"),
+         BUDGET_CSV_S, "s"),
         (f"e. {m} CSV {'dry run' if args.million == 'dry' else 'import'}, max RSS",
          results.get("million"), BUDGET_RSS_MB, "MB"),
         (f"e'. {m} XLSX dry run, max RSS (extra)", results.get("million_xlsx"), BUDGET_RSS_MB,
