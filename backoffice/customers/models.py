@@ -33,9 +33,11 @@ class Customer(models.Model):
         _("alternate phone"),
         max_length=20,
         blank=True,
+        default="",
+        db_default="",  # rows written by COPY (imports, the bench) need no value
         help_text=_("A second number, in international form."),
     )
-    email = models.EmailField(_("email"), max_length=254, blank=True)
+    email = models.EmailField(_("email"), max_length=254, blank=True, default="", db_default="")
     area = models.CharField(_("area"), max_length=120, blank=True)
     date_added = models.DateField(
         _("date added"),
@@ -48,7 +50,8 @@ class Customer(models.Model):
     remarks = models.TextField(_("remarks"), blank=True)
     # Every column of the source row that maps to no field, as written
     # ({header: value}): an import never drops what a file said.
-    source_details = models.JSONField(_("source details"), default=dict, blank=True)
+    source_details = models.JSONField(_("source details"), default=dict, blank=True,
+                                      db_default=models.Value({}, models.JSONField()))
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("counsellor"),
