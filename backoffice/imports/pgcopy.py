@@ -9,6 +9,7 @@ ORM path in services._Writer, which SQLite uses.
 """
 
 import datetime
+import json
 
 from django.db import connection
 from psycopg.types.json import Jsonb
@@ -109,7 +110,11 @@ def customers_existing(phones: list[str]) -> list[tuple]:
             f"OR (alternate_phone = ANY(%s) AND alternate_phone <> '')",
             [phones, phones],
         )
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    # Django has psycopg give jsonb as text (its JSONField parses it)
+    last = len(rows[0]) - 1 if rows else 0
+    return [(*row[:last], json.loads(row[last]) if isinstance(row[last], str) else row[last])
+            for row in rows]
 
 
 def customers_update(
