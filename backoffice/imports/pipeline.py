@@ -132,19 +132,21 @@ _DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T].*)?")
 _NUMBER = re.compile(r"[-+]?\d+([.,]\d+)*")
 
 
-def looks_like_data(cell: Any) -> bool:
-    """A cell no header is: a number, a date, an email address or a phone
-    number (seven digits or more)."""
+def is_contact(cell: Any) -> bool:
+    """A phone number (seven digits or more) or an email address: a cell no
+    header ever is."""
+    value = text(cell)
+    return sum(ch.isdigit() for ch in value) >= 7 or bool(_EMAIL.fullmatch(value))
+
+
+def is_value(cell: Any) -> bool:
+    """A number or a date: a cell a header rarely is."""
     if cell is None or isinstance(cell, bool):
         return False
     if isinstance(cell, (int, float, datetime.date, datetime.time)):
         return True
     value = text(cell)
-    if not value:
-        return False
-    if sum(ch.isdigit() for ch in value) >= 7:
-        return True
-    return bool(_EMAIL.fullmatch(value) or _DATE.fullmatch(value) or _NUMBER.fullmatch(value))
+    return bool(value) and bool(_DATE.fullmatch(value) or _NUMBER.fullmatch(value))
 
 
 def choose_header(
@@ -153,12 +155,14 @@ def choose_header(
     """The header row and the plugin that reads it.
 
     Every (row, plugin) pair where the plugin finds its required columns is
-    scored by the columns it recognises. A row whose required cell (the
-    phone) looks like data, or whose mapped cells are mostly data, is a data
-    row and never the header; each other mapped cell that looks like data
-    costs a point. The best score wins; on a tie the earlier row, then the
-    earlier plugin (``standard`` comes first). ``forced`` (the sheet's row
-    number a person chose) skips the search: that row is the header.
+    scored by the columns it recognises. A row of data is never the header:
+    not a row with a phone number or an email address in any cell, nor one
+    whose required cell (the phone column's header) is a number or a date,
+    nor one whose cells are mostly numbers and dates; each number or date
+    in a row costs it a point. The best score wins; on a tie the earlier
+    row, then the earlier plugin (``standard`` comes first). ``forced`` (the
+    sheet's row number a person chose) skips the search: that row is the
+    header, whatever it holds.
     """
     if forced is not None and not [number for number, _ in head if number == forced]:
         raise FileProblem(
@@ -167,18 +171,21 @@ def choose_header(
         )
     best: tuple[tuple[int, int], Importer, int, list[Any]] | None = None
     for position, (number, cells) in enumerate(head):
+        penalty = 0
+        if forced is None:
+            filled = [cell for cell in cells if text(cell)]
+            values = sum(1 for cell in filled if is_value(cell))
+            if any(is_contact(cell) for cell in filled) or 2 * values > len(filled):
+                continue
+            penalty = values
         for plugin in candidates:
             found = plugin.map_headers(cells)
             if not plugin.is_complete(found):
                 continue
-            data = 0
-            if forced is None:
-                data_fields = {name for name, index in found.items()
-                               if looks_like_data(cells[index])}
-                if data_fields & set(plugin.required_fields()) or 2 * len(data_fields) > len(found):
-                    continue
-                data = len(data_fields)
-            rank = (plugin.header_score(cells, found) - data, -position)
+            if forced is None and any(is_value(cells[index]) for name, index in found.items()
+                                      if name in plugin.required_fields()):
+                continue
+            rank = (plugin.header_score(cells, found) - penalty, -position)
             if best is None or rank > best[0]:
                 best = (rank, plugin, number, cells)
     if best is None:
