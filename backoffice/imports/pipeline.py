@@ -6,6 +6,8 @@ importer plugin and the normalisation, one ``Record`` per row. Nothing here
 touches the database.
 """
 
+import datetime
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +21,7 @@ from backoffice.imports.plugins import Importer, header_key, importer_classes, i
 from backoffice.imports.readers import FileProblem, Table, iter_rows, open_table
 
 HEADER_SEARCH_ROWS = 30
+STANDARD = "standard"
 
 
 @dataclass
@@ -78,31 +81,9 @@ def plan_file(
     """Find the header row and the column mapping. With no importer given,
     every plugin is tried and the one that recognises most columns wins."""
     table = open_table(path, filename=filename, sheet=sheet, stream_above=stream_above)
-    head: list[tuple[int, list[Any]]] = []
-    for number, cells in iter_rows(path, table):
-        head.append((number, cells))
-        if len(head) >= HEADER_SEARCH_ROWS:
-            break
-    if not head:
-        raise FileProblem("The file has no rows.")
-    candidates = [importer] if importer else [cls(config) for cls in importer_classes()]
-    best: tuple[int, int, Importer, int, list[Any]] | None = None
-    for position, (number, cells) in enumerate(head):
-        for plugin in candidates:
-            found = plugin.map_headers(cells)
-            if not plugin.is_complete(found):
-                continue
-            score = len(found)
-            if best is None or score > best[0]:
-                best = (score, position, plugin, number, cells)
-    if best is None:
-        seen = ", ".join(text(c) for c in head[0][1] if text(c)) or "none"
-        raise FileProblem(
-            "No column for the phone number was found in the first rows of the file "
-            f"(headers seen: {seen}). Rename the column (for example to “Mobile”), or add "
-            "the header to the data source's extra aliases."
-        )
-    _, _, plugin, number, cells = best
+    head = _head_rows(path, table, options.header_row)
+    candidates = [importer] if importer else _all_plugins(config)
+    plugin, number, cells = choose_header(head, candidates, forced=options.header_row)
     headers = [text(c) for c in cells]
     found = dict(mapping) if mapping else plugin.map_headers(cells)
     for name, index in found.items():
@@ -116,6 +97,108 @@ def plan_file(
     facts = file_facts(_sample(path, table, plugin, number, found), options)
     return Plan(table=table, importer=plugin, header_row=number, headers=headers, mapping=found,
                 options=facts.apply(options), ignored=ignored, facts=facts)
+
+
+def _head_rows(path, table: Table, forced: int | None) -> list[tuple[int, list[Any]]]:
+    """The rows the header is looked for in: the first ones, or the row a
+    person chose (none when that row is blank or past the end)."""
+    head: list[tuple[int, list[Any]]] = []
+    seen_any = False
+    for number, cells in iter_rows(path, table):
+        seen_any = True
+        if forced is None:
+            head.append((number, cells))
+            if len(head) >= HEADER_SEARCH_ROWS:
+                break
+        elif number >= forced:
+            if number == forced:
+                head.append((number, cells))
+            break
+    if not seen_any:
+        raise FileProblem("The file has no rows.")
+    return head
+
+
+def _all_plugins(config: Mapping[str, Any] | None) -> list[Importer]:
+    """Every plugin, ``standard`` first and then by identifier: on a tie the
+    first one wins, so the standard plugin wins its ties."""
+    classes = sorted(importer_classes(),
+                     key=lambda cls: (cls.identifier != STANDARD, cls.identifier))
+    return [cls(config) for cls in classes]
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T].*)?")
+_NUMBER = re.compile(r"[-+]?\d+([.,]\d+)*")
+
+
+def is_contact(cell: Any) -> bool:
+    """A phone number (seven digits or more) or an email address: a cell no
+    header ever is."""
+    value = text(cell)
+    return sum(ch.isdigit() for ch in value) >= 7 or bool(_EMAIL.fullmatch(value))
+
+
+def is_value(cell: Any) -> bool:
+    """A number or a date: a cell a header rarely is."""
+    if cell is None or isinstance(cell, bool):
+        return False
+    if isinstance(cell, (int, float, datetime.date, datetime.time)):
+        return True
+    value = text(cell)
+    return bool(value) and bool(_DATE.fullmatch(value) or _NUMBER.fullmatch(value))
+
+
+def choose_header(
+    head: list[tuple[int, list[Any]]], candidates: list[Importer], *, forced: int | None = None,
+) -> tuple[Importer, int, list[Any]]:
+    """The header row and the plugin that reads it.
+
+    Every (row, plugin) pair where the plugin finds its required columns is
+    scored by the columns it recognises. A row of data is never the header:
+    not a row with a phone number or an email address in any cell, nor one
+    whose required cell (the phone column's header) is a number or a date,
+    nor one whose cells are mostly numbers and dates; each number or date
+    in a row costs it a point. The best score wins; on a tie the earlier
+    row, then the earlier plugin (``standard`` comes first). ``forced`` (the
+    sheet's row number a person chose) skips the search: that row is the
+    header, whatever it holds.
+    """
+    if forced is not None and not [number for number, _ in head if number == forced]:
+        raise FileProblem(
+            f"Row {forced}, chosen as the header row, is empty or beyond the end of the "
+            "file. Check the header row of the data source."
+        )
+    best: tuple[tuple[int, int], Importer, int, list[Any]] | None = None
+    for position, (number, cells) in enumerate(head):
+        penalty = 0
+        if forced is None:
+            filled = [cell for cell in cells if text(cell)]
+            values = sum(1 for cell in filled if is_value(cell))
+            if any(is_contact(cell) for cell in filled) or 2 * values > len(filled):
+                continue
+            penalty = values
+        for plugin in candidates:
+            found = plugin.map_headers(cells)
+            if not plugin.is_complete(found):
+                continue
+            if forced is None and any(is_value(cells[index]) for name, index in found.items()
+                                      if name in plugin.required_fields()):
+                continue
+            rank = (plugin.header_score(cells, found) - penalty, -position)
+            if best is None or rank > best[0]:
+                best = (rank, plugin, number, cells)
+    if best is None:
+        cells = head[0][1]
+        seen = ", ".join(text(c) for c in cells if text(c)) or "none"
+        where = f"row {forced}" if forced is not None else "the first rows of the file"
+        raise FileProblem(
+            f"No column for the phone number was found in {where} "
+            f"(headers seen: {seen}). Rename the column (for example to “Mobile”), or add "
+            "the header to the data source's extra aliases."
+        )
+    _, plugin, number, cells = best
+    return plugin, number, cells
 
 
 def _sample(path, table: Table, plugin: Importer, header_row: int,

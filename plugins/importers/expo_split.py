@@ -12,14 +12,19 @@ class ExpoSplitImporter(Importer):
     verbose_name = "Expo registrations (split name and number)"
     description = (
         "First Name + Last Name, Country Code + Mobile, City, Registered On, "
-        "Course Interested and Comments."
+        "Course Interested and Comments; Email, Alternate Number and Country when present."
     )
     aliases = {
         "first_name": ["First Name", "Given Name", "First"],
         "last_name": ["Last Name", "Surname", "Family Name", "Last"],
-        "country_code": ["Country Code", "ISD", "ISD Code", "Code"],
+        # not "Code": a sheet's course or coupon code is not a country code
+        "country_code": ["Country Code", "ISD", "ISD Code", "Dial Code", "Calling Code"],
         "mobile": ["Mobile", "Mobile Number", "Number", "Phone"],
+        "alternate_phone": ["Alternate Number", "Alternate Mobile", "Alternate Phone",
+                            "Other Phone", "Secondary Phone"],
+        "email": ["Email", "E-mail", "Email Address", "Email ID"],
         "area": ["City", "Area", "Location"],
+        "country": ["Country", "Country of Residence", "Nationality"],
         "date_added": ["Registered On", "Registration Date", "Date"],
         "course": ["Course Interested", "Course", "Programme", "Program"],
         "remarks": ["Comments", "Remarks", "Notes"],
@@ -32,19 +37,25 @@ class ExpoSplitImporter(Importer):
         first = str(values.get("first_name") or "").strip()
         last = str(values.get("last_name") or "").strip()
         code = _digits(values.get("country_code"))
-        mobile = _digits(values.get("mobile"))
         course = str(values.get("course") or "").strip()
         remarks = str(values.get("remarks") or "").strip()
         if course:
             remarks = f"Course: {course}" + (f". {remarks}" if remarks else "")
-        phone = _join_number(code, mobile)
+        if code:
+            phone = _join_number(code, _digits(values.get("mobile")))
+        else:
+            # no code column: the number as written (a leading "+" kept)
+            phone = _number(values.get("mobile"))
         return {
             "name": " ".join(part for part in (first, last) if part),
             "phone": phone,
+            "alternate_phone": values.get("alternate_phone"),
+            "email": values.get("email"),
             "area": values.get("area"),
             "date_added": values.get("date_added"),
             "remarks": remarks,
             "status": None,
+            "country": values.get("country"),
         }
 
 
@@ -56,13 +67,20 @@ def _digits(value) -> str:
     return "".join(ch for ch in str(value) if ch.isdigit())
 
 
+def _number(value) -> str | None:
+    """A number's digits, with its leading "+" when it is written
+    internationally (``+44 7911 123456`` -> ``+447911123456``)."""
+    digits = _digits(value)
+    if not digits:
+        return None
+    return f"+{digits}" if str(value).strip().startswith("+") else digits
+
+
 def _join_number(code: str, mobile: str) -> str | None:
     """Country code + number. Some sheets repeat the code inside the number
     (``91`` and ``919876543210``): whichever reading is a valid number wins."""
     if not mobile:
         return None
-    if not code:
-        return mobile
     candidates = [f"+{code}{mobile.lstrip('0')}"]
     if mobile.startswith(code):
         candidates.append(f"+{mobile}")

@@ -1,6 +1,8 @@
 """Golden files: each sample file under golden/<plugin>/ is read with that
 plugin, and the mapping, the canonical values and the normalised result (or
-the reason a row is refused) must equal <file>.expected.json beside it.
+the reason a row is refused) must equal <file>.expected.json beside it. Each
+sample read with no plugin named must choose the plugin of its folder (the
+plugin that recognises most columns).
 
 To add a sample: put the file in golden/<plugin>/, run
 `UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/plugins/importers/test_golden.py`,
@@ -16,11 +18,29 @@ import pytest
 
 from backoffice.imports.pipeline import iter_records, plan_file
 from backoffice.imports.plugins import importer_get
+from backoffice.imports.readers import FileProblem
 
 GOLDEN = Path(__file__).parent / "golden"
-SAMPLES = sorted(
-    p for p in GOLDEN.glob("*/*") if p.suffix in {".csv", ".xlsx"}
-)
+SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods"}
+SAMPLES = sorted(p for p in GOLDEN.glob("*/*") if p.suffix in SUFFIXES)
+# Samples in a format this branch's readers refuse; their expected results are
+# those of a twin with the same rows (see golden/README.md).
+NOT_READ_YET = {
+    "facebook_lead_ads/leads_unicode_text.txt": "UTF-16 reading lands with the readers branch",
+}
+
+
+def _name(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}"
+
+
+def _samples():
+    params = []
+    for path in SAMPLES:
+        reason = NOT_READ_YET.get(_name(path))
+        marks = [pytest.mark.xfail(reason=reason, raises=FileProblem, strict=True)] if reason else []
+        params.append(pytest.param(path, marks=marks, id=_name(path)))
+    return params
 
 
 def _jsonable(value):
@@ -54,13 +74,21 @@ def read_sample(path: Path) -> dict:
     }
 
 
-@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("sample", _samples())
 def test_golden_sample_reads_as_expected(sample):
     expected_path = sample.with_name(sample.name + ".expected.json")
     result = read_sample(sample)
     if os.environ.get("UPDATE_GOLDEN"):
         expected_path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     assert result == json.loads(expected_path.read_text())
+
+
+@pytest.mark.parametrize("sample", _samples())
+def test_golden_sample_is_recognised_by_its_plugin_when_none_is_named(sample):
+    plan = plan_file(sample, filename=sample.name)
+    assert plan.importer.identifier == sample.parent.name
+    assert plan.header_row == json.loads(
+        sample.with_name(sample.name + ".expected.json").read_text())["header_row"]
 
 
 def test_every_plugin_has_a_golden_sample():
