@@ -41,7 +41,8 @@ _TEN_DIGITS_2_TO_5 = re.compile(r"[2-5]\d{9}")
 
 @dataclass
 class FileFacts:
-    # region -> how many numbers of the sample were read in it
+    # region -> how many valid numbers of the sample were read in it (by the
+    # main region of their country code: Canada's count as US)
     countries: Counter = field(default_factory=Counter)
     # the region nearly all of the file's international numbers belong to,
     # in which its national numbers are read (None: the options' country)
@@ -112,10 +113,12 @@ class _Numbers:
         self.total += 1
         region = row_region or self.options.country
         if _INTERNATIONAL.match(written):
-            number = _parse("+" + _INTERNATIONAL.sub("", written, count=1), None)
+            # the country code counts even when the rest of the number is wrong
+            number = _parse("+" + _INTERNATIONAL.sub("", written, count=1), None, valid=False)
             if number is not None:
                 self.international[number.country_code] += 1
-                self.countries[phonenumbers.region_code_for_number(number)] += 1
+                if phonenumbers.is_valid_number(number):
+                    self.countries[_main_region(number)] += 1
             return
         like = None
         if not row_region and isinstance(value, str):
@@ -128,7 +131,7 @@ class _Numbers:
             return
         number = _parse(written, region)
         if number is not None:
-            self.countries[phonenumbers.region_code_for_number(number)] += 1
+            self.countries[_main_region(number)] += 1
         if not row_region and region == "IN":
             digits = _NOT_DIGITS.sub("", written)
             if _TEN_DIGITS_2_TO_5.fullmatch(digits) and _parse(digits, "US") is not None:
@@ -176,13 +179,23 @@ class _Numbers:
         return region, reason
 
 
-def _parse(written: str, region: str | None) -> phonenumbers.PhoneNumber | None:
-    """The number if it is a valid one, else None."""
+def _parse(written: str, region: str | None, *, valid: bool = True
+           ) -> phonenumbers.PhoneNumber | None:
+    """The number (if ``valid``, only a valid one), else None."""
     try:
         number = phonenumbers.parse(written, region)
     except phonenumbers.NumberParseException:
         return None
-    return number if phonenumbers.is_valid_number(number) else None
+    if phonenumbers.region_code_for_country_code(number.country_code) == "ZZ":
+        return None
+    return number if not valid or phonenumbers.is_valid_number(number) else None
+
+
+def _main_region(number: phonenumbers.PhoneNumber) -> str:
+    """The main region of a number's country code: numbers are counted by
+    the country their code names (+1 -> US, +44 -> GB, +7 -> RU), not by the
+    territories sharing it (Canada, Guernsey, Kazakhstan)."""
+    return phonenumbers.region_code_for_country_code(number.country_code)
 
 
 class _Dates:
