@@ -30,11 +30,14 @@ SCIENTIFIC_MESSAGE = _(
 # Numbers written the way another country groups its digits. Read in the
 # assumed country they can still be "valid" ((807) 271-2192 is a valid Indian
 # mobile once the separators go), so an import asks instead of guessing.
-WRITTEN_LIKE = (
-    ("US", "3-3-4", re.compile(r"\(\d{3}\) ?\d{3}[-. ]?\d{4}|\d{3}([-. ])\d{3}\1\d{4}")),
-    ("FR", "5 pairs", re.compile(r"0[1-9](?:([ .])\d{2})(?:\1\d{2}){3}")),
-    ("GB", "07xxx xxxxxx", re.compile(r"07\d{3} \d{3} ?\d{3}")),
-)
+WRITTEN_LIKE = {
+    "US": ("3-3-4", r"\(\d{3}\) ?\d{3}[-. ]?\d{4}|\d{3}(?P<us>[-. ])\d{3}(?P=us)\d{4}"),
+    "FR": ("5 pairs", r"0[1-9](?P<fr>[ .])\d{2}(?:(?P=fr)\d{2}){3}"),
+    "GB": ("07xxx xxxxxx", r"07\d{3} \d{3} ?\d{3}"),
+}
+# one pattern for all: most numbers are none of these, and fail it at once
+_WRITTEN_LIKE = re.compile("|".join(f"(?P<{region}>{pattern})"
+                                    for region, (_, pattern) in WRITTEN_LIKE.items()))
 
 
 def phone_normalize(raw: object, *, region: str | None = None) -> str:
@@ -83,21 +86,17 @@ def phone_written_like(text: str, region: str) -> tuple[str, str] | None:
     ``("US", "3-3-4")`` for ``(807) 271-2192`` read in India. None otherwise
     (also when ``region`` shares that country's calling code: Canada and the
     US both write 3-3-4)."""
-    text = text.strip()
-    if not text or text[0] == "+":
+    match = _WRITTEN_LIKE.fullmatch(text.strip())
+    if not match:
         return None
-    for other, grouping, pattern in WRITTEN_LIKE:
-        if not pattern.fullmatch(text):
-            continue
-        code = phonenumbers.country_code_for_region(other)
-        if phonenumbers.country_code_for_region(region) == code:
-            return None
-        try:
-            number = phonenumbers.parse(text, other)
-        except phonenumbers.NumberParseException:
-            return None
-        return (other, grouping) if phonenumbers.is_valid_number(number) else None
-    return None
+    other = match.lastgroup
+    if phonenumbers.country_code_for_region(region) == phonenumbers.country_code_for_region(other):
+        return None
+    try:
+        number = phonenumbers.parse(text, other)
+    except phonenumbers.NumberParseException:
+        return None
+    return (other, WRITTEN_LIKE[other][0]) if phonenumbers.is_valid_number(number) else None
 
 
 def phone_try_normalize(raw: object) -> str | None:

@@ -317,10 +317,12 @@ def split_numbers(value: Any) -> list[Any]:
     spreadsheet mangled, refused with its own reason)."""
     if not isinstance(value, str):
         return [] if value is None else [value]
-    value = value.replace("\x00", "")
-    if not _SPLIT_HINT.search(value) or _SCIENTIFIC.fullmatch(value.strip()):
-        return [value] if value.strip() else []
-    return [part for part in _NUMBER_SEPARATORS.split(value.strip()) if part.strip()]
+    if not _SPLIT_HINT.search(value):
+        return [value] if value and not value.isspace() else []
+    value = value.replace("\x00", "").strip()
+    if _SCIENTIFIC.fullmatch(value):
+        return [value]
+    return [part for part in _NUMBER_SEPARATORS.split(value) if part.strip()]
 
 
 def read_number(value: Any, region: str, *, sure: bool) -> str:
