@@ -130,6 +130,7 @@ OTHER_NUMBERS = "Other phone numbers"
 # those are how one number is written.
 _NUMBER_SEPARATORS = re.compile(r"\s*(?::::|[/,;|\n]|\s(?:or|OR|Or|&)\s)\s*")
 _SCIENTIFIC = re.compile(r"\+?\d{1,3}(?:[.,]\d*)?[eE]\+?\d{1,2}")
+_IDD_00 = re.compile(r"\s*00(?=[1-9])")
 _SPLIT_HINT = re.compile(r"[:/,;|\n&]|\sor\s", re.IGNORECASE)
 
 
@@ -340,6 +341,10 @@ def read_number(value: Any, region: str, *, sure: bool) -> str:
                 f"({grouping}), not {in_country(region)}: set the file's country "
                 "(or give the rows a country column) to import it",
                 code="foreign")
+    if isinstance(value, str) and _IDD_00.match(value):
+        # "0044 7911 123456": the international prefix of most of the world,
+        # whatever the row's country dials
+        value = "+" + _IDD_00.sub("", value, count=1)
     return phone_normalize(value, region=region)
 
 

@@ -143,8 +143,10 @@ def test_a_french_mobile_is_read_when_the_source_is_french():
     assert clean_row({"phone": "+33 6 12 34 56 78"}).phone == "+33612345678"
 
 
-def test_an_international_number_is_read_as_written_whatever_the_country():
-    assert clean_row({"phone": "+44 7911 123456", "country": "India"}).phone == "+447911123456"
+@pytest.mark.parametrize("country", ["India", "USA", "France"])
+@pytest.mark.parametrize("written", ["+44 7911 123456", "0044 7911 123456"])
+def test_an_international_number_is_read_as_written_whatever_the_country(written, country):
+    assert clean_row({"phone": written, "country": country}).phone == "+447911123456"
 
 
 @pytest.mark.parametrize(
