@@ -1,7 +1,13 @@
 """From a plugin's raw canonical values to values a customer can hold.
 
 A row is refused (``RowProblem``, with the reason, in the error report next
-to the original row) only when it has no usable phone number. Any other cell
+to the original row) only when it has no usable phone number: none at all, one
+a spreadsheet turned into scientific notation (digits lost), or one written
+the way another country writes its numbers ("(807) 271-2192" in a file read as
+Indian) when nobody confirmed the country and the row names none. The row's
+country column, when it names a country, decides where its national numbers
+are read. A cell may hold several numbers: the first readable one is the
+phone, the next the alternate phone, the others are kept as written. Any other cell
 that cannot be read — a date, a status the source does not translate, an
 email, a second number — leaves the row in: the cell is kept as written in
 the customer's source details and the row carries a warning, listed with the
@@ -175,8 +181,9 @@ def parse_date(value: Any, order: str = "dmy") -> datetime.date | None:
     Text written with numbers only is read in ``order`` (dmy, mdy or ymd),
     strictly: 2/18/21 read day first is a problem, never 18 February. Month
     names, ISO date-times (with their offset, read in our time zone) and
-    date-times with a time after the date are read in any order. RowProblem
-    when the value is not a date."""
+    date-times with a time after the date are read in any order; a
+    four-digit year is a year wherever it stands (18/02/2021 read year first
+    is read day first). RowProblem when the value is not a date."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime.datetime):
