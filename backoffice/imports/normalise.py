@@ -1,7 +1,13 @@
 """From a plugin's raw canonical values to values a customer can hold.
 
 A row is refused (``RowProblem``, with the reason, in the error report next
-to the original row) only when it has no usable phone number. Any other cell
+to the original row) only when it has no usable phone number: none at all, one
+a spreadsheet turned into scientific notation (digits lost), or one written
+the way another country writes its numbers ("(807) 271-2192" in a file read as
+Indian) when nobody confirmed the country and the row names none. The row's
+country column, when it names a country, decides where its national numbers
+are read. A cell may hold several numbers: the first readable one is the
+phone, the next the alternate phone, the others are kept as written. Any other cell
 that cannot be read — a date, a status the source does not translate, an
 email, a second number — leaves the row in: the cell is kept as written in
 the customer's source details and the row carries a warning, listed with the
@@ -18,10 +24,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from backoffice.customers.phones import phone_normalize
+from dateutil import parser as dateutil_parser
+
+from backoffice.customers.phones import phone_normalize, phone_written_like
 from backoffice.customers.statuses import Status
+from backoffice.imports.countries import in_country, region_for_country
 from backoffice.imports.plugins import header_key
 
+DATE_ORDERS = ("dmy", "mdy", "ymd")
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 # Excel serials between these are dates from 1954 to 2119: anything else in a
 # date column is not a serial.
@@ -32,10 +42,32 @@ DATE_FORMATS = (
 )
 MAX_LENGTHS = {"name": 200, "area": 120}
 
-# Day first, the way the files are written: a regex and date() instead of
-# strptime, which is slow enough to show in a large import.
-_DAY_FIRST = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+# Dates written with numbers only, read in the order the source writes them
+# (day first unless it says otherwise): regexes and date() instead of
+# strptime, which is slow enough to show in a large import. A year of four
+# digits is a year wherever it stands; two-digit years are 2000-2069 for
+# 00-69 and 1970-1999 for 70-99.
+_NUMERIC_DATE = re.compile(r"(\d{1,4})([-/.])(\d{1,2})\2(\d{4}|\d{2})")
+# the time of a date-time written as text: "07/05/2025, 23:57:03",
+# "2/18/21, 11:08 AM", "2026-11-24 10:30", "2021-02-18T11:08:00"
+_TIME = re.compile(r",?[ T]\s*\d{1,2}:\d{2}")
+# a date-time with its offset (Facebook's created_time): read in our time zone
+_ISO_AWARE = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)")
+_SERIAL_TEXT = re.compile(r"\d{5}(?:\.\d+)?")
+# "15 Apr, 2021", "15-Apr-21", "24 November 2026", "Apr 15 2021", "April 15, 2021"
+_DAY_MONTH_NAME = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[ -]([A-Za-z]{3,9})\.?,?[ -](\d{4}|\d{2})")
+_MONTH_NAME_DAY = re.compile(r"([A-Za-z]{3,9})\.?[ -](\d{1,2})(?:st|nd|rd|th)?,?[ -](\d{4}|\d{2})")
+_MONTHS = {name: number for number, names in enumerate((
+    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+    ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+    ("oct", "october"), ("nov", "november"), ("dec", "december")), start=1) for name in names}
+_LETTER = re.compile(r"[A-Za-z]")
+_DATE_HINTS = {
+    "dmy": "dates are read day first: DD-MM-YYYY, DD/MM/YYYY or YYYY-MM-DD",
+    "mdy": "dates are read month first: MM/DD/YYYY, MM-DD-YYYY or YYYY-MM-DD",
+    "ymd": "dates are read year first: YYYY-MM-DD or YY/MM/DD",
+}
 
 _STATUS_KEYS = {header_key(s.value): s for s in Status} | {header_key(s.label): s for s in Status}
 
@@ -62,6 +94,13 @@ class ReadOptions:
     ignored_headers: tuple[str, ...] = ()
     header_row: int | None = None
 
+    def __post_init__(self):
+        # the translation table is looked up by header_key, however it was given
+        object.__setattr__(self, "status_map",
+                           {header_key(k): v for k, v in self.status_map.items()})
+        if self.date_order not in DATE_ORDERS:
+            raise ValueError(f"date_order must be one of {', '.join(DATE_ORDERS)}")
+
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any] | None) -> "ReadOptions":
         """From a run's (or a data source's) settings; absent keys keep the defaults."""
@@ -71,8 +110,9 @@ class ReadOptions:
         return cls(
             country=(settings.get("country") or django_settings.PHONE_DEFAULT_REGION).upper(),
             country_confirmed=bool(settings.get("country_confirmed")),
-            date_order=settings.get("date_order") or "dmy",
-            status_map={header_key(k): v for k, v in (settings.get("status_map") or {}).items()
+            date_order=(settings.get("date_order") if settings.get("date_order") in DATE_ORDERS
+                        else "dmy"),
+            status_map={k: v for k, v in (settings.get("status_map") or {}).items()
                         if v in Status.values},
             ignored_headers=tuple(settings.get("ignored_headers") or ()),
             header_row=settings.get("header_row") or None,
@@ -89,6 +129,15 @@ KEPT_AS = {
     "name": "Name (as written)",
     "area": "Area (as written)",
 }
+COUNTRY_DETAIL = "Country"
+OTHER_NUMBERS = "Other phone numbers"
+# Several numbers in one cell: Google's ":::", slashes, commas, semicolons,
+# bars, line breaks, " or ", " & ". Never spaces, dots, dashes or brackets:
+# those are how one number is written.
+_NUMBER_SEPARATORS = re.compile(r"\s*(?::::|[/,;|\n]|\s(?:or|OR|Or|&)\s)\s*")
+_SCIENTIFIC = re.compile(r"\+?\d{1,3}(?:[.,]\d*)?[eE]\+?\d{1,2}")
+_IDD_00 = re.compile(r"\s*00(?=[1-9])")
+_SPLIT_HINT = re.compile(r"[:/,;|\n&]|\sor\s", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -127,11 +176,18 @@ def multiline_text(value: Any) -> str:
     return "\n".join(line for line in lines if line).strip()
 
 
-def parse_date(value: Any) -> datetime.date | None:
+def parse_date(value: Any, order: str = "dmy") -> datetime.date | None:
+    """A date from a cell: a date or date-time cell, an Excel serial, or text.
+    Text written with numbers only is read in ``order`` (dmy, mdy or ymd),
+    strictly: 2/18/21 read day first is a problem, never 18 February. Month
+    names, ISO date-times (with their offset, read in our time zone) and
+    date-times with a time after the date are read in any order; a
+    four-digit year is a year wherever it stands (18/02/2021 read year first
+    is read day first). RowProblem when the value is not a date."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime.datetime):
-        return value.date()
+        return _local_date(value)
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -139,26 +195,92 @@ def parse_date(value: Any) -> datetime.date | None:
     raw = text(value)
     if not raw:
         return None
-    if re.fullmatch(r"\d{5}(\.\d+)?", raw):
-        return _from_serial(float(raw))
-    # a date-time written as text: keep the date part
-    candidate = re.split(r"[ T]\d{1,2}:\d{2}", raw)[0].strip()
-    quick = _DAY_FIRST.fullmatch(candidate) or _ISO.fullmatch(candidate)
+    candidate = raw
+    if ":" in raw:
+        if _ISO_AWARE.fullmatch(raw):
+            try:
+                return _local_date(datetime.datetime.fromisoformat(raw))
+            except ValueError:
+                raise _unreadable(raw, order) from None
+        candidate = _TIME.split(raw, 1)[0]
+    quick = _NUMERIC_DATE.fullmatch(candidate)
     if quick:
-        parts = [int(p) for p in quick.groups()]
-        year, month, day = parts if quick.re is _ISO else parts[::-1]
-        try:
-            return datetime.date(year, month, day)
-        except ValueError:
-            raise RowProblem(
-                f"Unreadable date “{raw}” (use DD-MM-YYYY, DD/MM/YYYY or YYYY-MM-DD)."
-            ) from None
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(candidate, fmt).date()
-        except ValueError:
-            continue
-    raise RowProblem(f"Unreadable date “{raw}” (use DD-MM-YYYY, DD/MM/YYYY or YYYY-MM-DD).")
+        first, _, second, last = quick.groups()
+        if len(first) == 4:
+            year, month, day = first, second, last
+        elif len(first) == 3:
+            raise _unreadable(raw, order)
+        elif order == "mdy":
+            month, day, year = first, second, last
+        elif order == "ymd" and len(last) == 2:
+            year, month, day = first, second, last
+        else:
+            day, month, year = first, second, last
+        if len(day) > 2:
+            raise _unreadable(raw, order)
+        return _date(_year(year), int(month), int(day), raw, order)
+    if _SERIAL_TEXT.fullmatch(candidate):
+        return _from_serial(float(candidate))
+    named = _DAY_MONTH_NAME.fullmatch(candidate)
+    if named and named.group(2).lower() in _MONTHS:
+        day, month, year = named.groups()
+        return _date(_year(year), _MONTHS[month.lower()], int(day), raw, order)
+    named = _MONTH_NAME_DAY.fullmatch(candidate)
+    if named and named.group(1).lower() in _MONTHS:
+        month, day, year = named.groups()
+        return _date(_year(year), _MONTHS[month.lower()], int(day), raw, order)
+    return _long_tail_date(raw, order)
+
+
+def _year(written: str) -> int:
+    year = int(written)
+    if len(written) == 2:
+        return year + (2000 if year < 70 else 1900)
+    return year
+
+
+def _date(year: int, month: int, day: int, raw: str, order: str) -> datetime.date:
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise _unreadable(raw, order) from None
+
+
+def _unreadable(raw: str, order: str) -> RowProblem:
+    return RowProblem(f"Unreadable date “{raw[:80]}” ({_DATE_HINTS.get(order, _DATE_HINTS['dmy'])}).")
+
+
+def _local_date(value: datetime.datetime) -> datetime.date:
+    """The date of a date-time; one with an offset is read in our time zone
+    (a lead of 19 February 01:00 in India is 18 February 19:30 UTC)."""
+    if value.tzinfo is not None:
+        from django.utils import timezone
+
+        value = timezone.localtime(value)
+    return value.date()
+
+
+# Two different defaults: a date the parser completed from the default (no
+# day, no year) reads differently with each and is not a date.
+_DEFAULTS = (datetime.datetime(2000, 1, 1), datetime.datetime(2001, 2, 2))
+
+
+def _long_tail_date(raw: str, order: str) -> datetime.date:
+    """Dates written with words we have no pattern for ("Thursday, 18
+    February 2021", "Feb 18th 2021 11:08"), read by dateutil. Only text with
+    a word in it: numbers only are read strictly by parse_date."""
+    if not _LETTER.search(raw):
+        raise _unreadable(raw, order)
+    try:
+        first, second = (
+            dateutil_parser.parse(raw, default=default, dayfirst=order == "dmy",
+                                  yearfirst=order == "ymd")
+            for default in _DEFAULTS)
+    except (dateutil_parser.ParserError, ValueError, OverflowError):
+        raise _unreadable(raw, order) from None
+    if first != second:
+        raise _unreadable(raw, order)
+    return _local_date(first)
 
 
 def _from_serial(serial: float) -> datetime.date:
@@ -196,14 +318,88 @@ def parse_email(value: Any) -> str:
     return f"{local}@{domain.lower()}"
 
 
+def split_numbers(value: Any) -> list[Any]:
+    """The numbers of a phone cell: one, or several written in one cell
+    ("+91 98765 43210 ::: +91 70123 45678", "9876543210 / 9123456780"), as
+    written. A number cell is one number; so is "9,19877E+11" (a number a
+    spreadsheet mangled, refused with its own reason)."""
+    if not isinstance(value, str):
+        return [] if value is None else [value]
+    if not _SPLIT_HINT.search(value):
+        return [value] if value and not value.isspace() else []
+    value = value.replace("\x00", "").strip()
+    if _SCIENTIFIC.fullmatch(value):
+        return [value]
+    return [part for part in _NUMBER_SEPARATORS.split(value) if part.strip()]
+
+
+def read_number(value: Any, region: str, *, sure: bool) -> str:
+    """One number as E.164, read in ``region`` when written without a country
+    code; ValidationError with the reason otherwise. Unless the region is
+    ``sure`` (a person chose it, or the row names its country), a number
+    written the way another country groups its digits is refused rather than
+    read as a number of ``region`` it may not be."""
+    if not sure and isinstance(value, str):
+        like = phone_written_like(value, region)
+        if like:
+            other, grouping = like
+            raise ValidationError(
+                f"“{text(value)}” is written the way numbers are written {in_country(other)} "
+                f"({grouping}), not {in_country(region)}: set the file's country "
+                "(or give the rows a country column) to import it",
+                code="foreign")
+    if isinstance(value, str) and _IDD_00.match(value):
+        # "0044 7911 123456": the international prefix of most of the world,
+        # whatever the row's country dials
+        value = "+" + _IDD_00.sub("", value, count=1)
+    return phone_normalize(value, region=region)
+
+
+def _row_region(values: Mapping[str, Any], options: ReadOptions,
+                warnings: list[str]) -> tuple[str, bool]:
+    """The region of the row's national numbers and whether it is sure: the
+    row's country when it names one we know, else the options' country."""
+    written = text(values.get("country"))
+    if not written:
+        return options.country, options.country_confirmed
+    region = region_for_country(written)
+    if region is None:
+        warnings.append(f"Unknown country “{written[:80]}”: numbers without a country code "
+                        f"were read as numbers {in_country(options.country)}")
+        return options.country, options.country_confirmed
+    return region, True
+
+
 def clean_row(values: Mapping[str, Any], options: ReadOptions = DEFAULT_OPTIONS) -> CleanRow:
-    raw_phone = values.get("phone")
-    try:
-        phone = phone_normalize(raw_phone, region=options.country)
-    except ValidationError as exc:
-        raise RowProblem(exc.messages[0]) from None
-    details = {str(k): text(v) for k, v in (values.get("details") or {}).items() if text(v)}
+    """A row's canonical values (as the plugin gives them) as a customer's
+    values; RowProblem when the phone cell holds no number we can store."""
     warnings: list[str] = []
+    region, sure = _row_region(values, options, warnings)
+    raw_phone = values.get("phone")
+    numbers: dict[str, str] = {}  # E.164 -> as written, in the cell's order
+    others: list[str] = []  # numbers kept as written in the source details
+    problem: str | None = None
+    for part in split_numbers(raw_phone):
+        try:
+            number = read_number(part, region, sure=sure)
+        except ValidationError as exc:
+            problem = problem or exc.messages[0]
+            others.append(text(part))
+            continue
+        numbers.setdefault(number, text(part))
+    if not numbers:
+        if problem is None:
+            try:
+                phone_normalize(raw_phone, region=region)  # the reason a cell is empty
+            except ValidationError as exc:
+                problem = exc.messages[0]
+        raise RowProblem(problem or "Phone number is missing.")
+    if others:
+        warnings.append(f"{problem.rstrip('.')}: kept in the source details")
+    phone = next(iter(numbers))
+    details = {str(k): text(v) for k, v in (values.get("details") or {}).items() if text(v)}
+    if text(values.get("country")):
+        details.setdefault(COUNTRY_DETAIL, text(values.get("country")))
 
     def kept(field: str, raw: Any, reason: str) -> None:
         warnings.append(f"{reason}: kept in the source details")
@@ -218,7 +414,7 @@ def clean_row(values: Mapping[str, Any], options: ReadOptions = DEFAULT_OPTIONS)
         kept("area", area, f"The area is longer than {MAX_LENGTHS['area']} characters")
         area = area[:MAX_LENGTHS["area"]]
     try:
-        date_added = parse_date(values.get("date_added"))
+        date_added = parse_date(values.get("date_added"), options.date_order)
     except RowProblem as exc:
         kept("date_added", values.get("date_added"), str(exc).rstrip("."))
         date_added = None
@@ -227,15 +423,32 @@ def clean_row(values: Mapping[str, Any], options: ReadOptions = DEFAULT_OPTIONS)
         email = parse_email(values.get("email"))
     except CellProblem as exc:
         kept("email", values.get("email"), str(exc))
-    alternate = ""
+    alternates: dict[str, str] = {}
     raw_alternate = values.get("alternate_phone")
     if text(raw_alternate):
-        try:
-            alternate = phone_normalize(raw_alternate, region=options.country)
-        except ValidationError as exc:
-            kept("alternate_phone", raw_alternate, exc.messages[0].rstrip("."))
-        if alternate == phone:
-            alternate = ""
+        alternate_problem = None
+        unread: list[str] = []
+        for part in split_numbers(raw_alternate):
+            try:
+                number = read_number(part, region, sure=sure)
+            except ValidationError as exc:
+                alternate_problem = alternate_problem or exc.messages[0]
+                unread.append(text(part))
+                continue
+            if number not in numbers:
+                alternates.setdefault(number, text(part))
+        if not alternates and alternate_problem:
+            kept("alternate_phone", raw_alternate, alternate_problem.rstrip("."))
+        elif unread:
+            warnings.append(f"{alternate_problem.rstrip('.')}: kept in the source details")
+            others.extend(unread)
+    extra = list(numbers.items())[1:]
+    if not alternates and extra:
+        alternates = dict(extra[:1])
+        extra = extra[1:]
+    others = [*(written for _, written in extra), *list(alternates.values())[1:], *others]
+    if others:
+        details[OTHER_NUMBERS] = ", ".join(others)
     remarks = multiline_text(values.get("remarks"))
     try:
         status = parse_status(values.get("status"), options.status_map)
@@ -254,7 +467,7 @@ def clean_row(values: Mapping[str, Any], options: ReadOptions = DEFAULT_OPTIONS)
         remarks=remarks,
         status=status,
         email=email,
-        alternate_phone=alternate,
+        alternate_phone=next(iter(alternates), ""),
         details=details,
         warnings=warnings,
     )

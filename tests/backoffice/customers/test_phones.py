@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from backoffice.customers.phones import phone_display, phone_normalize
+from backoffice.customers.phones import phone_display, phone_normalize, phone_written_like
 
 
 @pytest.mark.parametrize(
@@ -57,3 +57,48 @@ def test_numbers_outside_the_fast_path_go_through_phonenumbers(written):
     else:
         with pytest.raises(ValidationError):
             phone_normalize(written)
+
+
+@pytest.mark.parametrize("written", ["5.96696E+11", "9.19877E+11", "9,19877E+11", "9.19877e11"])
+def test_a_number_in_scientific_notation_is_refused_as_digits_lost(written):
+    with pytest.raises(ValidationError) as exc:
+        phone_normalize(written)
+    assert exc.value.code == "scientific"
+
+
+@pytest.mark.parametrize("cell", [919877000000.0, 919877000000, 9876543210.5])
+def test_a_number_cell_rounded_or_not_whole_is_refused_as_digits_lost(cell):
+    with pytest.raises(ValidationError) as exc:
+        phone_normalize(cell)
+    assert exc.value.code == "scientific"
+
+
+@pytest.mark.parametrize(
+    ("written", "region", "expected"),
+    [("06 12 34 56 78", "FR", "+33612345678"), ("0612345678", "FR", "+33612345678"),
+     ("138 0013 8000", "CN", "+8613800138000"), ("(807) 271-2192", "US", "+18072712192"),
+     ("+86 138 0013 8000", "IN", "+8613800138000")],
+)
+def test_national_numbers_are_read_in_the_region_given(written, region, expected):
+    assert phone_normalize(written, region=region) == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [("(807) 271-2192", ("US", "3-3-4")), ("(807)271-2192", ("US", "3-3-4")),
+     ("660-485-0224", ("US", "3-3-4")), ("807.271.2192", ("US", "3-3-4")),
+     ("06 12 34 56 78", ("FR", "5 pairs")), ("06.12.34.56.78", ("FR", "5 pairs")),
+     ("07911 123456", ("GB", "07xxx xxxxxx"))],
+)
+def test_a_number_grouped_the_way_another_country_writes_it_is_recognised(written, expected):
+    assert phone_written_like(written, "IN") == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "region"),
+    [("98765 43210", "IN"), ("9876543210", "IN"), ("+1 (807) 271-2192", "IN"),
+     ("987-654-3210", "IN"),  # not a valid North American number
+     ("(807) 271-2192", "US"), ("(807) 271-2192", "CA"), ("06 12 34 56 78", "FR")],
+)
+def test_a_number_written_the_regions_own_way_or_invalid_elsewhere_is_not_foreign(written, region):
+    assert phone_written_like(written, region) is None
