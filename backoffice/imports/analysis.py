@@ -64,7 +64,11 @@ class FileFacts:
     def apply(self, options: ReadOptions) -> ReadOptions:
         """The options the rows are read with, given these facts."""
         if self.dominant_country and not options.country_confirmed:
-            return replace(options, country=self.dominant_country)
+            options = replace(options, country=self.dominant_country)
+        if self.date_order_guess and not options.date_order_confirmed:
+            # the file's own dates prove their order (11/24/2026 is month first)
+            # and none proves the order assumed: reading them so is never worse
+            options = replace(options, date_order=self.date_order_guess)
         return options
 
     def stored(self) -> dict:

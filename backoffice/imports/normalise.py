@@ -89,6 +89,9 @@ class ReadOptions:
     # own numbers do not change it
     country_confirmed: bool = False
     date_order: str = "dmy"  # dmy, mdy or ymd, for dates written with numbers only
+    # a person chose the date order for this file (preview, --date-order): dates
+    # of the file that prove another order do not change it
+    date_order_confirmed: bool = False
     # header_key(the file's status) -> one of ours (Status value)
     status_map: Mapping[str, str] = field(default_factory=dict)
     ignored_headers: tuple[str, ...] = ()
@@ -110,6 +113,7 @@ class ReadOptions:
         return cls(
             country=(settings.get("country") or django_settings.PHONE_DEFAULT_REGION).upper(),
             country_confirmed=bool(settings.get("country_confirmed")),
+            date_order_confirmed=bool(settings.get("date_order_confirmed")),
             date_order=(settings.get("date_order") if settings.get("date_order") in DATE_ORDERS
                         else "dmy"),
             status_map={k: v for k, v in (settings.get("status_map") or {}).items()

@@ -151,7 +151,8 @@ def _run_file(run: ImportRun) -> Iterator[Path]:
             yield Path(handle.name)
 
 
-READ_OPTION_KEYS = ("country", "country_confirmed", "date_order", "header_row",
+READ_OPTION_KEYS = ("country", "country_confirmed", "date_order", "date_order_confirmed",
+                    "header_row",
                     "ignored_headers", "status_map")
 
 
@@ -249,7 +250,8 @@ class Preview:
     def stored_options(self) -> dict:
         return {"country": self.plan.options.country,
                 "country_confirmed": self.plan.options.country_confirmed,
-                "date_order": self.plan.options.date_order}
+                "date_order": self.plan.options.date_order,
+                "date_order_confirmed": self.plan.options.date_order_confirmed}
 
     def existing_owners(self) -> list[tuple[str, int]]:
         """(counsellor or "Unassigned", how many) for the numbers already customers."""

@@ -103,7 +103,6 @@ def test_an_unknown_country_is_refused_in_one_line(tmp_path, manager):
         call_command("import_customers", path, "--user", "maya", "--country", "XX")
 
 
-@pytest.mark.xfail(strict=True, reason="date orders land with the values branch")
 def test_date_order_reads_month_first_dates(tmp_path, capsys, manager):
     path = _file(tmp_path, "Name,Phone,Date\nAnu,9876543210,7/5/2022\n")
     _import(capsys, path, "--user", "maya", "--date-order", "mdy")
@@ -150,3 +149,20 @@ def test_a_named_country_answers_the_question(tmp_path, capsys, manager, monkeyp
     path = _file(tmp_path, "Name,Phone\nJo,660-485-0224\n")
     summary = _import(capsys, path, "--user", "maya", "--country", "US")
     assert summary["created"] == 1 and Customer.objects.get().phone == "+16604850224"
+
+
+def test_dates_that_prove_month_first_are_read_month_first(tmp_path, capsys, manager):
+    # 11/24/2026 cannot be day first: the file's dates are month first, 7/5 too
+    path = _file(tmp_path, "Name,Phone,Date\nAnu,9876543210,7/5/2022\nBina,9876543211,11/24/2026\n")
+    summary = _import(capsys, path, "--user", "maya")
+    assert summary["warnings"] == 0
+    assert str(Customer.objects.get(name="Anu").date_added) == "2022-07-05"
+
+
+def test_a_date_order_given_on_the_command_line_outranks_the_files_dates(
+    tmp_path, capsys, manager
+):
+    path = _file(tmp_path, "Name,Phone,Date\nAnu,9876543210,7/5/2022\nBina,9876543211,11/24/2026\n")
+    summary = _import(capsys, path, "--user", "maya", "--date-order", "dmy")
+    assert summary["warnings"] == 1
+    assert str(Customer.objects.get(name="Anu").date_added) == "2022-05-07"

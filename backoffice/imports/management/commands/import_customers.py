@@ -109,7 +109,7 @@ class Command(BaseCommand):
                                    "(IN, US, GB, AE, …).")
             reading.update(country=country, country_confirmed=True)
         if options.get("date_order"):
-            reading["date_order"] = options["date_order"]
+            reading.update(date_order=options["date_order"], date_order_confirmed=True)
         if options.get("header_row") is not None:
             if options["header_row"] < 1:
                 raise CommandError("--header-row counts from 1 (the first row of the file).")
