@@ -374,6 +374,19 @@ def _row_region(values: Mapping[str, Any], options: ReadOptions,
     return region, True
 
 
+PHONE_KEPT_AS = "Phone (as written)"
+
+
+def _has_number(raw: Any, region: str, sure: bool) -> bool:
+    for part in split_numbers(raw):
+        try:
+            read_number(part, region, sure=sure)
+        except ValidationError:
+            continue
+        return True
+    return False
+
+
 def clean_row(values: Mapping[str, Any], options: ReadOptions = DEFAULT_OPTIONS) -> CleanRow:
     """A row's canonical values (as the plugin gives them) as a customer's
     values; RowProblem when the phone cell holds no number we can store."""
@@ -397,7 +410,19 @@ def clean_row(values: Mapping[str, Any], options: ReadOptions = DEFAULT_OPTIONS)
                 phone_normalize(raw_phone, region=region)  # the reason a cell is empty
             except ValidationError as exc:
                 problem = exc.messages[0]
-        raise RowProblem(problem or "Phone number is missing.")
+        problem = problem or "Phone number is missing."
+        if _has_number(values.get("alternate_phone"), region, sure):
+            # the phone cell is unusable but the second number is not: the
+            # customer is reachable, so the row is kept on that number
+            row = clean_row({**values, "phone": values.get("alternate_phone"),
+                             "alternate_phone": None}, options)
+            if text(raw_phone):
+                row.details[PHONE_KEPT_AS] = multiline_text(raw_phone)
+            row.warnings.insert(0, f"{problem.rstrip('.')}: the alternate number is the phone"
+                                + (" and the cell is kept in the source details"
+                                   if text(raw_phone) else ""))
+            return row
+        raise RowProblem(problem)
     if others:
         warnings.append(f"{problem.rstrip('.')}: kept in the source details")
     phone = next(iter(numbers))

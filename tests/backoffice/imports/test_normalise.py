@@ -231,3 +231,15 @@ def test_a_number_in_scientific_notation_is_refused_with_how_to_export_it(writte
     with pytest.raises(RowProblem, match="scientific notation") as exc:
         clean_row({"phone": written})
     assert "as Text" in str(exc.value)
+
+
+def test_a_row_whose_phone_cell_is_unusable_is_kept_on_its_alternate_number():
+    row = clean_row({"name": "Anu", "phone": "12", "alternate_phone": "9876543210"})
+    assert (row.phone, row.alternate_phone) == ("+919876543210", "")
+    assert row.details["Phone (as written)"] == "12"
+    assert "alternate number is the phone" in row.warnings[0]
+
+
+def test_a_row_with_no_usable_number_in_either_cell_is_refused():
+    with pytest.raises(RowProblem):
+        clean_row({"name": "Anu", "phone": "12", "alternate_phone": "34"})
