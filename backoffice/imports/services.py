@@ -49,14 +49,14 @@ from backoffice.imports.pipeline import Plan, Record, iter_records, plan_file
 from backoffice.imports.plugins import importer_get
 from backoffice.imports.analysis import FileFacts
 from backoffice.imports.normalise import ReadOptions, text
-from backoffice.imports.readers import FileProblem, iter_rows, sha256_of
+from backoffice.imports.readers import EXTENSIONS, FileProblem, iter_rows, sha256_of
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 5000
 PREVIEW_ROWS = 20
 UPDATABLE_FIELDS = pgcopy.UPDATE_COLUMNS
-ALLOWED_EXTENSIONS = (".xlsx", ".csv", ".txt")
+ALLOWED_EXTENSIONS = EXTENSIONS  # what the file is comes from its content
 MB = 1024 * 1024  # the unit of the IMPORT_*_MB settings
 
 
@@ -83,7 +83,10 @@ def import_run_create(
         raise PermissionDenied(_("You may not import customers."))
     name = Path(upload.name or "upload").name
     if not name.lower().endswith(ALLOWED_EXTENSIONS):
-        raise FileProblem(_("“%s” is not an .xlsx or .csv file.") % name)
+        raise FileProblem(
+            _("“%s” is not a spreadsheet file: upload an .xlsx, .xls, .ods, .csv, .tsv or .txt "
+              "file.") % name
+        )
     size = upload.size or 0
     if size == 0:
         raise FileProblem(_("The file is empty."))

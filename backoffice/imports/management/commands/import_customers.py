@@ -15,7 +15,8 @@ from backoffice.imports.readers import FileProblem
 
 
 class Command(BaseCommand):
-    help = "Import customers from an .xlsx or .csv file and print a JSON summary."
+    help = ("Import customers from a workbook (.xlsx, .xls, .ods) or delimited text (.csv, "
+            ".tsv, .txt) and print a JSON summary.")
 
     def add_arguments(self, parser):
         parser.add_argument("file")
