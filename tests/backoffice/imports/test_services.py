@@ -171,10 +171,10 @@ def test_data_source_aliases_and_defaults(manager):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("leads.pdf", b"%PDF-1.4", "not an .xlsx or .csv"),
+        ("leads.pdf", b"%PDF-1.4", "is not a spreadsheet file"),
         ("leads.csv", b"", "empty"),
         ("leads.csv", b"city,notes\nKochi,x\n", "No column for the phone number"),
-        ("leads.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "password-protected"),
+        ("leads.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "is not an Excel workbook"),
     ],
 )
 def test_a_bad_file_is_refused_and_nothing_is_stored(manager, private_storage, name, content,
