@@ -331,6 +331,7 @@ class _OdsExtent:
         self.outer: list[tuple[int, int, int, int, int]] = []  # tables around a nested one
         self.row = self.rows = self.columns = self.column = 0
         self.row_repeat = 1
+        self.row_used = False
 
     @staticmethod
     def _repeat(pattern: re.Pattern, attributes: bytes) -> int:

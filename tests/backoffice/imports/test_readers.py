@@ -655,3 +655,30 @@ def test_the_upload_form_accepts_every_format_it_reads(manager_client):
 
     page = manager_client.get(reverse("admin:imports_importrun_add")).content.decode()
     assert 'accept=".xlsx,.xls,.ods,.csv,.tsv,.txt"' in page
+
+
+def test_an_ods_with_a_cell_outside_any_row_is_read_or_refused_with_a_message(tmp_path):
+    stray = ('<table:table-cell office:value-type="string"><text:p>x</text:p>'
+             "</table:table-cell>")
+    path = tmp_path / "leads.ods"
+    path.write_bytes(samples.ods_bytes({}, tables_xml={
+        "Leads": stray + samples.ods_rows_xml([["name", "phone"]])}))
+    try:
+        table = open_table(path)
+        list(iter_rows(path, table))
+    except FileProblem:
+        pass
+
+
+def test_a_table_nested_in_an_ods_cell_does_not_hide_the_rows_around_it(tmp_path, settings):
+    settings.IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES = 32 * 1000  # 1,000 cells
+    half = ('<table:table-row table:number-rows-repeated="300"><table:table-cell '
+            'office:value-type="string" table:number-columns-repeated="3"><text:p>x</text:p>'
+            "</table:table-cell></table:table-row>")
+    nested = ('<table:table-row><table:table-cell><table:table table:name="inner">'
+              "<table:table-row><table:table-cell/></table:table-row></table:table>"
+              "</table:table-cell></table:table-row>")
+    path = tmp_path / "leads.ods"
+    path.write_bytes(samples.ods_bytes({}, tables_xml={"Leads": half + nested + half}))
+    with pytest.raises(FileProblem, match="rows of 3 columns once its repeated cells"):
+        open_table(path)
