@@ -10,6 +10,7 @@ from unfold.widgets import (
 from backoffice.accounts.selectors import counsellors_active
 from backoffice.customers.statuses import Status
 from backoffice.imports.models import AssignmentRule, DataSource, DuplicatePolicy
+from backoffice.imports.readers import EXTENSIONS
 
 
 class UploadForm(forms.Form):
@@ -22,8 +23,9 @@ class UploadForm(forms.Form):
     )
     file = forms.FileField(
         label=_("File"),
-        widget=UnfoldAdminFileFieldWidget(attrs={"accept": ".xlsx,.csv"}),
-        help_text=_("An .xlsx workbook or a .csv file; the header row may have title rows above it."),
+        widget=UnfoldAdminFileFieldWidget(attrs={"accept": ",".join(EXTENSIONS)}),
+        help_text=_("A workbook (.xlsx, .xls, .ods) or delimited text (.csv, .tsv, .txt); the "
+                    "header row may have title rows above it."),
     )
     sheet = forms.CharField(
         label=_("Sheet"), required=False, max_length=120, widget=UnfoldAdminTextInputWidget,

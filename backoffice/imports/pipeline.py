@@ -18,7 +18,9 @@ from backoffice.imports.normalise import (
     DEFAULT_OPTIONS, CleanRow, ReadOptions, RowProblem, clean_row, text,
 )
 from backoffice.imports.plugins import Importer, header_key, importer_classes, importer_get
-from backoffice.imports.readers import FileProblem, Table, iter_rows, open_table
+from backoffice.imports.readers import (
+    FileProblem, Table, headers_for_message, iter_rows, open_table,
+)
 
 HEADER_SEARCH_ROWS = 30
 STANDARD = "standard"
@@ -34,6 +36,8 @@ class Plan:
     options: ReadOptions = DEFAULT_OPTIONS
     ignored: frozenset[int] = frozenset()  # columns left out (not kept as details)
     facts: FileFacts = field(default_factory=FileFacts)
+    # why the columns must be chosen by a person (no phone column found), or ""
+    needs_columns: str = ""
 
     def describe(self) -> list[tuple[str, str]]:
         """(field, header) pairs of the mapping, for people."""
@@ -57,6 +61,10 @@ class Plan:
         return names
 
 
+class NoPhoneColumn(FileProblem):
+    """No row of the file's head has a column the plugins take for the phone."""
+
+
 @dataclass(slots=True)
 class Record:
     row_number: int
@@ -77,26 +85,57 @@ def plan_file(
     config: Mapping[str, Any] | None = None,
     stream_above: int | None = None,
     options: ReadOptions = DEFAULT_OPTIONS,
+    incomplete_ok: bool = False,
 ) -> Plan:
     """Find the header row and the column mapping. With no importer given,
-    every plugin is tried and the one that recognises most columns wins."""
+    every plugin is tried and the one that recognises most columns wins.
+
+    When no column for the phone number is found, FileProblem says so; with
+    ``incomplete_ok`` (a person is about to choose the columns) the plan is
+    made of the likeliest header row instead, with ``needs_columns`` saying
+    what is missing."""
     table = open_table(path, filename=filename, sheet=sheet, stream_above=stream_above)
     head = _head_rows(path, table, options.header_row)
     candidates = [importer] if importer else _all_plugins(config)
-    plugin, number, cells = choose_header(head, candidates, forced=options.header_row)
+    needs_columns = ""
+    try:
+        plugin, number, cells = choose_header(head, candidates, forced=options.header_row)
+    except NoPhoneColumn as exc:
+        if not (incomplete_ok or mapping):
+            raise
+        needs_columns = str(exc)
+        plugin = importer or next(p for p in _all_plugins(config) if p.identifier == STANDARD)
+        number, cells = _likeliest_header(head)
     headers = [text(c) for c in cells]
     found = dict(mapping) if mapping else plugin.map_headers(cells)
     for name, index in found.items():
         if not 0 <= index < len(headers):
             raise FileProblem(f"Column {index + 1} chosen for {name} does not exist.")
-    if not plugin.is_complete(found):
-        raise FileProblem("Choose the column that holds the phone number.")
+    if plugin.is_complete(found):
+        needs_columns = ""
+    elif incomplete_ok:
+        needs_columns = needs_columns or "Choose the column that holds the phone number."
+    else:
+        raise FileProblem(needs_columns or "Choose the column that holds the phone number.")
     ignored_keys = {header_key(h) for h in options.ignored_headers}
     ignored = frozenset(i for i, h in enumerate(headers)
                         if h and header_key(h) in ignored_keys and i not in found.values())
-    facts = file_facts(_sample(path, table, plugin, number, found), options)
+    facts = (file_facts(_sample(path, table, plugin, number, found), options)
+             if not needs_columns else FileFacts())
     return Plan(table=table, importer=plugin, header_row=number, headers=headers, mapping=found,
-                options=facts.apply(options), ignored=ignored, facts=facts)
+                options=facts.apply(options), ignored=ignored, facts=facts,
+                needs_columns=needs_columns)
+
+
+def _likeliest_header(head: list[tuple[int, list[Any]]]) -> tuple[int, list[Any]]:
+    """The header row when no plugin recognises one: the first row that does
+    not look like data (no number nor email address, mostly words)."""
+    for number, cells in head:
+        filled = [cell for cell in cells if text(cell)]
+        values = sum(1 for cell in filled if is_value(cell))
+        if filled and not any(is_contact(c) for c in filled) and 2 * values <= len(filled):
+            return number, cells
+    return head[0]
 
 
 def _head_rows(path, table: Table, forced: int | None) -> list[tuple[int, list[Any]]]:
@@ -190,12 +229,12 @@ def choose_header(
                 best = (rank, plugin, number, cells)
     if best is None:
         cells = head[0][1]
-        seen = ", ".join(text(c) for c in cells if text(c)) or "none"
+        seen = headers_for_message(cells) or "none"
         where = f"row {forced}" if forced is not None else "the first rows of the file"
-        raise FileProblem(
+        raise NoPhoneColumn(
             f"No column for the phone number was found in {where} "
-            f"(headers seen: {seen}). Rename the column (for example to “Mobile”), or add "
-            "the header to the data source's extra aliases."
+            f"(headers seen: {seen}). Choose the column that holds it on the preview, "
+            "or rename it (for example to “Mobile”)."
         )
     _, plugin, number, cells = best
     return plugin, number, cells

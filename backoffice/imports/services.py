@@ -49,14 +49,16 @@ from backoffice.imports.pipeline import Plan, Record, iter_records, plan_file
 from backoffice.imports.plugins import CANONICAL_FIELDS, header_key, importer_get
 from backoffice.imports.analysis import FileFacts
 from backoffice.imports.normalise import ReadOptions, text
-from backoffice.imports.readers import FileProblem, iter_rows, sha256_of
+from backoffice.imports.readers import (
+    EXTENSIONS, FileProblem, headers_for_message, iter_rows, sha256_of,
+)
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 5000
 PREVIEW_ROWS = 20
 UPDATABLE_FIELDS = pgcopy.UPDATE_COLUMNS
-ALLOWED_EXTENSIONS = (".xlsx", ".csv", ".txt")
+ALLOWED_EXTENSIONS = EXTENSIONS  # what the file is comes from its content
 MB = 1024 * 1024  # the unit of the IMPORT_*_MB settings
 
 
@@ -88,7 +90,10 @@ def import_run_create(
         raise PermissionDenied(_("You may not import customers."))
     name = Path(upload.name or "upload").name
     if not name.lower().endswith(ALLOWED_EXTENSIONS):
-        raise FileProblem(_("“%s” is not an .xlsx or .csv file.") % name)
+        raise FileProblem(
+            _("“%s” is not a spreadsheet file: upload an .xlsx, .xls, .ods, .csv, .tsv or .txt "
+              "file.") % name
+        )
     size = upload.size or 0
     if size == 0:
         raise FileProblem(_("The file is empty."))
@@ -114,10 +119,13 @@ def import_run_create(
         # a data source's country is a person's choice
         run.settings["country_confirmed"] = True
     with _local_upload(upload) as path:
-        plan = _plan(run, path)  # raises FileProblem for unreadable files
+        # raises FileProblem for unreadable files; a file whose phone column
+        # is not recognised is kept, for the person to choose it on the preview
+        plan = _plan(run, path, incomplete_ok=True)
     run.importer = plan.importer.identifier
     run.sheet = plan.table.sheet or ""
-    run.settings = {**run.settings, "mapping": plan.mapping, "facts": plan.facts.stored()}
+    run.settings = {**run.settings, "mapping": plan.mapping, "facts": plan.facts.stored(),
+                    "needs_columns": plan.needs_columns}
     upload.seek(0)
     run.file.save(name, upload, save=False)
     run.save()
@@ -172,7 +180,7 @@ def import_run_map_headers(*, run: ImportRun, columns: dict[str, str]) -> Import
     """Take ``columns`` (field -> header as written in the file) over the
     detected mapping; FileProblem names a header or field that is not there."""
     with _run_file(run) as path:
-        plan = _plan(run, path)
+        plan = _plan(run, path, incomplete_ok=True)
     keys = {}
     for index, header in enumerate(plan.headers):
         keys.setdefault(header_key(header), index)
@@ -185,27 +193,25 @@ def import_run_map_headers(*, run: ImportRun, columns: dict[str, str]) -> Import
         index = keys.get(header_key(header))
         if index is None:
             raise FileProblem(_("The file has no column “%(header)s”; its headers: %(headers)s.")
-                              % {"header": header, "headers": _headers_text(plan.headers)})
+                              % {"header": header, "headers": headers_for_message(plan.headers)})
         mapping = {name: i for name, i in mapping.items() if i != index}
         mapping[field] = index
-    run.settings = {**run.settings, "mapping": mapping}
+    needs = "" if "phone" in mapping or plan.importer.is_complete(mapping) else run.settings.get(
+        "needs_columns", "")
+    run.settings = {**run.settings, "mapping": mapping, "needs_columns": needs}
     run.save(update_fields=["settings"])
     return run
 
 
-def _headers_text(headers: list[str], limit: int = 30) -> str:
-    shown = [h if len(h) <= 60 else h[:59] + "…" for h in headers[:limit] if h]
-    return ", ".join(shown) + (" …" if len(headers) > limit else "")
-
-
-def _plan(run: ImportRun, path: Path) -> Plan:
+def _plan(run: ImportRun, path: Path, *, incomplete_ok: bool = False) -> Plan:
     config = run.data_source.importer_config() if run.data_source else {}
     importer = importer_get(run.importer, config) if run.importer else None
     mapping = run.settings.get("mapping") if run.settings else None
     plan = plan_file(path, importer=importer, filename=run.original_name,
                      sheet=run.sheet or None, mapping=mapping or None, config=config,
                      stream_above=settings.IMPORT_XLSX_STREAM_ABOVE_BYTES,
-                     options=ReadOptions.from_settings(run.settings))
+                     options=ReadOptions.from_settings(run.settings),
+                     incomplete_ok=incomplete_ok)
     return plan
 
 
@@ -242,6 +248,10 @@ class Preview:
     @property
     def facts(self) -> FileFacts:
         return self.plan.facts
+
+    @property
+    def needs_columns(self) -> str:
+        return self.plan.needs_columns
 
     @property
     def options(self) -> dict:
@@ -286,6 +296,7 @@ class Preview:
             "owners": self.existing_owners(),
             "facts": self.plan.facts.stored(),
             "options": self.stored_options(),
+            "needs_columns": self.plan.needs_columns,
             "ignored": sorted(self.plan.ignored),
             "first_rows": [row(record) for record in self.first_rows],
             "counted_at": timezone.now().isoformat(),
@@ -318,6 +329,7 @@ def import_preview_stored(run: ImportRun) -> SimpleNamespace | None:
         existing_by_counsellor=dict(owners), existing_owners=owners,
         first_rows=first_rows,
         facts=FileFacts.from_stored(data.get("facts")),
+        needs_columns=data.get("needs_columns", ""),
         options=data.get("options") or {},
         plan=SimpleNamespace(headers=data["headers"], mapping=data["mapping"],
                              header_row=data["header_row"],
@@ -384,10 +396,15 @@ def import_preview(*, run: ImportRun, mapping: dict[str, int] | None = None,
     if mapping is not None:
         run.settings = {**run.settings, "mapping": mapping}
     with _run_file(run) as path:
-        plan = _plan(run, path)
+        plan = _plan(run, path, incomplete_ok=True)
         preview = Preview(plan=plan)
         seen: dict[int, int] = {}
-        for batch in _read_ahead(_batches(_limited(iter_records(path, plan)), BATCH_SIZE)):
+        records = _limited(iter_records(path, plan))
+        if plan.needs_columns:
+            # nothing to count before the phone column is chosen: the first
+            # rows, to choose it from
+            records = itertools.islice(records, PREVIEW_ROWS)
+        for batch in _read_ahead(_batches(records, BATCH_SIZE)):
             valid: list[Record] = []
             for record in batch:
                 preview.rows += 1
@@ -429,8 +446,9 @@ def import_preview(*, run: ImportRun, mapping: dict[str, int] | None = None,
             names.get(pk, _("Unassigned")) if pk else _("Unassigned"): n
             for pk, n in preview.existing_by_counsellor.items()
         })
-    run.rows_total = preview.rows
-    run.settings = {**run.settings, "mapping": plan.mapping, "preview": preview.stored()}
+    run.rows_total = None if plan.needs_columns else preview.rows
+    run.settings = {**run.settings, "mapping": plan.mapping, "preview": preview.stored(),
+                    "needs_columns": plan.needs_columns}
     run.save(update_fields=["rows_total", "settings"])
     return preview
 
@@ -459,6 +477,8 @@ def import_run_confirm(
     Status(default_status)
     if assignment != AssignmentRule.NONE and not counsellors:
         raise ValidationError(_("Choose the counsellors to assign the new customers to."))
+    if (run.settings or {}).get("needs_columns"):
+        raise ValidationError(_("Choose the column that holds the phone number first."))
     with transaction.atomic():
         locked = ImportRun.objects.select_for_update().get(pk=run.pk)
         if locked.state != ImportRun.State.UPLOADED and locked.state != ImportRun.State.FAILED:

@@ -166,3 +166,17 @@ def test_a_date_order_given_on_the_command_line_outranks_the_files_dates(
     summary = _import(capsys, path, "--user", "maya", "--date-order", "dmy")
     assert summary["warnings"] == 1
     assert str(Customer.objects.get(name="Anu").date_added) == "2022-05-07"
+
+
+def test_a_file_without_a_recognised_phone_column_is_refused_naming_map(tmp_path, manager):
+    path = _file(tmp_path, "Student,Parent's No\nAnu,9876543210\n")
+    with pytest.raises(CommandError, match="No column for the phone number.*--map phone=HEADER"):
+        call_command("import_customers", path, "--user", "maya")
+    assert not Customer.objects.exists()
+
+
+def test_map_names_the_phone_column_the_plugins_do_not_know(tmp_path, capsys, manager):
+    path = _file(tmp_path, "Student,Parent's No\nAnu,9876543210\n")
+    summary = _import(capsys, path, "--user", "maya", "--map", "phone=Parent's No",
+                      "--map", "name=Student")
+    assert summary["created"] == 1 and Customer.objects.get().name == "Anu"

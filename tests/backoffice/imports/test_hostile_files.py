@@ -209,17 +209,9 @@ def test_rows_are_counted_while_the_preview_reads(manager_client, settings):
     assert "more than 3 rows" in response.content.decode()
 
 
-@pytest.mark.parametrize(
-    ("name", "content", "message"),
-    [
-        ("leads.xlsx", b"name,phone\nAnu,9876543210\n", "is named as an Excel workbook but is not"),
-        ("leads.csv", _workbook([["name", "phone"]]), "is named as a CSV file but is a workbook"),
-    ],
-    ids=["text-named-xlsx", "workbook-named-csv"],
-)
-def test_a_file_whose_content_is_not_what_its_name_says_is_refused(manager_client, name,
-                                                                    content, message):
-    assert message in _refused(manager_client, content, name)
+def test_text_named_as_a_workbook_that_is_not_delimited_is_refused(manager_client):
+    page = _refused(manager_client, b"Dear customer,\nYour statement is attached.\n", "leads.xlsx")
+    assert "is a text file, not an Excel workbook" in page
 
 
 def test_a_zip_that_is_not_a_workbook_is_refused_at_upload(manager_client, nothing_parses):
@@ -249,4 +241,53 @@ def test_a_binary_file_named_csv_is_still_refused(manager_client):
     response = manager_client.post("/imports/importrun/add/", {
         "file": SimpleUploadedFile("leads.csv", png)})
     assert response.status_code == 200
-    assert "not a spreadsheet this importer reads" in response.content.decode()
+    assert "is an image, not a spreadsheet" in response.content.decode()
+
+
+# --- OpenDocument spreadsheets: the zip defences, and repeats that stand for millions -------
+
+
+def test_an_ods_whose_cells_repeat_into_millions_is_refused_at_upload(manager_client,
+                                                                      nothing_parses):
+    from tests.backoffice.imports import samples
+
+    bomb = ('<table:table-row table:number-rows-repeated="1000000">'
+            '<table:table-cell office:value-type="float" office:value="9876543210" '
+            'table:number-columns-repeated="100"><text:p>1</text:p></table:table-cell>'
+            "</table:table-row>")
+    content = samples.ods_bytes({}, tables_xml={"Leads": samples.ods_rows_xml(
+        [["name", "phone"]]) + bomb})
+    assert len(content) < 2000
+    page = _refused(manager_client, content, "leads.ods")
+    assert "1,000,001 rows of 100 columns once its repeated cells are counted" in page
+
+
+@pytest.mark.parametrize(("dtd", "entity"), [(BILLION_LAUGHS, "&lol9;"), (XXE, "&xxe;")],
+                         ids=["billion-laughs", "xxe"])
+def test_entity_declarations_in_an_ods_are_refused(manager_client, nothing_parses, dtd, entity):
+    from tests.backoffice.imports import samples
+
+    declaration = dtd.split("?>", 1)[1]
+    content = samples.ods_bytes({}, prolog=declaration, tables_xml={
+        "Leads": samples.ods_rows_xml([["name", "phone"], ["Anu", "9876543210"]]).replace(
+            "<text:p>Anu</text:p>", f"<text:p>{entity}</text:p>")})
+    page = _refused(manager_client, content, "leads.ods")
+    assert "declares entities" in page
+
+
+def test_a_zip_bomb_ods_is_refused_by_its_declared_size(manager_client, settings, nothing_parses):
+    from tests.backoffice.imports import samples
+
+    settings.IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES = 2 * 1024 * 1024
+    bomb = samples.ods_bytes({"Leads": [["name", "phone"]] + [["x", 9876543210]] * 30_000})
+    assert len(bomb) < 60_000
+    page = _refused(manager_client, bomb, "leads.ods")
+    assert "unpacks to more than 2 MB" in page
+
+
+def test_a_web_page_uploaded_as_a_spreadsheet_is_refused_without_quoting_it(manager_client):
+    page_html = (b"<!DOCTYPE html><html><head><title>Session expired</title></head><body>"
+                 b"<img src=x onerror=alert(1)>" + b"<p>login</p>" * 2000 + b"</body></html>")
+    page = _refused(manager_client, page_html, "leads.xls")
+    assert "is a web page (HTML), not a spreadsheet" in page
+    assert "onerror" not in page and "Session expired" not in page

@@ -171,10 +171,9 @@ def test_data_source_aliases_and_defaults(manager):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("leads.pdf", b"%PDF-1.4", "not an .xlsx or .csv"),
+        ("leads.pdf", b"%PDF-1.4", "is not a spreadsheet file"),
         ("leads.csv", b"", "empty"),
-        ("leads.csv", b"city,notes\nKochi,x\n", "No column for the phone number"),
-        ("leads.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "password-protected"),
+        ("leads.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "is not an Excel workbook"),
     ],
 )
 def test_a_bad_file_is_refused_and_nothing_is_stored(manager, private_storage, name, content,
@@ -185,6 +184,36 @@ def test_a_bad_file_is_refused_and_nothing_is_stored(manager, private_storage, n
         services.import_run_create(upload=ContentFile(content, name=name), by=manager)
     assert not ImportRun.objects.exists()
     assert not private_storage.exists() or not any(private_storage.rglob("*.*"))
+
+
+def test_a_file_without_a_recognised_phone_column_waits_for_a_person_to_choose_it(
+    manager, django_capture_on_commit_callbacks
+):
+    from django.core.exceptions import ValidationError
+
+    rows = ["Anu,9876543210,Kochi", "Bina,9876543211,Thrissur"]
+    run = services.import_run_create(
+        upload=csv_file(rows, header="Student,Parent's No,City"), by=manager)
+    assert "No column for the phone number" in run.settings["needs_columns"]
+    preview = services.import_preview(run=run)
+    assert preview.needs_columns and run.rows_total is None
+    assert [r.row_number for r in preview.first_rows] == [2, 3]
+    with pytest.raises(ValidationError, match="phone number first"):
+        services.import_run_confirm(run=run, by=manager, policy="skip")
+    preview = services.import_preview(run=run, mapping={"name": 0, "phone": 1, "area": 2})
+    assert not preview.needs_columns and (preview.rows, preview.new) == (2, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_run_confirm(run=run, by=manager, policy="skip")
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.COMPLETED and run.created == 2
+
+
+def test_a_run_whose_phone_column_was_never_chosen_fails_with_the_reason(manager):
+    run = services.import_run_create(upload=csv_file(["Anu,9876543210"], header="Student,No"),
+                                     by=manager)
+    services.import_run_execute(run=run)
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.FAILED and "phone number" in run.message
 
 
 def test_oversized_files_and_too_many_rows_are_refused(manager, settings):

@@ -62,6 +62,10 @@ class Command(BaseCommand):
                 )
             if columns:
                 services.import_run_map_headers(run=run, columns=columns)
+            if run.settings.get("needs_columns"):
+                raise CommandError(_one_line(
+                    f"{run.settings['needs_columns']} From the command line: "
+                    "--map phone=HEADER."))
             question = services.import_country_question(run)
             if question:
                 likely = run.settings["facts"]["likely_country"]
