@@ -186,18 +186,18 @@ def import_run_map_headers(*, run: ImportRun, columns: dict[str, str]) -> Import
         keys.setdefault(header_key(header), index)
     fields = set(plan.importer.aliases) | set(CANONICAL_FIELDS)
     mapping = dict(plan.mapping)
-    for field, header in columns.items():
-        if field not in fields:
+    for name, header in columns.items():
+        if name not in fields:
             raise FileProblem(_("There is no field “%(field)s”; the fields are: %(fields)s.")
-                              % {"field": field, "fields": ", ".join(sorted(fields))})
+                              % {"field": name, "fields": ", ".join(sorted(fields))})
         index = keys.get(header_key(header))
         if index is None:
             raise FileProblem(_("The file has no column “%(header)s”; its headers: %(headers)s.")
                               % {"header": header, "headers": headers_for_message(plan.headers)})
-        mapping = {name: i for name, i in mapping.items() if i != index}
-        mapping[field] = index
-    needs = "" if "phone" in mapping or plan.importer.is_complete(mapping) else run.settings.get(
-        "needs_columns", "")
+        mapping = {key: i for key, i in mapping.items() if i != index}
+        mapping[name] = index
+    needs = "" if plan.importer.is_complete(mapping) else (
+        run.settings.get("needs_columns") or _("Choose the column that holds the phone number."))
     run.settings = {**run.settings, "mapping": mapping, "needs_columns": needs}
     run.save(update_fields=["settings"])
     return run
