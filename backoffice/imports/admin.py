@@ -40,6 +40,13 @@ STATE_BADGES = {
 }
 
 
+def _warnings(record) -> list[str]:
+    """A row's warnings, from a preview just counted or one kept on the run."""
+    if hasattr(record, "warnings"):
+        return record.warnings
+    return record.clean.warnings if record.clean is not None else []
+
+
 @admin.register(DataSource)
 class DataSourceAdmin(HiddenObjectsAnswer404Mixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin,
                       BaseAdmin):
@@ -222,8 +229,9 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
         return self._page(
             request, "admin/imports/preview.html", _("Check the import"),
             run=run, preview=preview, confirm=confirm, forms=forms,
-            first_rows=[(record, list(record.clean.details.items()) if record.clean else [])
-                        for record in preview.first_rows],
+            first_rows=[(record, list(record.clean.details.items()) if record.clean else [],
+                         _warnings(record)) for record in preview.first_rows],
+            problems=[(record, _warnings(record)) for record in preview.problems],
             mapping_form=forms["remap"], columns=self._columns(forms["remap"], preview),
             country_question=question, facts=facts,
             countries_found=[(region_name(code), n) for code, n in facts.countries.most_common()],

@@ -73,7 +73,7 @@ class MappingForm(forms.Form):
         ]
         for index in range(len(headers)):
             self.fields[f"col_{index}"] = forms.ChoiceField(
-                label=_("Column %d") % (index + 1), choices=choices,
+                label=_("Column %d") % (index + 1), choices=choices, initial=KEEP,
                 widget=UnfoldAdminSelectWidget,
             )
 
