@@ -404,3 +404,11 @@ def test_every_region_numbers_are_read_for_has_a_name():
 
     assert set(REGION_NAMES) == set(phonenumbers.SUPPORTED_REGIONS)
     assert REGION_NAMES["IN"] == "India" and REGION_NAMES["AE"] == "United Arab Emirates"
+
+
+def test_the_start_button_counts_one_row_in_the_singular(manager_client):
+    import re
+
+    run = _upload(manager_client, "Name,Mobile\nAnu,9876543210\n")
+    text = manager_client.get(_url(run)).content.decode()
+    assert re.search(r"Import 1 row\s*</button>", text)
