@@ -22,10 +22,12 @@ from backoffice.core.admin_base import (
     BaseAdmin, HiddenObjectsAnswer404Mixin, ReadOnlyHistoryMixin,
 )
 from backoffice.imports import selectors, services
-from backoffice.imports.forms import ConfirmForm, MappingForm, UploadForm
+from backoffice.imports.forms import (
+    ConfirmForm, HeaderRowForm, MappingForm, ReadAsForm, SaveSourceForm, StatusMapForm, UploadForm,
+)
 from backoffice.imports.models import DataSource, ImportRun
-from backoffice.imports.plugins import CANONICAL_FIELDS
 from backoffice.imports.readers import FileProblem
+from backoffice.imports.regions import region_name
 from backoffice.reports import exports
 
 STATE_BADGES = {
@@ -36,6 +38,13 @@ STATE_BADGES = {
     ImportRun.State.FAILED: "danger",
     ImportRun.State.REVERTED: "primary",
 }
+
+
+def _warnings(record) -> list[str]:
+    """A row's warnings, from a preview just counted or one kept on the run."""
+    if hasattr(record, "warnings"):
+        return record.warnings
+    return record.clean.warnings if record.clean is not None else []
 
 
 @admin.register(DataSource)
@@ -148,6 +157,9 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
 
     # --- preview and confirm ---------------------------------------------------
 
+    # The preview's forms, by the name of their submit button.
+    CHOICE_FORMS = ("header", "remap", "read_as", "statuses", "save_source")
+
     def preview_view(self, request, pk):
         run = self._run_or_404(request, pk)
         if not request.user.has_perm("imports.add_importrun"):
@@ -155,15 +167,9 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
             raise Http404
         if run.state not in (ImportRun.State.UPLOADED, ImportRun.State.FAILED):
             return redirect("admin:imports_importrun_progress", run.pk)
-        mapping = None
-        if request.method == "POST" and "remap" in request.POST:
-            mapping = {}
-            for name in request.POST:
-                if name.startswith("map_") and request.POST[name].isdigit():
-                    mapping[name.removeprefix("map_")] = int(request.POST[name])
         # The confirm step and a reload show the preview kept on the run: the
-        # whole file is read again only for a new mapping (or none kept yet),
-        # by a job with progress when the file is big.
+        # whole file is read again only after a choice changed how it is read
+        # (or none is kept yet), by a job with progress when the file is big.
         if request.headers.get("HX-Request") and request.headers.get("X-Poll"):
             # the counting page polls: its progress, or a reload once it is done
             if services.import_preview_pending(run) and not run.settings.get("preview_error"):
@@ -176,55 +182,131 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
             run.save(update_fields=["settings"])
             messages.error(request, error)
             return redirect("admin:imports_importrun_changelist")
-        preview = None if mapping is not None else services.import_preview_stored(run)
+        preview = services.import_preview_stored(run)
         if preview is None and services.import_preview_in_job(run):
-            if mapping is not None or not services.import_preview_pending(run):
-                services.import_preview_start(run=run, mapping=mapping)
+            if not services.import_preview_pending(run):
+                services.import_preview_start(run=run)
                 preview = services.import_preview_stored(run)  # a job run in-process
             if preview is None:
                 return self._preview_counting(request, run)
         try:
             if preview is None:
-                preview = services.import_preview(run=run, mapping=mapping)
+                preview = services.import_preview(run=run)
         except FileProblem as exc:
             messages.error(request, str(exc))
-            if mapping is not None:
-                run.settings = {**run.settings, "mapping": None}
-                run.save(update_fields=["settings"])
-                return redirect("admin:imports_importrun_preview", run.pk)
             return redirect("admin:imports_importrun_changelist")
-        source = run.data_source
-        initial = {
-            "policy": source.duplicate_policy if source else "skip",
-            "assignment": source.assignment_rule if source else "none",
-            "default_area": source.default_area if source else "",
-            "default_status": source.default_status if source else "new",
-        }
-        confirm = ConfirmForm(request.POST if "confirm" in request.POST else None,
-                              initial=initial)
+        forms = self._preview_forms(request, run, preview)
+        posted = next((name for name in self.CHOICE_FORMS if name in request.POST), None)
+        if request.method == "POST" and posted:
+            form = forms[posted]
+            if form.is_valid():
+                try:
+                    self._preview_choose(request, run, posted, form)
+                except ValidationError as exc:
+                    form.add_error(None, exc.messages)
+                else:
+                    return redirect(reverse("admin:imports_importrun_preview", args=[run.pk])
+                                    + f"#{posted}-section")
+        question = services.import_run_country_question(run)
+        confirm = forms["confirm"]
         if confirm.is_bound and confirm.is_valid():
             data = confirm.cleaned_data
-            try:
-                services.import_run_confirm(
-                    run=run, by=request.user, policy=data["policy"],
-                    assignment=data["assignment"], counsellors=list(data["counsellors"]),
-                    default_area=data["default_area"], default_status=data["default_status"],
-                )
-            except ValidationError as exc:
-                confirm.add_error(None, exc)
+            if question:
+                confirm.add_error(None, f"{question} " + _("Choose the country before importing."))
             else:
-                return redirect("admin:imports_importrun_progress", run.pk)
-        fields = list(preview.plan.importer.aliases) or list(CANONICAL_FIELDS)
-        mapping_form = MappingForm(
-            headers=preview.plan.headers, fields=fields,
-            initial={f"map_{k}": str(v) for k, v in preview.plan.mapping.items()},
-        )
+                try:
+                    services.import_run_confirm(
+                        run=run, by=request.user, policy=data["policy"],
+                        assignment=data["assignment"], counsellors=list(data["counsellors"]),
+                        default_area=data["default_area"],
+                        default_status=data["default_status"],
+                    )
+                except ValidationError as exc:
+                    confirm.add_error(None, exc)
+                else:
+                    return redirect("admin:imports_importrun_progress", run.pk)
+        facts = preview.facts
         return self._page(
             request, "admin/imports/preview.html", _("Check the import"),
-            run=run, preview=preview, mapping_form=mapping_form, confirm=confirm,
+            run=run, preview=preview, confirm=confirm, forms=forms,
+            first_rows=[(record, list(record.clean.details.items()) if record.clean else [],
+                         _warnings(record)) for record in preview.first_rows],
+            problems=[(record, _warnings(record)) for record in preview.problems],
+            mapping_form=forms["remap"], columns=self._columns(forms["remap"], preview),
+            country_question=question, facts=facts,
+            countries_found=[(region_name(code), n) for code, n in facts.countries.most_common()],
+            read_as=region_name(preview.options.get("country")),
+            dominant=region_name(facts.dominant_country) if facts.dominant_country else "",
+            date_order_guess=getattr(facts, "date_order_guess", None),
+            can_save_source=request.user.has_perm("imports.add_datasource"),
+            can_update_source=bool(run.data_source)
+            and request.user.has_perm("imports.change_datasource"),
             same_file=services.import_runs_with_same_file(run).select_related("created_by")[:5],
-            columns=[name for name in CANONICAL_FIELDS],
         )
+
+    @staticmethod
+    def _columns(form, preview) -> list[tuple]:
+        """(column number, header, examples, select) per column of the file."""
+        examples = services.import_preview_examples(preview)
+        return [(index + 1, header, examples[index], field)
+                for index, header, field in form.column_fields()]
+
+    def _preview_forms(self, request, run, preview) -> dict:
+        """The preview's forms, the one posted bound to what was posted."""
+        def data(name):
+            return request.POST if request.method == "POST" and name in request.POST else None
+
+        source = run.data_source
+        fields, required = services.importer_fields(run.importer)
+        statuses = preview.facts.unknown_statuses.most_common()
+        options = preview.options
+        return {
+            "header": HeaderRowForm(data("header"), rows=services.import_run_head(run),
+                                    current=preview.plan.header_row),
+            "remap": MappingForm(
+                data("remap"), headers=preview.plan.headers, fields=fields, required=required,
+                initial=MappingForm.initial_for(preview.plan.mapping, preview.plan.ignored),
+            ),
+            "read_as": ReadAsForm(data("read_as"), initial={
+                "country": (preview.facts.likely_country
+                            if preview.facts.likely_country and not options.get("country_confirmed")
+                            else options.get("country")),
+                "date_order": getattr(preview.facts, "date_order_guess", None)
+                or options.get("date_order"),
+            }),
+            "statuses": StatusMapForm(data("statuses"), statuses=statuses),
+            "save_source": SaveSourceForm(
+                data("save_source"),
+                new=request.POST.get("save_source") != "update" or source is None),
+            "confirm": ConfirmForm(data("confirm"), initial={
+                "policy": source.duplicate_policy if source else "skip",
+                "assignment": source.assignment_rule if source else "none",
+                "default_area": source.default_area if source else "",
+                "default_status": source.default_status if source else "new",
+            }),
+        }
+
+    def _preview_choose(self, request, run, posted, form) -> None:
+        data, by = form.cleaned_data, request.user
+        if posted == "header":
+            services.import_preview_choose(run=run, by=by, header_row=data["header_row"])
+        elif posted == "remap":
+            headers = {header for header in form.headers if header}
+            # headers left out that this file does not have stay left out
+            others = [h for h in run.settings.get("ignored_headers") or [] if h not in headers]
+            services.import_preview_choose(run=run, by=by, mapping=form.mapping,
+                                           ignored_headers=others + form.ignored_headers())
+        elif posted == "read_as":
+            services.import_preview_choose(run=run, by=by, country=data["country"],
+                                           date_order=data["date_order"])
+        elif posted == "statuses":
+            services.import_preview_choose(run=run, by=by, status_map=form.status_map())
+        elif posted == "save_source":
+            updating = request.POST["save_source"] == "update"
+            source = services.data_source_save_from_run(
+                run=run, by=by, name=None if updating else data["name"])
+            messages.success(request, (_("“%s” now reads its files this way.") if updating
+                                       else _("Saved as the data source “%s”.")) % source.name)
 
     def _preview_counting(self, request, run, *, partial=False):
         """The big file's preview is being counted: progress, polled until done."""

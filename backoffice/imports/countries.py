@@ -98,16 +98,11 @@ def region_for_country(value: object) -> str | None:
     return _names().get(country_key(raw))
 
 
-@cache
 def country_name(region: str) -> str:
     """A region's English name, for people ("US" -> "United States")."""
-    from phonenumbers.geodata.locale import LOCALE_DATA
+    from backoffice.imports.regions import region_name
 
-    names = LOCALE_DATA.get(region) or {}
-    name = names.get("en", "")
-    if name.startswith("*"):
-        name = names.get(name[1:], "")
-    return name or region
+    return region_name(region)
 
 
 # Names said with "the": "in the United States", "in the UAE".

@@ -9,8 +9,10 @@ from unfold.widgets import (
 
 from backoffice.accounts.selectors import counsellors_active
 from backoffice.customers.statuses import Status
-from backoffice.imports.models import AssignmentRule, DataSource, DuplicatePolicy
+from backoffice.imports.models import AssignmentRule, DataSource, DateOrder, DuplicatePolicy
+from backoffice.imports.plugins import IGNORE, KEEP, REQUIRED_FIELDS
 from backoffice.imports.readers import EXTENSIONS
+from backoffice.imports.regions import region_choices
 
 
 class UploadForm(forms.Form):
@@ -33,26 +35,156 @@ class UploadForm(forms.Form):
     )
 
 
-class MappingForm(forms.Form):
-    """Which column holds which field; the detected mapping is the initial one."""
+class HeaderRowForm(forms.Form):
+    """Which of the file's first rows holds the headers. The choices show
+    each row's first cells: data from the file, escaped by the select widget
+    (never put in a label or help text)."""
 
-    def __init__(self, *args, headers: list[str], fields: list[str], **kwargs):
+    header_row = forms.TypedChoiceField(label=_("Header row"), coerce=int,
+                                        widget=UnfoldAdminSelectWidget)
+
+    def __init__(self, *args, rows: list[tuple[int, list[str]]], current: int | None, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("", _("— not in this file —"))] + [
-            (str(i), header or _("(column %d)") % (i + 1)) for i, header in enumerate(headers)
+        choices = [(number, _row_label(number, cells)) for number, cells in rows]
+        if current is not None and current not in {number for number, _cells in rows}:
+            choices.append((current, _("Row %d") % current))
+        self.fields["header_row"].choices = choices
+        self.fields["header_row"].initial = current
+
+
+def _row_label(number: int, cells: list[str]) -> str:
+    shown = " · ".join(cell for cell in cells if cell) or _("(empty)")
+    if len(shown) > 70:
+        shown = shown[:69] + "…"
+    return f"{_('Row %d') % number}: {shown}"
+
+
+class MappingForm(forms.Form):
+    """What each column of the file holds: one of the plugin's fields, a
+    source detail (kept as written), or nothing (left out). The template
+    shows each column's header and examples beside its select; the fields'
+    labels are never built from the file."""
+
+    def __init__(self, *args, headers: list[str], fields: list[str],
+                 required: tuple[str, ...] = REQUIRED_FIELDS, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.headers = headers
+        self.required = required
+        choices = [(KEEP, _("Keep as a source detail")), (IGNORE, _("Ignore"))] + [
+            (name, field_label(name)) for name in fields
         ]
-        for name in fields:
-            self.fields[f"map_{name}"] = forms.ChoiceField(
-                label=name.replace("_", " ").capitalize(), choices=choices, required=False,
+        for index in range(len(headers)):
+            self.fields[f"col_{index}"] = forms.ChoiceField(
+                label=_("Column %d") % (index + 1), choices=choices, initial=KEEP,
                 widget=UnfoldAdminSelectWidget,
             )
 
-    def mapping(self) -> dict[str, int]:
-        return {
-            name.removeprefix("map_"): int(value)
-            for name, value in self.cleaned_data.items()
-            if name.startswith("map_") and value != ""
-        }
+    @classmethod
+    def initial_for(cls, mapping: dict[str, int], ignored) -> dict[str, str]:
+        initial = {f"col_{index}": name for name, index in mapping.items()}
+        initial.update({f"col_{index}": IGNORE for index in ignored})
+        return initial
+
+    def column_fields(self):
+        """(column index, header, bound field) for the template."""
+        return [(index, header, self[f"col_{index}"]) for index, header in enumerate(self.headers)]
+
+    def clean(self):
+        cleaned = super().clean()
+        mapping: dict[str, int] = {}
+        ignored: list[int] = []
+        for index in range(len(self.headers)):
+            choice = cleaned.get(f"col_{index}")
+            if choice in (None, KEEP):
+                continue
+            if choice == IGNORE:
+                if not self.headers[index]:
+                    self.add_error(f"col_{index}", _(
+                        "A column without a header cannot be left out; keep it as a source "
+                        "detail."))
+                ignored.append(index)
+            elif choice in mapping:
+                self.add_error(f"col_{index}", _(
+                    "%(field)s is already column %(other)d; choose one column for it.")
+                    % {"field": field_label(choice), "other": mapping[choice] + 1})
+            else:
+                mapping[choice] = index
+        for name in self.required:
+            if name not in mapping:
+                self.add_error(None, _("Choose the column that holds the %s.")
+                               % field_label(name).lower())
+        self.mapping, self.ignored = mapping, ignored
+        return cleaned
+
+    def ignored_headers(self) -> list[str]:
+        return [self.headers[index] for index in self.ignored]
+
+
+def field_label(name: str) -> str:
+    """A plugin's field name for people (field names are code, never data)."""
+    return FIELD_LABELS.get(name) or name.replace("_", " ").capitalize()
+
+
+FIELD_LABELS = {
+    "name": _("Name"), "phone": _("Phone"), "alternate_phone": _("Alternate phone"),
+    "email": _("Email"), "area": _("Area"), "date_added": _("Date added"),
+    "remarks": _("Remarks"), "status": _("Status"), "country": _("Country"),
+}
+
+
+class ReadAsForm(forms.Form):
+    """The country of the numbers written without a country code, and the
+    order of dates written with numbers only."""
+
+    country = forms.ChoiceField(label=_("Numbers without a country code are from"),
+                                choices=region_choices, widget=UnfoldAdminSelectWidget)
+    date_order = forms.ChoiceField(label=_("Dates written with numbers only are"),
+                                   choices=DateOrder.choices, widget=UnfoldAdminSelectWidget)
+
+
+class StatusMapForm(forms.Form):
+    """Which of our statuses each status of the file that we do not know
+    becomes. The file's statuses are shown in the template; a field is only
+    its position in the list."""
+
+    def __init__(self, *args, statuses: list[tuple[str, int]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.statuses = [value for value, _count in statuses]
+        self.counts = [count for _value, count in statuses]
+        choices = [("", _("Use the default status"))] + list(Status.choices)
+        for index in range(len(statuses)):
+            self.fields[f"status_{index}"] = forms.ChoiceField(
+                label=_("Status %d") % (index + 1), choices=choices, required=False,
+                widget=UnfoldAdminSelectWidget,
+            )
+
+    def rows(self):
+        """(the file's status, how many rows of the sample have it, select)."""
+        return [(value, self.counts[index], self[f"status_{index}"])
+                for index, value in enumerate(self.statuses)]
+
+    def status_map(self) -> dict[str, str]:
+        return {value: self.cleaned_data[f"status_{index}"]
+                for index, value in enumerate(self.statuses)
+                if self.cleaned_data.get(f"status_{index}")}
+
+
+class SaveSourceForm(forms.Form):
+    """Keep how this file is read as a new data source (a name), or as the
+    run's own data source (no name needed)."""
+
+    name = forms.CharField(label=_("Name of the new data source"), max_length=120,
+                           required=False, widget=UnfoldAdminTextInputWidget)
+
+    def __init__(self, *args, new: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.new = new
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if self.new and not name:
+            raise forms.ValidationError(_("Give the data source a name."))
+        return name
 
 
 class ConfirmForm(forms.Form):

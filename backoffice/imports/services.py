@@ -35,6 +35,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from backoffice.accounts.models import User
@@ -44,13 +45,16 @@ from backoffice.accounts.selectors import counsellors_active
 from backoffice.customers.models import Customer, StatusChange
 from backoffice.customers.statuses import Status, funnel_rank, status_bit
 from backoffice.imports import pgcopy
-from backoffice.imports.models import AssignmentRule, DataSource, DuplicatePolicy, ImportRun
+from backoffice.imports.models import (
+    AssignmentRule, DataSource, DateOrder, DuplicatePolicy, ImportRun,
+)
 from backoffice.imports.pipeline import Plan, Record, iter_records, plan_file
-from backoffice.imports.plugins import CANONICAL_FIELDS, header_key, importer_get
+from backoffice.imports.plugins import CANONICAL_FIELDS, Importer, header_key, importer_get
 from backoffice.imports.analysis import FileFacts
+from backoffice.imports.countries import in_country
 from backoffice.imports.normalise import ReadOptions, text
 from backoffice.imports.readers import (
-    EXTENSIONS, FileProblem, headers_for_message, iter_rows, sha256_of,
+    EXTENSIONS, FileProblem, headers_for_message, iter_rows, open_table, sha256_of,
 )
 
 logger = logging.getLogger(__name__)
@@ -162,18 +166,6 @@ def _run_file(run: ImportRun) -> Iterator[Path]:
 READ_OPTION_KEYS = ("country", "country_confirmed", "date_order", "date_order_confirmed",
                     "header_row",
                     "ignored_headers", "status_map")
-
-
-def import_country_question(run: ImportRun) -> str | None:
-    """Why a person must say which country the file's numbers are from
-    (they are written the way another country writes them and nothing in the
-    file or its settings says), or None."""
-    facts = FileFacts.from_stored((run.settings or {}).get("facts"))
-    if not facts.likely_country or (run.settings or {}).get("country_confirmed"):
-        return None
-    return _("The numbers look like %(country)s numbers (%(reason)s), but nothing says which "
-             "country they are from.") % {"country": facts.likely_country,
-                                          "reason": facts.likely_reason}
 
 
 def import_run_map_headers(*, run: ImportRun, columns: dict[str, str]) -> ImportRun:
@@ -299,6 +291,7 @@ class Preview:
             "needs_columns": self.plan.needs_columns,
             "ignored": sorted(self.plan.ignored),
             "first_rows": [row(record) for record in self.first_rows],
+            "problems": [row(record) for record in self.problems],
             "counted_at": timezone.now().isoformat(),
         }
 
@@ -310,17 +303,17 @@ def import_preview_stored(run: ImportRun) -> SimpleNamespace | None:
     mapping = (run.settings or {}).get("mapping")
     if not data or (mapping and data.get("mapping") != mapping):
         return None
-    first_rows = []
-    for row in data["first_rows"]:
+    def record(row: dict) -> SimpleNamespace:
         clean = row["clean"]
         if clean is not None:
             clean = SimpleNamespace(**{
                 **clean, "date_added": clean["date_added"]
                 and datetime.date.fromisoformat(clean["date_added"])})
-        first_rows.append(SimpleNamespace(row_number=row["row"], cells=row["cells"],
-                                          problem=row["problem"],
-                                          warnings=row.get("warnings", []),
-                                          duplicate_of=row["duplicate_of"], clean=clean))
+        return SimpleNamespace(row_number=row["row"], cells=row["cells"], problem=row["problem"],
+                               warnings=row.get("warnings", []),
+                               duplicate_of=row["duplicate_of"], clean=clean)
+
+    first_rows = [record(row) for row in data["first_rows"]]
     owners = [tuple(pair) for pair in data["owners"]]
     return SimpleNamespace(
         rows=data["rows"], new=data["new"], existing=data["existing"],
@@ -328,6 +321,7 @@ def import_preview_stored(run: ImportRun) -> SimpleNamespace | None:
         warnings=data.get("warnings", 0),
         existing_by_counsellor=dict(owners), existing_owners=owners,
         first_rows=first_rows,
+        problems=[record(row) for row in data.get("problems", [])],
         facts=FileFacts.from_stored(data.get("facts")),
         needs_columns=data.get("needs_columns", ""),
         options=data.get("options") or {},
@@ -453,6 +447,211 @@ def import_preview(*, run: ImportRun, mapping: dict[str, int] | None = None,
     return preview
 
 
+# --- the preview's choices, and a data source from them ------------------------------
+
+HEAD_ROWS = 12  # the rows offered as the header row
+HEAD_CELLS = 6  # the cells of each shown
+HEAD_CELL_CHARS = 40
+UNCHANGED = object()
+
+
+def import_run_head(run: ImportRun) -> list[tuple[int, list[str]]]:
+    """The first rows of the run's file as written (row number, its first
+    cells as text, shortened), to choose the header row from. Read once and
+    kept on the run: the file of a run never changes."""
+    head = (run.settings or {}).get("head")
+    if head is None:
+        head = []
+        with _run_file(run) as path:
+            table = open_table(path, filename=run.original_name, sheet=run.sheet or None,
+                               stream_above=settings.IMPORT_XLSX_STREAM_ABOVE_BYTES)
+            for number, cells in iter_rows(path, table):
+                head.append([number, [text(cell)[:HEAD_CELL_CHARS] for cell in cells[:HEAD_CELLS]]])
+                if len(head) >= HEAD_ROWS:
+                    break
+        run.settings = {**run.settings, "head": head}
+        run.save(update_fields=["settings"])
+    return [(number, cells) for number, cells in head]
+
+
+def importer_fields(identifier: str) -> tuple[list[str], tuple[str, ...]]:
+    """The fields a column of this plugin's files may be, and the ones a file
+    must have. A plugin that maps its rows itself takes only its own fields
+    (a column given another field would be lost); one that keeps the base
+    mapping takes every canonical field too."""
+    plugin = importer_get(identifier)
+    fields = list(plugin.aliases)
+    if type(plugin).map_row is Importer.map_row:
+        fields += [name for name in CANONICAL_FIELDS if name not in fields]
+    return fields, tuple(plugin.required_fields())
+
+
+def import_preview_examples(preview, count: int = 3) -> list[list[str]]:
+    """Per column of the file, the first few values its rows give (as text,
+    shortened), to recognise the column by."""
+    width = len(preview.plan.headers)
+    examples: list[list[str]] = [[] for _ in range(width)]
+    for record in preview.first_rows:
+        for index, cell in enumerate(record.cells[:width]):
+            value = text(cell)
+            if value and len(examples[index]) < count:
+                examples[index].append(value if len(value) <= 40 else value[:39] + "…")
+    return examples
+
+
+def import_preview_choose(
+    *,
+    run: ImportRun,
+    by: User,
+    header_row=UNCHANGED,
+    mapping=UNCHANGED,
+    ignored_headers=UNCHANGED,
+    country=UNCHANGED,
+    date_order=UNCHANGED,
+    status_map=UNCHANGED,
+) -> ImportRun:
+    """Change how the run's file is read, from its preview: the header row
+    (the columns are then found again under it), the columns (field -> column
+    index) and the headers left out, the country of numbers written without a
+    country code (chosen by a person: the file's own numbers no longer change
+    it), the date order, and our status for statuses of the file
+    ({the file's status: ours}, added to the run's translation). The head of
+    the file is read with the new settings first: when it cannot be read so,
+    ValidationError and nothing changes. The counts are taken again on the
+    next look at the preview."""
+    if not by.has_perm("imports.add_importrun"):
+        raise PermissionDenied(_("You may not import customers."))
+    if run.state not in (ImportRun.State.UPLOADED, ImportRun.State.FAILED):
+        raise ValidationError(_("This import has started: how its file is read cannot change."))
+    if import_preview_pending(run):
+        raise ValidationError(_("The file is being counted; choose again when it is done."))
+    changes: dict = {}
+    if header_row is not UNCHANGED:
+        if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
+            raise ValidationError(_("Choose a row of the file."))
+        changes["header_row"] = header_row
+        changes["mapping"] = None  # the columns are found again under the new headers
+    if mapping is not UNCHANGED:
+        mapping = {str(name): int(index) for name, index in mapping.items()}
+        fields, _required = importer_fields(run.importer)
+        unknown = sorted(set(mapping) - set(fields))
+        if unknown:
+            raise ValidationError(_("Unknown fields: %s.") % ", ".join(unknown))
+        if len(set(mapping.values())) != len(mapping):
+            raise ValidationError(_("A column can hold one field only."))
+        changes["mapping"] = mapping
+    if ignored_headers is not UNCHANGED:
+        changes["ignored_headers"] = [str(header) for header in ignored_headers if str(header)]
+    if country is not UNCHANGED:
+        import phonenumbers
+
+        country = str(country or "").upper()
+        if country not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValidationError(_("Choose a country from the list."))
+        changes["country"], changes["country_confirmed"] = country, True
+    if date_order is not UNCHANGED:
+        if date_order not in DateOrder.values:
+            raise ValidationError(_("Choose a date order from the list."))
+        changes["date_order"] = date_order
+    if status_map is not UNCHANGED:
+        wrong = sorted({ours for ours in status_map.values() if ours not in Status.values})
+        if wrong:
+            raise ValidationError(_("Unknown statuses: %s.") % ", ".join(wrong))
+        changes["status_map"] = {**(run.settings.get("status_map") or {}),
+                                 **{str(k): v for k, v in status_map.items()}}
+    previous = run.settings
+    run.settings = {**previous, **changes}
+    run.settings.pop("preview", None)
+    try:
+        with _run_file(run) as path:
+            plan = _plan(run, path)
+    except FileProblem as exc:
+        run.settings = previous
+        raise ValidationError(str(exc)) from None
+    run.settings["mapping"] = plan.mapping
+    run.rows_total = None
+    run.save(update_fields=["settings", "rows_total"])
+    return run
+
+
+def import_run_country_question(run: ImportRun) -> str:
+    """Why the run may not start yet: its numbers are written the way another
+    country writes them and nobody has chosen the country. Empty when it may."""
+    stored = (run.settings or {}).get("preview") or {}
+    facts = FileFacts.from_stored(stored.get("facts") or (run.settings or {}).get("facts"))
+    if not facts.likely_country or (run.settings or {}).get("country_confirmed"):
+        return ""
+    return _("These numbers are written as they are %(in_country)s (%(reason)s), and nothing "
+             "says which country they are from.") % {
+        "in_country": in_country(facts.likely_country), "reason": facts.likely_reason}
+
+
+def data_source_save_from_run(*, run: ImportRun, by: User, name: str | None = None) -> DataSource:
+    """Keep how this run's file is read as a data source, so that the next file
+    from the same place is read the same way without choosing anything: a new
+    one named ``name``, or (no name) the run's own data source, updated. It
+    keeps the columns chosen (as the source's header aliases, which win over
+    the plugin's), the headers left out, the header row when one was chosen,
+    the country, the date order, the status translation and the plugin. The
+    run is then the data source's."""
+    creating = bool(name)
+    if creating and not by.has_perm("imports.add_datasource"):
+        raise PermissionDenied(_("You may not add data sources."))
+    if not creating:
+        if run.data_source is None:
+            raise ValidationError(_("Give the new data source a name."))
+        if not by.has_perm("imports.change_datasource"):
+            raise PermissionDenied(_("You may not change data sources."))
+    with _run_file(run) as path:
+        plan = _plan(run, path)
+    options = run.settings or {}
+    source = DataSource(name=name, importer=plan.importer.identifier) if creating else (
+        DataSource.objects.get(pk=run.data_source_id))
+    # The file's headers now mean what was chosen for them: an older alias of
+    # one of them (to another field) would contradict the choice.
+    in_file = {header_key(header) for header in plan.headers if header}
+    aliases: dict[str, list[str]] = {}
+    for field_name, names in (({} if creating else source.extra_aliases) or {}).items():
+        kept = [alias for alias in names if header_key(alias) not in in_file]
+        if kept:
+            aliases[field_name] = kept
+    for field_name, index in plan.mapping.items():
+        header = plan.headers[index]
+        if header:
+            aliases[field_name] = [header, *aliases.get(field_name, [])]
+    mapped = {header_key(plan.headers[index]) for index in plan.mapping.values()}
+    ignored: list[str] = []
+    for header in options.get("ignored_headers") or []:
+        key = header_key(header)
+        if key and key not in mapped and key not in {header_key(h) for h in ignored}:
+            ignored.append(header)
+    source.importer = plan.importer.identifier
+    source.extra_aliases = aliases
+    source.ignored_headers = ignored
+    source.header_row = options.get("header_row") or None
+    source.country = plan.options.country
+    source.date_order = plan.options.date_order
+    source.status_map = dict(options.get("status_map") or {})
+    if creating:
+        source.slug = _unique_slug(name)
+    source.full_clean()
+    source._history_user = by
+    with transaction.atomic():
+        source.save()
+        run.data_source = source
+        run.save(update_fields=["data_source"])
+    return source
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:50] or "source"
+    slug, n = base, 1
+    while DataSource.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
 # --- confirm and run -------------------------------------------------------------------
 
 
@@ -479,6 +678,8 @@ def import_run_confirm(
         raise ValidationError(_("Choose the counsellors to assign the new customers to."))
     if (run.settings or {}).get("needs_columns"):
         raise ValidationError(_("Choose the column that holds the phone number first."))
+    if question := import_run_country_question(run):
+        raise ValidationError(f"{question} " + _("Choose the country before importing."))
     with transaction.atomic():
         locked = ImportRun.objects.select_for_update().get(pk=run.pk)
         if locked.state != ImportRun.State.UPLOADED and locked.state != ImportRun.State.FAILED:

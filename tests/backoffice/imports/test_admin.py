@@ -61,8 +61,9 @@ def test_changing_the_mapping_changes_the_preview(manager_client):
     _upload(manager_client, b"Name,Mobile,Other Mobile\nAnu,12,9876543210\n")
     run = ImportRun.objects.get()
     assert manager_client.get(_preview_url(run)).context["preview"].invalid == 1
-    response = manager_client.post(_preview_url(run), {"remap": "1", "map_name": "0",
-                                                       "map_phone": "2"})
+    response = manager_client.post(_preview_url(run), {"remap": "1", "col_0": "name",
+                                                       "col_1": "__keep__", "col_2": "phone"},
+                                   follow=True)
     assert response.context["preview"].new == 1
 
 

@@ -66,12 +66,12 @@ class Command(BaseCommand):
                 raise CommandError(_one_line(
                     f"{run.settings['needs_columns']} From the command line: "
                     "--map phone=HEADER."))
-            question = services.import_country_question(run)
+            question = services.import_run_country_question(run)
             if question:
                 likely = run.settings["facts"]["likely_country"]
                 raise CommandError(_one_line(
-                    f"{question} Say which with --country {likely} (or --country with the "
-                    f"country they are from)."))
+                    f"{question} Say which with --country {likely} (or --country with the country they "
+                    f"are from)."))
             if dry_run:
                 preview = services.import_preview(run=run)
                 summary = {
