@@ -92,13 +92,13 @@ class DataSource(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        from backoffice.imports.plugins import CANONICAL_FIELDS, importers
+        from backoffice.imports.plugins import CANONICAL_FIELDS, KEEP, importers
 
         plugin = importers().get(self.importer)
         if plugin is None:
             raise ValidationError({"importer": _("No importer plugin “%s”.") % self.importer})
         aliases = self.extra_aliases or {}
-        known = set(CANONICAL_FIELDS) | set(plugin.aliases)
+        known = set(CANONICAL_FIELDS) | set(plugin.aliases) | {KEEP}
         if not isinstance(aliases, dict) or not all(
             isinstance(names, list) and all(isinstance(n, str) and n.strip() for n in names)
             for names in aliases.values()

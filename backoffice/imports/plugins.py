@@ -82,7 +82,7 @@ class Importer:
         mapping: dict[str, int] = {}
         for index, header in enumerate(headers):
             field = keys.get(header_key(header))
-            if field and field not in mapping:
+            if field and field != KEEP and field not in mapping:
                 mapping[field] = index
         return mapping
 

@@ -49,7 +49,9 @@ from backoffice.imports.models import (
     AssignmentRule, DataSource, DateOrder, DuplicatePolicy, ImportRun,
 )
 from backoffice.imports.pipeline import Plan, Record, iter_records, plan_file
-from backoffice.imports.plugins import CANONICAL_FIELDS, Importer, header_key, importer_get
+from backoffice.imports.plugins import (
+    CANONICAL_FIELDS, KEEP, Importer, header_key, importer_get,
+)
 from backoffice.imports.analysis import FileFacts
 from backoffice.imports.countries import in_country
 from backoffice.imports.normalise import ReadOptions, text
@@ -620,6 +622,15 @@ def data_source_save_from_run(*, run: ImportRun, by: User, name: str | None = No
         if header:
             aliases[field_name] = [header, *aliases.get(field_name, [])]
     mapped = {header_key(plan.headers[index]) for index in plan.mapping.values()}
+    # a column kept as a source detail although the plugin takes its header
+    # for a field stays a source detail in the next file
+    plugin_would_map = set(importer_get(plan.importer.identifier).map_headers(
+        plan.headers).values())
+    kept = [plan.headers[index] for index, _name in plan.detail_columns()
+            if index in plugin_would_map and plan.headers[index]]
+    aliases.pop(KEEP, None)
+    if kept:
+        aliases[KEEP] = kept
     ignored: list[str] = []
     for header in options.get("ignored_headers") or []:
         key = header_key(header)

@@ -335,6 +335,24 @@ def test_the_next_file_from_a_saved_source_is_read_the_same_way(
     assert customer.data_source == source
 
 
+def test_a_column_kept_as_a_detail_stays_one_in_the_next_file_though_its_header_is_known(
+    manager_client, django_capture_on_commit_callbacks
+):
+    content = "Name,Phone,City\nAnu,9876543210,Hostel B\n"  # "City" is an alias of area
+    run = _upload(manager_client, content)
+    manager_client.get(_url(run))
+    manager_client.post(_url(run), _columns(run, col_0="name", col_1="phone"))
+    manager_client.post(_url(run), {"save_source": "new", "name": "Hostel list"})
+    source = DataSource.objects.get()
+    assert source.extra_aliases["__keep__"] == ["City"]
+    second = _upload(manager_client, content.replace("9876543210", "9876543211"),
+                     name="next.csv", data_source=source.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        _confirm(manager_client, second)
+    customer = Customer.objects.get(phone="+919876543211")
+    assert customer.area == "" and customer.source_details == {"City": "Hostel B"}
+
+
 def test_updating_the_runs_data_source_replaces_what_its_headers_meant(manager_client):
     source = DataSource.objects.create(
         name="Expo", slug="expo", importer="standard",
