@@ -25,7 +25,7 @@ from backoffice.imports import selectors, services
 from backoffice.imports.forms import (
     ConfirmForm, HeaderRowForm, MappingForm, ReadAsForm, SaveSourceForm, StatusMapForm, UploadForm,
 )
-from backoffice.imports.models import DataSource, ImportRun
+from backoffice.imports.models import DataSource, DateOrder, ImportRun
 from backoffice.imports.readers import FileProblem
 from backoffice.imports.regions import region_name
 from backoffice.reports import exports
@@ -237,7 +237,9 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
             countries_found=[(region_name(code), n) for code, n in facts.countries.most_common()],
             read_as=region_name(preview.options.get("country")),
             dominant=region_name(facts.dominant_country) if facts.dominant_country else "",
-            date_order_guess=getattr(facts, "date_order_guess", None),
+            date_order_guess=facts.date_order_guess,
+            date_order_read=DateOrder(preview.options.get("date_order") or "dmy").label,
+            table_note=(run.settings or {}).get("table_note", ""),
             can_save_source=request.user.has_perm("imports.add_datasource"),
             can_update_source=bool(run.data_source)
             and request.user.has_perm("imports.change_datasource"),
@@ -271,8 +273,7 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
                 "country": (preview.facts.likely_country
                             if preview.facts.likely_country and not options.get("country_confirmed")
                             else options.get("country")),
-                "date_order": getattr(preview.facts, "date_order_guess", None)
-                or options.get("date_order"),
+                "date_order": options.get("date_order"),
             }),
             "statuses": StatusMapForm(data("statuses"), statuses=statuses),
             "save_source": SaveSourceForm(

@@ -131,7 +131,7 @@ def import_run_create(
     run.importer = plan.importer.identifier
     run.sheet = plan.table.sheet or ""
     run.settings = {**run.settings, "mapping": plan.mapping, "facts": plan.facts.stored(),
-                    "needs_columns": plan.needs_columns}
+                    "needs_columns": plan.needs_columns, "table_note": plan.table.note}
     upload.seek(0)
     run.file.save(name, upload, save=False)
     run.save()
@@ -554,7 +554,7 @@ def import_preview_choose(
     if date_order is not UNCHANGED:
         if date_order not in DateOrder.values:
             raise ValidationError(_("Choose a date order from the list."))
-        changes["date_order"] = date_order
+        changes["date_order"], changes["date_order_confirmed"] = date_order, True
     if status_map is not UNCHANGED:
         wrong = sorted({ours for ours in status_map.values() if ours not in Status.values})
         if wrong:

@@ -429,3 +429,28 @@ def test_the_start_button_counts_one_row_in_the_singular(manager_client):
     run = _upload(manager_client, "Name,Mobile\nAnu,9876543210\n")
     text = manager_client.get(_url(run)).content.decode()
     assert re.search(r"Import 1 row\s*</button>", text)
+
+
+def test_a_file_whose_phone_column_is_unknown_is_previewed_to_choose_it(manager_client):
+    run = _upload(manager_client, "Student,Parent's No\nAnu,9876543210\n<b>x</b>,9876543211\n")
+    page = manager_client.get(_url(run))
+    text = page.content.decode()
+    assert 'id="needs-columns"' in text and "No column for the phone number" in text
+    assert 'id="preview-counts"' not in text
+    assert 'disabled aria-describedby="start-blocked"' in text and "<b>x</b>" not in text
+    manager_client.post(_url(run), _columns(run, col_0="name", col_1="phone"))
+    page = manager_client.get(_url(run))
+    assert b'id="needs-columns"' not in page.content
+    assert page.context["preview"].new == 2
+
+
+def test_the_preview_says_when_the_files_dates_decided_the_date_order(manager_client):
+    run = _upload(manager_client, "Name,Phone,Date\nAnu,9876543210,11/24/2026\n")
+    text = " ".join(manager_client.get(_url(run)).content.decode().split())
+    assert "Dates are read month first (12/31/2026), because the file's own dates" in text
+
+
+def test_a_workbook_named_file_that_is_text_says_how_it_was_read(manager_client):
+    run = _upload(manager_client, "Name,Phone\nAnu,9876543210\nBina,9876543211\n",
+                  name="leads.xlsx")
+    assert b'id="table-note"' in manager_client.get(_url(run)).content
