@@ -2,6 +2,9 @@
 confirm -> live progress -> result with the error report. Thin: the work is
 in backoffice/imports/services.py."""
 
+import functools
+
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -13,11 +16,13 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.decorators import action, display
+from unfold.widgets import UnfoldAdminIntegerFieldWidget, UnfoldAdminSelectWidget
 
 from backoffice.accounts.selectors import counsellors_active
 from backoffice.audit.exports import CsvExportMixin, local_time
 from backoffice.audit.models import ActivityLog
 from backoffice.audit.services import activity_record
+from backoffice.customers.statuses import Status
 from backoffice.core.admin_base import (
     BaseAdmin, HiddenObjectsAnswer404Mixin, ReadOnlyHistoryMixin,
 )
@@ -38,26 +43,75 @@ STATE_BADGES = {
 }
 
 
+@functools.cache
+def region_choices() -> list[tuple[str, str]]:
+    """Every region phone numbers are read for, by its name ("India (IN)");
+    worked out once (the names are phonenumbers' geocoder data)."""
+    import phonenumbers
+    from phonenumbers.geocoder import country_name_for_number
+
+    choices = []
+    for region in phonenumbers.SUPPORTED_REGIONS:
+        example = phonenumbers.example_number(region)
+        name = country_name_for_number(example, "en") if example else ""
+        choices.append((region, f"{name or region} ({region})"))
+    return sorted(choices, key=lambda choice: choice[1])
+
+
+class DataSourceForm(forms.ModelForm):
+    """A data source as managers edit it. The rules of what may be written
+    are the model's (DataSource.clean); the form offers the choices."""
+
+    country = forms.TypedChoiceField(label=_("Country"), choices=region_choices,
+                                     widget=UnfoldAdminSelectWidget)
+    header_row = forms.IntegerField(label=_("Header row"), required=False, min_value=1,
+                                    widget=UnfoldAdminIntegerFieldWidget)
+
+    class Meta:
+        model = DataSource
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("country", "header_row"):
+            self.fields[name].help_text = DataSource._meta.get_field(name).help_text
+        statuses = self.fields.get("status_map")
+        if statuses is not None:
+            statuses.help_text = format_html(
+                "{} {}", DataSource._meta.get_field("status_map").help_text,
+                _("Our statuses: %s.") % ", ".join(Status.values))
+
+
 @admin.register(DataSource)
 class DataSourceAdmin(HiddenObjectsAnswer404Mixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin,
                       BaseAdmin):
-    list_display = ("name", "slug", "importer", "duplicate_policy", "assignment_rule", "is_active")
+    """Managers add and change data sources; compliance reads them and their
+    history; only a superuser deletes one (import runs keep theirs)."""
+
+    form = DataSourceForm
+    list_display = ("name", "slug", "importer", "country", "duplicate_policy", "assignment_rule",
+                    "is_active")
     list_filter = ("importer", "is_active")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = (
         (None, {"fields": ("name", "slug", "importer", "is_active")}),
-        (_("Columns"), {"fields": ("extra_aliases",)}),
+        (_("Columns"), {"fields": ("extra_aliases", "ignored_headers", "header_row")}),
+        (_("Reading"), {"fields": ("country", "date_order")}),
+        (_("Statuses"), {"fields": ("status_map",)}),
         (_("Defaults"), {"fields": ("default_area", "default_status", "duplicate_policy",
                                     "assignment_rule")}),
     )
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 @admin.register(ImportRun)
 class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
     export_filename = "import-runs"
     list_display = ("created_at", "original_name", "source", "state_badge", "rows", "created",
-                    "updated", "unchanged", "duplicates", "invalid", "created_by")
+                    "updated", "unchanged", "duplicates", "invalid", "warnings", "created_by")
     list_select_related = ("data_source", "created_by")
     list_filter = ("state", "data_source")
     search_fields = ("original_name", "sha256")
@@ -68,7 +122,7 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
     def export_headers(self):
         return ["Import", "Uploaded at", "File", "SHA-256", "Data source", "Importer", "State",
                 "Imported by", "Started at", "Finished at", "Rows", "Created", "Updated",
-                "Unchanged", "Duplicates", "Invalid", "Message"]
+                "Unchanged", "Duplicates", "Invalid", "Kept with a warning", "Message"]
 
     def export_rows(self, runs, request):
         for run in runs:
@@ -76,7 +130,7 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
                    str(run.data_source or ""), run.importer, run.get_state_display(),
                    str(run.created_by), local_time(run.started_at), local_time(run.finished_at),
                    run.rows, run.created, run.updated, run.unchanged, run.duplicates,
-                   run.invalid, run.message]
+                   run.invalid, run.warnings, run.message]
 
     # --- permissions: managers import; nobody edits a run by hand ------------
 
