@@ -24,7 +24,7 @@ def _queries_for(client, url, params=None):
     return len(queries)
 
 
-@pytest.mark.parametrize("params", [{}, {"q": "Nair"}, {"q": "98765 43210"},
+@pytest.mark.parametrize("params", [{}, {"q": "Nair"}, {"q": "98765 43210"}, {"q": "anu@x.example"},
                                     {"status": "new"}, {"follow_up": "due"}])
 def test_the_manager_list_takes_a_fixed_number_of_queries(manager_client, alice, bob, params):
     CustomerFactory.create_batch(3, assigned_to=alice)
