@@ -24,6 +24,7 @@ from backoffice.audit.models import ActivityLog
 from backoffice.audit.selectors import MATCHES_CAP, customer_ids_matching
 from backoffice.core.admin_base import BaseAdmin, HiddenObjectsAnswer404Mixin, ReadOnlyAdminMixin
 from backoffice.core.filters import LocalDateRangeFilter
+from backoffice.customers.details import details_as_lines
 from backoffice.customers.models import Customer
 from backoffice.customers.pagination import LargeTablePaginator
 from backoffice.customers.statuses import Status
@@ -156,8 +157,10 @@ class ReviewChangeList(ChangeList):
 
 def review_value(field: str, value, names: dict) -> str:
     """A field's value as a reviewer reads it: labels, names, local dates."""
-    if value in (None, ""):
+    if value is None or value == "" or value == {} or value == []:
         return "—"
+    if field == "source_details":
+        return "; ".join(details_as_lines(value).splitlines()) or "—"
     if field == "status":
         return str(Status(value).label) if value in Status.values else str(value)
     if field in names:
@@ -192,9 +195,9 @@ class CustomerChangeAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, ReadOnlyA
     search_help_text = _("Customer number, phone (any format) or name")
     export_filename = "change-history"
     # one record, read-only: what was recorded, in words (not history_* names)
-    fields = ("when", "change", "by", "what", "id", "name", "phone", "phone_raw", "area",
-              "status", "remarks", "next_follow_up", "assigned_to", "date_added",
-              "data_source", "import_run")
+    fields = ("when", "change", "by", "what", "id", "name", "phone", "phone_raw",
+              "alternate_phone", "email", "area", "status", "remarks", "next_follow_up",
+              "assigned_to", "date_added", "data_source", "import_run", "source_details")
     readonly_fields = fields
 
     def has_module_permission(self, request):

@@ -35,9 +35,14 @@ def customer_ids_matching(term: str, *, cap: int = MATCHES_CAP) -> tuple[set[int
 # The customer's fields a reviewer asks "who changed this?" about, in the order
 # the review shows them. Bookkeeping fields (reporting bits, timestamps) are left out.
 REVIEWED_FIELDS = (
-    "status", "assigned_to", "next_follow_up", "remarks", "name", "phone", "area",
-    "date_added", "data_source",
+    "status", "assigned_to", "next_follow_up", "remarks", "name", "phone", "alternate_phone",
+    "email", "area", "date_added", "data_source", "source_details",
 )
+
+
+def _blank(value) -> bool:
+    """No value: nothing, empty text, or empty source details."""
+    return value is None or value == "" or value == {} or value == []
 
 
 def _history_model():
@@ -108,8 +113,8 @@ def history_field_changes(record, previous) -> list[tuple[str, object, object]]:
         attname = record._meta.get_field(field).attname
         new = getattr(record, attname)
         old = getattr(previous, attname) if previous is not None else None
-        if previous is None and record.history_type == "+" and new in (None, ""):
+        if previous is None and record.history_type == "+" and _blank(new):
             continue
-        if new != old and not (new in (None, "") and old in (None, "")):
+        if new != old and not (_blank(new) and _blank(old)):
             changes.append((field, old, new))
     return changes

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -39,6 +39,7 @@ from backoffice.core.admin_base import (
 from backoffice.core.filters import LocalDateRangeFilter
 from backoffice.customers import exports as customer_exports
 from backoffice.customers import selectors, services
+from backoffice.customers.details import details_shown
 from backoffice.customers.filters import (
     ChangedByFilter,
     CounsellorFilter,
@@ -48,6 +49,7 @@ from backoffice.customers.forms import (
     REMARK_MAX_CHARS,
     AssignForm,
     BulkStatusForm,
+    CustomerAdminForm,
     DistributeForm,
     ShareForm,
     StatusUpdateForm,
@@ -109,6 +111,7 @@ class StatusChangeInline(TabularInline):
 @admin.register(Customer)
 class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin, BulkActionFormMixin,
                     BaseAdmin):
+    form = CustomerAdminForm
     resource_classes = [CustomerResource]
     # get_export_data writes these two itself, streaming
     formats = [base_formats.CSV, base_formats.XLSX]
@@ -121,7 +124,8 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
     list_fullwidth = True
     ordering = ("-date_added", "-id")
     search_fields = ("name",)  # shows the search box; customer_search does the work
-    search_help_text = _("Name, phone (any format), area or remarks")
+    search_help_text = _("Name, phone (any format), email, area, remarks or what the source "
+                         "file said")
     inlines = [StatusChangeInline]
     actions = [
         "assign_to_counsellor",
@@ -132,9 +136,12 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
     actions_row = ["update_status"]
     actions_detail = ["update_status", "share"]
     list_before_template = "admin/customers/customer/count_note.html"
+    # what the source file said, under the timeline (read-only for everyone)
+    change_form_outer_after_template = "admin/customers/customer/source_details.html"
 
     fieldsets = (
-        (None, {"fields": ("name", "phone", "area", "date_added")}),
+        (None, {"fields": ("name", "phone", "alternate_phone", "email", "contact_links", "area",
+                           "date_added")}),
         (_("Work"), {"fields": ("current_status", "remarks", "next_follow_up", "assigned_to")}),
         (
             _("Record"),
@@ -298,9 +305,9 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
         if obj is None:
             return audit
         if not is_manager(request.user):
-            return ["name", "phone", "area", "date_added", "current_status", "counsellor_name",
-                    *audit]
-        return ["current_status", *audit]
+            return ["name", "phone_link", "alternate_phone_link", "email_link", "area",
+                    "date_added", "current_status", "counsellor_name", *audit]
+        return ["current_status", "contact_links", *audit]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -321,18 +328,66 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return (
-                (None, {"fields": ("name", "phone", "area", "date_added")}),
+                (None, {"fields": ("name", "phone", "alternate_phone", "email", "area",
+                                   "date_added")}),
                 (_("Work"), {"fields": ("status", "remarks", "next_follow_up", "assigned_to")}),
             )
         fieldsets = super().get_fieldsets(request, obj)
         if is_manager(request.user):
             return fieldsets
-        # Counsellors see who the customer is with as text, not a user link.
+        # Counsellors call and write from links (they change none of these),
+        # and see who the customer is with as text, not a user link.
+        shown_as = {"assigned_to": "counsellor_name", "phone": "phone_link",
+                    "alternate_phone": "alternate_phone_link", "email": "email_link"}
         return [
             (title, {**options, "fields": tuple(
-                "counsellor_name" if f == "assigned_to" else f for f in options["fields"])})
+                shown_as.get(f, f) for f in options["fields"] if f != "contact_links")})
             for title, options in fieldsets
         ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="",
+                           obj=None):
+        if obj is not None and not add:
+            shown = details_shown(obj.source_details)
+            context["source_details"] = shown if shown.items else None
+            context["source_details_origin"] = self._source_details_origin(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _source_details_origin(self, obj) -> str:
+        parts = []
+        if obj.data_source_id:
+            parts.append(_("Data source: %s") % obj.data_source)
+        if obj.import_run_id:
+            run = obj.import_run
+            parts.append(_("import #%(number)s of %(file)s, %(date)s") % {
+                "number": run.pk, "file": run.original_name,
+                "date": timezone.localtime(run.created_at).strftime("%d/%m/%Y")})
+        return " · ".join(str(part) for part in parts)
+
+    @display(description=_("Alternate phone"))
+    def alternate_phone_link(self, obj):
+        return self._tel_link(obj.alternate_phone)
+
+    @display(description=_("Email"))
+    def email_link(self, obj):
+        if not obj.email:
+            return "—"
+        return format_html('<a class="text-primary-600" href="mailto:{}">{}</a>', obj.email,
+                           obj.email)
+
+    @display(description=_("Call or write"))
+    def contact_links(self, obj):
+        links = [self._tel_link(number) for number in (obj.phone, obj.alternate_phone) if number]
+        if obj.email:
+            links.append(self.email_link(obj))
+        return format_html_join(" · ", "{}", ((link,) for link in links)) or "—"
+
+    @staticmethod
+    def _tel_link(number: str):
+        if not number:
+            return "—"
+        return format_html('<a class="alims-phone text-primary-600" href="tel:{}">{}</a>',
+                           number, phone_display(number))
 
     @display(description=_("Counsellor"))
     def counsellor_name(self, obj):
@@ -392,11 +447,7 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
 
     @display(description=_("Phone"), ordering="phone")
     def phone_link(self, obj):
-        return format_html(
-            '<a class="alims-phone text-primary-600" href="tel:{}">{}</a>',
-            obj.phone,
-            phone_display(obj.phone),
-        )
+        return self._tel_link(obj.phone)
 
     @display(description=_("Status"), ordering="status", label=STATUS_BADGES)
     def status_badge(self, obj):
@@ -424,6 +475,8 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
                     status=data.get("status") or Status.NEW,
                     next_follow_up=data.get("next_follow_up"),
                     assigned_to=data.get("assigned_to"),
+                    email=data.get("email", ""),
+                    alternate_phone=data.get("alternate_phone", ""),
                     by=request.user,
                 )
                 obj.__dict__.update(created.__dict__)

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.html import format_html
@@ -12,6 +13,8 @@ from unfold.widgets import (
 )
 
 from backoffice.accounts.selectors import counsellors_active
+from backoffice.customers.contacts import alternate_phone_normalize, email_normalize
+from backoffice.customers.models import Customer
 from backoffice.customers.selectors import customer_visible_to
 from backoffice.customers.statuses import NEEDS_FOLLOW_UP, Status
 
@@ -19,6 +22,29 @@ from backoffice.customers.statuses import NEEDS_FOLLOW_UP, Status
 # What a call's remark may hold: a few paragraphs, never a pasted document
 # (every status update copies it into the timeline and the history).
 REMARK_MAX_CHARS = 2000
+
+
+class CustomerAdminForm(forms.ModelForm):
+    """The customer page's form. The fields a role may not change are
+    read-only on the page and so are not in the form at all."""
+
+    class Meta:
+        model = Customer
+        fields = "__all__"
+
+    def clean_email(self):
+        return email_normalize(self.cleaned_data.get("email", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        if "alternate_phone" in self.fields and "alternate_phone" in cleaned:
+            phone = cleaned.get("phone") if "phone" in self.fields else self.instance.phone
+            try:
+                cleaned["alternate_phone"] = alternate_phone_normalize(
+                    cleaned["alternate_phone"], phone=phone)
+            except ValidationError as exc:
+                self.add_error("alternate_phone", exc)
+        return cleaned
 
 
 class _StatusFields(forms.Form):

@@ -5,6 +5,7 @@ import re
 
 from import_export import fields, resources
 
+from backoffice.customers.details import details_as_lines
 from backoffice.customers.models import Customer
 from backoffice.customers.statuses import Status
 
@@ -27,6 +28,8 @@ def spreadsheet_safe(value):
 class CustomerResource(resources.ModelResource):
     status = fields.Field(column_name="status")
     assigned_to = fields.Field(attribute="assigned_to", column_name="counsellor")
+    # what the source file said, one "key: value" line each
+    source_details = fields.Field(column_name="source_details")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -37,11 +40,15 @@ class CustomerResource(resources.ModelResource):
     def dehydrate_status(self, customer: Customer) -> str:
         return self._status_labels.get(customer.status, customer.status)
 
+    def dehydrate_source_details(self, customer: Customer) -> str:
+        return details_as_lines(customer.source_details)
+
     class Meta:
         model = Customer
         fields = (
-            "id", "name", "phone", "area", "date_added", "status", "remarks",
-            "assigned_to", "next_follow_up", "last_contacted", "created_at",
+            "id", "name", "phone", "alternate_phone", "email", "area", "date_added", "status",
+            "remarks", "assigned_to", "next_follow_up", "last_contacted", "created_at",
+            "source_details",
         )
         export_order = fields
 

@@ -2,10 +2,13 @@
 place that decides which customers a user may see; every page, export, filter,
 autocomplete, action and report starts from it."""
 
+import json
 import re
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import BooleanField, Expression, F, Q, QuerySet
 
 from backoffice.accounts.roles import is_manager
 from backoffice.customers.models import Customer, CustomerUserObjectPermission, StatusChange
@@ -70,13 +73,75 @@ def search_words(term: str) -> list[str]:
     return words[: settings.SEARCH_MAX_WORDS]
 
 
+class SourceDetailValueContains(Expression):
+    """True when a value of the customer's source details contains ``word``
+    (case-insensitive), never a key nor the JSON's own punctuation: a word
+    such as ``"`` or ``{"a":`` finds only the values that hold it.
+
+    Source details of any shape are searched: an object by its values, a
+    list or a single value as one value. On PostgreSQL the JSON's text is
+    first narrowed through the trigram index on UPPER(source_details::text)
+    (the same expression, so the planner uses it), then each candidate's
+    values are checked."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, word: str, column: str = "source_details"):
+        super().__init__(output_field=BooleanField())
+        self.word = word
+        self.column = F(column)
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, exprs):
+        (self.column,) = exprs
+
+    def _pattern(self, connection, text: str) -> str:
+        return f"%{connection.ops.prep_for_like_query(text)}%"
+
+    def as_postgresql(self, compiler, connection):
+        column, params = compiler.compile(self.column)
+        # how the word appears inside the JSON text: quotes and backslashes escaped
+        as_json = json.dumps(self.word, ensure_ascii=False)[1:-1]
+        sql = (
+            f"(UPPER(({column})::text) LIKE UPPER(%s) AND EXISTS ("
+            f"SELECT 1 FROM jsonb_each_text(CASE WHEN jsonb_typeof({column}) = 'object' "
+            f"THEN {column} ELSE jsonb_build_object('', {column}) END) AS detail "
+            f"WHERE UPPER(detail.value) LIKE UPPER(%s)))"
+        )
+        return sql, (*params, self._pattern(connection, as_json), *params, *params,
+                     self._pattern(connection, self.word))
+
+    def as_sql(self, compiler, connection):
+        # SQLite (JSON1): json_each walks an object's values, a list's items,
+        # or the one value of a scalar
+        column, params = compiler.compile(self.column)
+        sql = (f"EXISTS (SELECT 1 FROM json_each({column}) AS detail "
+               f"WHERE detail.value LIKE %s ESCAPE '\\')")
+        return sql, (*params, self._pattern(connection, self.word))
+
+
+def _looks_like_email(term: str) -> bool:
+    if " " in term or "@" not in term:
+        return False
+    try:
+        validate_email(term)
+    except ValidationError:
+        return False
+    return True
+
+
 def customer_search(queryset: QuerySet[Customer], term: str) -> QuerySet[Customer]:
-    """Search name, phone, area and remarks (the list's search and Ctrl+K).
+    """Search name, phone, email, area, remarks and source details (the
+    list's search and Ctrl+K).
 
     A term that is a phone number, however written, matches that number
-    exactly; a run of digits matches numbers containing it; anything else is a
-    case-insensitive match on every word (``search_words``) across name, area
-    and remarks.
+    exactly; a run of digits matches numbers containing it; an email address
+    matches that email exactly (or a source detail holding it); anything
+    else is a case-insensitive match on every word (``search_words``) across
+    name, email, area, remarks and the values of the source details.
     """
     term = " ".join(term[: settings.SEARCH_MAX_TERM_CHARS].split())
     if not term:
@@ -88,8 +153,11 @@ def customer_search(queryset: QuerySet[Customer], term: str) -> QuerySet[Custome
         if e164:
             return queryset.filter(phone=e164)
         return queryset.filter(phone__contains=digits)
+    if _looks_like_email(term):
+        return queryset.filter(Q(email__iexact=term) | Q(SourceDetailValueContains(term)))
     for word in search_words(term):
         queryset = queryset.filter(
-            Q(name__icontains=word) | Q(area__icontains=word) | Q(remarks__icontains=word)
+            Q(name__icontains=word) | Q(email__icontains=word) | Q(area__icontains=word)
+            | Q(remarks__icontains=word) | Q(SourceDetailValueContains(word))
         )
     return queryset

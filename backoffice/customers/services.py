@@ -18,13 +18,15 @@ from backoffice.accounts.models import User
 from backoffice.accounts.roles import is_counsellor, is_manager
 from backoffice.audit.models import ActivityLog
 from backoffice.audit.services import activity_record, ids_detail
+from backoffice.customers.contacts import alternate_phone_normalize, email_normalize
 from backoffice.customers.models import Customer, StatusChange
 from backoffice.customers.phones import phone_normalize
 from backoffice.customers.statuses import NEEDS_FOLLOW_UP, Status, funnel_rank, status_bit
 
 # Fields a user edits on the customer form; status, assignment and audit
 # fields have services of their own.
-EDITABLE_FIELDS = ("name", "phone", "area", "date_added", "remarks", "next_follow_up")
+EDITABLE_FIELDS = ("name", "phone", "alternate_phone", "email", "area", "date_added", "remarks",
+                   "next_follow_up")
 COUNSELLOR_EDITABLE_FIELDS = ("remarks", "next_follow_up")
 
 HISTORY_BATCH = 1000
@@ -55,6 +57,13 @@ def _save_with_history(customer: Customer, *, by: User | None, reason: str = "")
     customer.save()
 
 
+def _alternate_phone_checked(alternate: str, phone: str) -> str:
+    try:
+        return alternate_phone_normalize(alternate, phone=phone)
+    except ValidationError as exc:
+        raise ValidationError({"alternate_phone": exc.messages}) from exc
+
+
 @transaction.atomic
 def customer_create(
     *,
@@ -67,11 +76,15 @@ def customer_create(
     status: str = Status.NEW,
     next_follow_up: datetime.date | None = None,
     assigned_to: User | None = None,
+    email: str = "",
+    alternate_phone: str = "",
 ) -> Customer:
     customer = Customer(
         name=name,
         phone=phone_normalize(phone),
         phone_raw=str(phone).strip()[:64],
+        email=email_normalize(email),
+        alternate_phone=_alternate_phone_checked(alternate_phone, phone),
         area=area,
         remarks=remarks,
         status=Status(status),
@@ -118,6 +131,12 @@ def customer_update(*, customer: Customer, by: User, **changes) -> Customer:
         raw = changes["phone"]
         changes["phone"] = phone_normalize(raw)
         locked.phone_raw = str(raw).strip()[:64]
+    if "email" in changes:
+        changes["email"] = email_normalize(changes["email"])
+    if "alternate_phone" in changes or ("phone" in changes and locked.alternate_phone):
+        changes["alternate_phone"] = _alternate_phone_checked(
+            changes.get("alternate_phone", locked.alternate_phone),
+            changes.get("phone", locked.phone))
     if "next_follow_up" in changes and changes["next_follow_up"] != locked.next_follow_up:
         if changes["next_follow_up"] and changes["next_follow_up"] < timezone.localdate():
             raise ValidationError({"next_follow_up": _("The follow-up date is in the past.")})

@@ -2,6 +2,8 @@
 confirm -> live progress -> result with the error report. Thin: the work is
 in backoffice/imports/services.py."""
 
+
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -13,11 +15,13 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.decorators import action, display
+from unfold.widgets import UnfoldAdminIntegerFieldWidget, UnfoldAdminSelectWidget
 
 from backoffice.accounts.selectors import counsellors_active
 from backoffice.audit.exports import CsvExportMixin, local_time
 from backoffice.audit.models import ActivityLog
 from backoffice.audit.services import activity_record
+from backoffice.customers.statuses import Status
 from backoffice.core.admin_base import (
     BaseAdmin, HiddenObjectsAnswer404Mixin, ReadOnlyHistoryMixin,
 )
@@ -27,7 +31,7 @@ from backoffice.imports.forms import (
 )
 from backoffice.imports.models import DataSource, DateOrder, ImportRun
 from backoffice.imports.readers import FileProblem
-from backoffice.imports.regions import region_name
+from backoffice.imports.regions import region_choices, region_name
 from backoffice.reports import exports
 
 STATE_BADGES = {
@@ -47,26 +51,60 @@ def _warnings(record) -> list[str]:
     return record.clean.warnings if record.clean is not None else []
 
 
+class DataSourceForm(forms.ModelForm):
+    """A data source as managers edit it. The rules of what may be written
+    are the model's (DataSource.clean); the form offers the choices."""
+
+    country = forms.TypedChoiceField(label=_("Country"), choices=region_choices,
+                                     widget=UnfoldAdminSelectWidget)
+    header_row = forms.IntegerField(label=_("Header row"), required=False, min_value=1,
+                                    widget=UnfoldAdminIntegerFieldWidget)
+
+    class Meta:
+        model = DataSource
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("country", "header_row"):
+            self.fields[name].help_text = DataSource._meta.get_field(name).help_text
+        statuses = self.fields.get("status_map")
+        if statuses is not None:
+            statuses.help_text = format_html(
+                "{} {}", DataSource._meta.get_field("status_map").help_text,
+                _("Our statuses: %s.") % ", ".join(Status.values))
+
+
 @admin.register(DataSource)
 class DataSourceAdmin(HiddenObjectsAnswer404Mixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin,
                       BaseAdmin):
-    list_display = ("name", "slug", "importer", "duplicate_policy", "assignment_rule", "is_active")
+    """Managers add and change data sources; compliance reads them and their
+    history; only a superuser deletes one (import runs keep theirs)."""
+
+    form = DataSourceForm
+    list_display = ("name", "slug", "importer", "country", "duplicate_policy", "assignment_rule",
+                    "is_active")
     list_filter = ("importer", "is_active")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = (
         (None, {"fields": ("name", "slug", "importer", "is_active")}),
-        (_("Columns"), {"fields": ("extra_aliases",)}),
+        (_("Columns"), {"fields": ("extra_aliases", "ignored_headers", "header_row")}),
+        (_("Reading"), {"fields": ("country", "date_order")}),
+        (_("Statuses"), {"fields": ("status_map",)}),
         (_("Defaults"), {"fields": ("default_area", "default_status", "duplicate_policy",
                                     "assignment_rule")}),
     )
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 @admin.register(ImportRun)
 class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
     export_filename = "import-runs"
     list_display = ("created_at", "original_name", "source", "state_badge", "rows", "created",
-                    "updated", "unchanged", "duplicates", "invalid", "created_by")
+                    "updated", "unchanged", "duplicates", "invalid", "warnings", "created_by")
     list_select_related = ("data_source", "created_by")
     list_filter = ("state", "data_source")
     search_fields = ("original_name", "sha256")
@@ -77,7 +115,7 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
     def export_headers(self):
         return ["Import", "Uploaded at", "File", "SHA-256", "Data source", "Importer", "State",
                 "Imported by", "Started at", "Finished at", "Rows", "Created", "Updated",
-                "Unchanged", "Duplicates", "Invalid", "Message"]
+                "Unchanged", "Duplicates", "Invalid", "Kept with a warning", "Message"]
 
     def export_rows(self, runs, request):
         for run in runs:
@@ -85,7 +123,7 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
                    str(run.data_source or ""), run.importer, run.get_state_display(),
                    str(run.created_by), local_time(run.started_at), local_time(run.finished_at),
                    run.rows, run.created, run.updated, run.unchanged, run.duplicates,
-                   run.invalid, run.message]
+                   run.invalid, run.warnings, run.message]
 
     # --- permissions: managers import; nobody edits a run by hand ------------
 

@@ -1,4 +1,6 @@
+import csv
 import datetime
+import io
 
 import pytest
 from django.db import connection
@@ -22,7 +24,7 @@ def _queries_for(client, url, params=None):
     return len(queries)
 
 
-@pytest.mark.parametrize("params", [{}, {"q": "Nair"}, {"q": "98765 43210"},
+@pytest.mark.parametrize("params", [{}, {"q": "Nair"}, {"q": "98765 43210"}, {"q": "anu@x.example"},
                                     {"status": "new"}, {"follow_up": "due"}])
 def test_the_manager_list_takes_a_fixed_number_of_queries(manager_client, alice, bob, params):
     CustomerFactory.create_batch(3, assigned_to=alice)
@@ -307,3 +309,34 @@ def test_an_xlsx_export_is_streamed_and_recorded_in_the_activity_log(manager_cli
     entry = ActivityLog.objects.get()
     assert (entry.user, entry.action, entry.rows, entry.target) == (
         manager, "export", 2, "Customers (XLSX)")
+
+
+def test_the_inline_export_writes_email_alternate_phone_and_source_details(manager_client):
+    # keys of one length in byte order: the order PostgreSQL's jsonb keeps them in too
+    CustomerFactory(name="Anu", email="anu@x.example", alternate_phone="+919812345678",
+                    source_details={"Batch": "2026", "Class": "MBA"})
+    CustomerFactory(name="Banu", source_details={"@Ref": "=1+1"})
+    response = manager_client.post(
+        reverse("admin:customers_customer_export"),
+        {"format": "0", "resource": "0", **{f"customerresource_{f}": "on" for f in
+                                             ("name", "alternate_phone", "email",
+                                              "source_details")}},
+    )
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["name", "alternate_phone", "email", "source_details"]
+    assert sorted(rows[1:]) == [
+        ["Anu", "+919812345678", "anu@x.example", "Batch: 2026\nClass: MBA"],
+        ["Banu", "", "", "'@Ref: =1+1"],
+    ]
+
+
+def test_the_inline_export_of_odd_source_details_is_their_text(manager_client):
+    CustomerFactory(name="Anu", source_details=["=first", {"a": 1}])
+    response = manager_client.post(
+        reverse("admin:customers_customer_export"),
+        {"format": "0", "resource": "0", **{f"customerresource_{f}": "on" for f in
+                                             ("name", "source_details")}},
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1] == ["Anu", '1: =first\n2: {"a": 1}']

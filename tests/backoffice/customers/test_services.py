@@ -217,3 +217,45 @@ def test_sharing_lets_another_counsellor_see_and_change_one_customer(manager, al
     services.customer_unshare(customer=customer, user=alice, by=manager)
     fresh = type(alice).objects.get(pk=alice.pk)
     assert not fresh.has_perm("customers.view_customer", customer)
+
+
+def test_update_keeps_the_email_with_its_domain_in_lower_case(manager):
+    customer = CustomerFactory()
+    services.customer_update(customer=customer, by=manager, email=" Anu@College.EXAMPLE ")
+    customer.refresh_from_db()
+    assert customer.email == "Anu@college.example"
+
+
+def test_update_keeps_the_alternate_phone_in_international_form(manager):
+    customer = CustomerFactory(phone="+919876543210")
+    services.customer_update(customer=customer, by=manager, alternate_phone="098123-45678")
+    customer.refresh_from_db()
+    assert customer.alternate_phone == "+919812345678"
+
+
+def test_the_alternate_phone_may_not_repeat_the_phone(manager):
+    customer = CustomerFactory(phone="+919876543210")
+    with pytest.raises(ValidationError) as raised:
+        services.customer_update(customer=customer, by=manager, alternate_phone="9876543210")
+    assert "alternate_phone" in raised.value.message_dict
+
+
+def test_the_phone_may_not_become_the_alternate_phone(manager):
+    customer = CustomerFactory(phone="+919876543210", alternate_phone="+919812345678")
+    with pytest.raises(ValidationError):
+        services.customer_update(customer=customer, by=manager, phone="9812345678")
+    customer.refresh_from_db()
+    assert customer.phone == "+919876543210"
+
+
+def test_a_counsellor_may_not_change_the_email_or_alternate_phone(alice):
+    customer = CustomerFactory(assigned_to=alice)
+    for change in ({"email": "x@y.example"}, {"alternate_phone": "9812345678"}):
+        with pytest.raises(PermissionDenied):
+            services.customer_update(customer=customer, by=alice, **change)
+
+
+def test_create_takes_an_email_and_an_alternate_phone(manager):
+    customer = services.customer_create(name="Anu", phone="9876543210", by=manager,
+                                        email="anu@X.example", alternate_phone="9812345678")
+    assert (customer.email, customer.alternate_phone) == ("anu@x.example", "+919812345678")

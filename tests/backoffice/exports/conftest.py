@@ -1,5 +1,7 @@
 import pytest
 
+from tests.backoffice.reports.conftest import team  # noqa: F401  (the shared fixture)
+
 
 @pytest.fixture(autouse=True)
 def _jobs_and_files_of_this_test(jobs_in_process, private_storage):

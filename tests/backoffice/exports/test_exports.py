@@ -17,7 +17,6 @@ from openpyxl import load_workbook
 from backoffice.audit.models import ActivityLog
 from backoffice.exports import services
 from backoffice.exports.models import ExportJob
-from tests.backoffice.reports.conftest import team  # noqa: F401  (fixture)
 from tests.factories import CustomerFactory, ManagerFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +89,37 @@ def test_the_job_keeps_the_lists_filters_and_neutralises_formulas(
     rows = _csv_rows(_download(manager_client, ExportJob.objects.get()))
     names = sorted(row[1] for row in rows[1:])
     assert names == ["'+cmd", "'=HYPERLINK(\"http://x\")", "'@SUM(A1)"]
+
+
+CONTACT_FIELDS = ("id", "name", "alternate_phone", "email", "source_details")
+
+
+def test_the_job_writes_email_alternate_phone_and_source_details(
+        manager_client, small_threshold, django_capture_on_commit_callbacks):
+    CustomerFactory(name="Anu", email="anu@x.example", alternate_phone="+919812345678",
+                    source_details={"Course": "MBA", "Address": "12 MG Road\nKochi"})
+    CustomerFactory.create_batch(2, name="Other")
+    with django_capture_on_commit_callbacks(execute=True):
+        manager_client.post(EXPORT, _form(fields=CONTACT_FIELDS))
+    rows = _csv_rows(_download(manager_client, ExportJob.objects.get()))
+    assert rows[0] == list(CONTACT_FIELDS)
+    anu = next(row for row in rows if row[1] == "Anu")
+    assert anu[2:] == ["+919812345678", "anu@x.example",
+                       "Course: MBA\nAddress: 12 MG Road\nKochi"]
+
+
+def test_the_xlsx_job_defuses_formulas_in_email_and_source_details(
+        manager_client, small_threshold, django_capture_on_commit_callbacks):
+    CustomerFactory(name="Anu", email="=cmd@x.example", source_details={"=HYPERLINK(1)": "x"})
+    CustomerFactory(name="Banu", source_details={"Note": "-1+2"})
+    CustomerFactory(name="Other")
+    with django_capture_on_commit_callbacks(execute=True):
+        manager_client.post(EXPORT, _form("xlsx", fields=CONTACT_FIELDS))
+    sheet = load_workbook(io.BytesIO(_download(manager_client, ExportJob.objects.get()))).active
+    cells = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert cells["Anu"][3] == "'=cmd@x.example"
+    assert cells["Anu"][4] == "'=HYPERLINK(1): x"
+    assert cells["Banu"][4] == "Note: -1+2"
 
 
 def test_the_xlsx_job_writes_text_cells_never_formulas(

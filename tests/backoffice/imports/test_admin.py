@@ -298,3 +298,69 @@ def test_a_preview_whose_worker_died_is_counted_again(manager_client, settings,
     with django_capture_on_commit_callbacks() as jobs:
         manager_client.get(_preview_url(run))
     assert len(jobs) == 1
+
+
+# --- rows kept with a warning ------------------------------------------------------
+
+WARNED_CSV = [
+    "Anu,98765 43210,Kochi,01/01/2026,",
+    "Banu,98765 43211,Kochi,31/02/2026,",  # no such date: kept, with a warning
+    "Bad,12,Kochi,01/01/2026,",
+]
+
+
+@pytest.fixture
+def warned_run(manager):
+    from tests.backoffice.imports.conftest import run_import
+
+    run = run_import(WARNED_CSV, by=manager)
+    assert (run.created, run.invalid, run.warnings) == (2, 1, 1)
+    return run
+
+
+@pytest.mark.parametrize("client_name", ["manager_client", "reviewer_client"])
+def test_the_import_list_counts_rows_kept_with_a_warning(request, client_name, warned_run):
+    client = request.getfixturevalue(client_name)
+    response = client.get(reverse("admin:imports_importrun_changelist"))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Kept with a warning" in content
+    assert '<td class="field-warnings' in content
+
+
+@pytest.mark.parametrize("client_name", ["manager_client", "reviewer_client"])
+def test_the_result_page_counts_warnings_and_links_to_their_rows(request, client_name,
+                                                                 warned_run):
+    client = request.getfixturevalue(client_name)
+    page = client.get(reverse("admin:imports_importrun_progress", args=[warned_run.pk]))
+    content = page.content.decode()
+    assert 'data-count="warnings">1</dd>' in content
+    link = reverse("admin:imports_importrun_errors", args=[warned_run.pk, "xlsx"])
+    assert f'href="{link}" id="warnings-rows"' in content
+    sheet = load_workbook(io.BytesIO(b"".join(client.get(link).streaming_content))).active
+    outcomes = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert "Kept with a warning" in outcomes.values() and "Refused" in outcomes.values()
+
+
+def test_a_result_without_warnings_says_nothing_of_them(manager_client, manager):
+    from tests.backoffice.imports.conftest import run_import
+
+    run = run_import(["Anu,98765 43210,Kochi,01/01/2026,"], by=manager)
+    content = manager_client.get(
+        reverse("admin:imports_importrun_progress", args=[run.pk])).content.decode()
+    assert 'data-count="warnings">0</dd>' in content
+    assert 'id="warnings-note"' not in content
+
+
+def test_the_import_runs_export_has_the_warnings_column(reviewer_client, warned_run):
+    import csv
+
+    response = reviewer_client.post(reverse("admin:imports_importrun_changelist"), {
+        "action": "export_csv", "select_across": "1", "index": "0",
+        "_selected_action": str(warned_run.pk)})
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content)
+                                       .decode("utf-8-sig"))))
+    column = rows[0].index("Kept with a warning")
+    assert rows[0][column - 1] == "Invalid"
+    assert rows[1][column] == "1"

@@ -1,0 +1,135 @@
+"""The customer search finds a customer by email and by what its source file
+said (the values of its source details), through indexes on PostgreSQL, and
+hostile terms neither break nor widen it."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from backoffice.customers import selectors
+from backoffice.customers.models import Customer
+from tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:customers_customer_changelist")
+
+
+def _found(term, queryset=None) -> list[str]:
+    queryset = Customer.objects.all() if queryset is None else queryset
+    return sorted(c.name for c in selectors.customer_search(queryset, term))
+
+
+def test_a_word_of_an_email_finds_its_customer():
+    CustomerFactory(name="Anu", email="anu.nair@college.example")
+    CustomerFactory(name="Other", email="someone@else.example")
+    assert _found("COLLEGE") == ["Anu"]
+
+
+def test_a_whole_email_finds_that_email_only_whatever_its_case():
+    CustomerFactory(name="Anu", email="anu@x.example")
+    CustomerFactory(name="Banu", email="banu@x.example")
+    assert _found("ANU@X.example") == ["Anu"]
+
+
+def test_a_whole_email_also_finds_a_source_detail_holding_it():
+    CustomerFactory(name="Anu", source_details={"Parent email": "parent@x.example"})
+    assert _found("parent@x.example") == ["Anu"]
+
+
+def test_a_source_detail_value_finds_its_customer():
+    CustomerFactory(name="Anu", source_details={"Course": "B.Sc Nursing", "Batch": "2026"})
+    CustomerFactory(name="Other", source_details={"Course": "MBA"})
+    assert _found("nursing") == ["Anu"]
+
+
+def test_a_source_detail_key_alone_finds_nobody():
+    CustomerFactory(name="Anu", source_details={"Course": "MBA"})
+    assert _found("course") == []
+
+
+@pytest.mark.parametrize("term", ['"', "{", '{"a":', ":", ",", "}", "\\"])
+def test_json_punctuation_does_not_widen_the_search(term):
+    CustomerFactory(name="Anu", source_details={"a": "plain", "b": "text"})
+    CustomerFactory(name="Empty", source_details={})
+    assert _found(term) == []
+
+
+def test_a_value_holding_json_punctuation_is_found_by_it():
+    CustomerFactory(name="Anu", source_details={"Note": 'said "yes" {"a": 1}'})
+    CustomerFactory(name="Other", source_details={"a": "1"})
+    assert _found('"yes"') == ["Anu"]
+    assert _found('{"a":') == ["Anu"]
+
+
+@pytest.mark.parametrize("term", ["%", "_", "100%", "a_b"])
+def test_like_wildcards_match_only_themselves(term):
+    CustomerFactory(name="Anu", source_details={"Fees": "100% paid", "Code": "a_b"})
+    CustomerFactory(name="Other", source_details={"Fees": "1000 paid", "Code": "axb"},
+                    email="ab@x.example")
+    assert _found(term) == ["Anu"]
+
+
+@pytest.mark.parametrize("details", [["nursing", "x"], "nursing", {"nested": {"course": "nursing"}},
+                                     {"marks": 99}, 7])
+def test_source_details_of_any_shape_are_searched_without_error(details):
+    CustomerFactory(name="Odd", source_details=details)
+    expected = ["Odd"] if "nursing" in str(details) else []
+    assert _found("nursing") == expected
+
+
+def test_a_number_in_the_source_details_is_found_by_a_word_beside_it():
+    CustomerFactory(name="Anu", source_details={"Marks": 99, "Course": "MBA"})
+    assert _found("mba") == ["Anu"]
+
+
+def test_every_word_must_match_somewhere():
+    CustomerFactory(name="Anu", area="Kochi", source_details={"Course": "Nursing"})
+    CustomerFactory(name="Anu", area="Thrissur", source_details={"Course": "MBA"})
+    assert len(selectors.customer_search(Customer.objects.all(), "anu nursing")) == 1
+
+
+def test_a_counsellor_never_finds_another_counsellors_customer_by_a_source_detail(
+    alice_client, alice, bob
+):
+    CustomerFactory(name="Mine", assigned_to=alice, source_details={"Course": "Pharmacy"})
+    CustomerFactory(name="Bobs", assigned_to=bob, source_details={"Course": "Pharmacy"})
+    response = alice_client.get(CHANGELIST, {"q": "pharmacy"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Mine" in content and "Bobs" not in content
+
+
+def test_the_command_search_finds_by_email_within_the_counsellors_customers(
+    alice_client, alice, bob
+):
+    CustomerFactory(name="Mine", assigned_to=alice, email="same@x.example")
+    CustomerFactory(name="Bobs", assigned_to=bob, email="same@x.example")
+    response = alice_client.get("/search/", {"s": "same@x.example", "extended": "1"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Mine" in content and "Bobs" not in content
+
+
+def test_a_hostile_search_term_is_escaped_on_the_list(manager_client):
+    CustomerFactory(name="Anu", source_details={"Note": "<script>alert(1)</script>"})
+    response = manager_client.get(CHANGELIST, {"q": "<script>alert(1)</script>"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in content
+    assert "Anu" in content
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+@pytest.mark.parametrize("term, indexes", [
+    ("nursing", ["customer_source_details_trgm", "customer_email_trgm", "customer_name_trgm"]),
+    ("anu@x.example", ["customer_source_details_trgm", "customer_email_trgm"]),
+])
+def test_the_search_reads_the_trigram_indexes_on_postgresql(term, indexes):
+    CustomerFactory.create_batch(5, source_details={"Course": "MBA"})
+    queryset = selectors.customer_search(Customer.objects.all(), term)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = queryset.explain()
+    for index in indexes:
+        assert index in plan, plan
