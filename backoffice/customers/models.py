@@ -187,6 +187,14 @@ class Customer(models.Model):
                 self.phone = phone_normalize(self.phone)
             except ValidationError as exc:
                 raise ValidationError({"phone": exc.messages}) from exc
+        if self.alternate_phone:
+            try:
+                self.alternate_phone = phone_normalize(self.alternate_phone)
+            except ValidationError as exc:
+                raise ValidationError({"alternate_phone": exc.messages}) from exc
+            if self.alternate_phone == self.phone:
+                raise ValidationError(
+                    {"alternate_phone": _("The alternate phone is the customer's phone.")})
 
     @property
     def stage(self):

@@ -127,6 +127,8 @@ class DataSource(models.Model):
             raise ValidationError({"status_map": _(
                 "Unknown statuses: %(wrong)s. Ours: %(ours)s.")
                 % {"wrong": ", ".join(wrong), "ours": ", ".join(Status.values)}})
+        if self.header_row is not None and self.header_row < 1:
+            raise ValidationError({"header_row": _("Row numbers start at 1.")})
         ignored = self.ignored_headers or []
         if not isinstance(ignored, list) or not all(isinstance(h, str) for h in ignored):
             raise ValidationError({"ignored_headers": _('Write it as ["Header", "Other header"].')})
