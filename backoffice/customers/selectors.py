@@ -73,23 +73,18 @@ def search_words(term: str) -> list[str]:
     return words[: settings.SEARCH_MAX_WORDS]
 
 
-class SourceDetailValueContains(Expression):
-    """True when a value of the customer's source details contains ``word``
-    (case-insensitive), never a key nor the JSON's own punctuation: a word
-    such as ``"`` or ``{"a":`` finds only the values that hold it.
-
-    Source details of any shape are searched: an object by its values, a
-    list or a single value as one value. On PostgreSQL the JSON's text is
-    first narrowed through the trigram index on UPPER(source_details::text)
-    (the same expression, so the planner uses it), then each candidate's
-    values are checked."""
+class SourceDetailValueIs(Expression):
+    """True when a value of the customer's source details is ``value``,
+    exactly as written (never a key): how a lead id, a campaign or a course
+    from the source file is found. On PostgreSQL a jsonpath test that the GIN
+    index on source_details serves; on SQLite, json_each."""
 
     output_field = BooleanField()
     conditional = True
 
-    def __init__(self, word: str, column: str = "source_details"):
+    def __init__(self, value: str, column: str = "source_details"):
         super().__init__(output_field=BooleanField())
-        self.word = word
+        self.value = value
         self.column = F(column)
 
     def get_source_expressions(self):
@@ -98,29 +93,19 @@ class SourceDetailValueContains(Expression):
     def set_source_expressions(self, exprs):
         (self.column,) = exprs
 
-    def _pattern(self, connection, text: str) -> str:
-        return f"%{connection.ops.prep_for_like_query(text)}%"
-
     def as_postgresql(self, compiler, connection):
         column, params = compiler.compile(self.column)
-        # how the word appears inside the JSON text: quotes and backslashes escaped
-        as_json = json.dumps(self.word, ensure_ascii=False)[1:-1]
-        sql = (
-            f"(UPPER(({column})::text) LIKE UPPER(%s) AND EXISTS ("
-            f"SELECT 1 FROM jsonb_each_text(CASE WHEN jsonb_typeof({column}) = 'object' "
-            f"THEN {column} ELSE jsonb_build_object('', {column}) END) AS detail "
-            f"WHERE UPPER(detail.value) LIKE UPPER(%s)))"
-        )
-        return sql, (*params, self._pattern(connection, as_json), *params, *params,
-                     self._pattern(connection, self.word))
+        # the value as a jsonpath string literal (JSON's quoting), bound as a parameter
+        # (strict: a list or a single value is no object of details, and has none)
+        path = f"strict $.* ? (@ == {json.dumps(self.value, ensure_ascii=False)})"
+        return f"({column} @? %s::jsonpath)", (*params, path)
 
     def as_sql(self, compiler, connection):
-        # SQLite (JSON1): json_each walks an object's values, a list's items,
-        # or the one value of a scalar
+        # SQLite (JSON1): json_each walks an object's values
         column, params = compiler.compile(self.column)
-        sql = (f"EXISTS (SELECT 1 FROM json_each({column}) AS detail "
-               f"WHERE detail.value LIKE %s ESCAPE '\\')")
-        return sql, (*params, self._pattern(connection, self.word))
+        sql = (f"(json_type({column}) = 'object' AND EXISTS (SELECT 1 FROM json_each({column}) "
+               f"AS detail WHERE detail.type = 'text' AND detail.value = %s))")
+        return sql, (*params, *params, self.value)
 
 
 def _looks_like_email(term: str) -> bool:
@@ -139,9 +124,10 @@ def customer_search(queryset: QuerySet[Customer], term: str) -> QuerySet[Custome
 
     A term that is a phone number, however written, matches that number
     exactly; a run of digits matches numbers containing it; an email address
-    matches that email exactly (or a source detail holding it); anything
+    matches that email exactly (or a source detail that is it); anything
     else is a case-insensitive match on every word (``search_words``) across
-    name, email, area, remarks and the values of the source details.
+    name, email, area and remarks, or a source detail whose value is the term
+    as written (a lead id, a campaign, a course).
     """
     term = " ".join(term[: settings.SEARCH_MAX_TERM_CHARS].split())
     if not term:
@@ -154,10 +140,9 @@ def customer_search(queryset: QuerySet[Customer], term: str) -> QuerySet[Custome
             return queryset.filter(phone=e164)
         return queryset.filter(phone__contains=digits)
     if _looks_like_email(term):
-        return queryset.filter(Q(email__iexact=term) | Q(SourceDetailValueContains(term)))
+        return queryset.filter(Q(email__iexact=term) | Q(SourceDetailValueIs(term)))
+    words = Q()
     for word in search_words(term):
-        queryset = queryset.filter(
-            Q(name__icontains=word) | Q(email__icontains=word) | Q(area__icontains=word)
-            | Q(remarks__icontains=word) | Q(SourceDetailValueContains(word))
-        )
-    return queryset
+        words &= (Q(name__icontains=word) | Q(email__icontains=word) | Q(area__icontains=word)
+                  | Q(remarks__icontains=word))
+    return queryset.filter(words | Q(SourceDetailValueIs(term)))

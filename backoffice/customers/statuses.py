@@ -82,8 +82,12 @@ def funnel_rank(status: str) -> int:
 def status_bit(status: str) -> int:
     """The status's bit in ``Customer.statuses_seen`` (every status a customer
     was ever in), in the order of ``Status``."""
-    return 1 << list(Status).index(Status(status))
+    return _STATUS_BITS[Status(status)]
 
 
 def statuses_in(stage: Stage) -> list[str]:
     return [status.value for status, s in STAGE_OF.items() if s == stage]
+
+
+# looked up once per imported row: computed once
+_STATUS_BITS = {status: 1 << index for index, status in enumerate(Status)}

@@ -161,6 +161,10 @@ class CleanRow:
 
 def text(value: Any) -> str:
     """A cell as trimmed, whitespace-collapsed text (``12.0`` -> ``12``)."""
+    if type(value) is str:  # most cells: the short way
+        if "\x00" in value:
+            value = value.replace("\x00", "")
+        return " ".join(value.split())
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -426,9 +430,10 @@ def clean_row(values: Mapping[str, Any], options: ReadOptions = DEFAULT_OPTIONS)
     if others:
         warnings.append(f"{problem.rstrip('.')}: kept in the source details")
     phone = next(iter(numbers))
-    details = {str(k): text(v) for k, v in (values.get("details") or {}).items() if text(v)}
-    if text(values.get("country")):
-        details.setdefault(COUNTRY_DETAIL, text(values.get("country")))
+    details = {str(k): written for k, v in (values.get("details") or {}).items()
+               if (written := text(v))}
+    if country_written := text(values.get("country")):
+        details.setdefault(COUNTRY_DETAIL, country_written)
 
     def kept(field: str, raw: Any, reason: str) -> None:
         warnings.append(f"{reason}: kept in the source details")

@@ -12,7 +12,6 @@ import datetime
 import json
 
 from django.db import connection
-from psycopg.types.json import Jsonb
 
 from backoffice.customers.models import Customer, StatusChange
 
@@ -25,6 +24,10 @@ COPY_COLUMNS = (
 
 _HISTORY_SET_BY_US = {"history_id", "history_date", "history_change_reason", "history_type",
                       "history_user_id"}
+
+
+def _json_text(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _history_columns() -> list[str]:
@@ -45,7 +48,8 @@ def _copy_into_temp_table(cursor, name: str, columns: str, rows: list[tuple]) ->
                 row = list(row)
                 for i in json_at:
                     if row[i] is not None:
-                        row[i] = Jsonb(row[i])
+                        # COPY takes the JSON as text
+                        row[i] = _json_text(row[i])
             copy.write_row(row)
 
 
@@ -97,6 +101,14 @@ UPDATE_COLUMNS = ("name", "area", "date_added", "remarks", "email", "alternate_p
                   "source_details")
 
 
+def _text_array(phones: list[str]) -> str:
+    """E.164 numbers (``+`` and digits only) as one PostgreSQL array literal:
+    one text parameter, not one adapted element per number."""
+    if not all(phone[:1] == "+" and phone[1:].isdigit() for phone in phones):
+        raise ValueError("Only E.164 numbers are looked up.")
+    return "{" + ",".join(phones) + "}"
+
+
 def customers_existing(phones: list[str]) -> list[tuple]:
     """(id, phone, import_run_id, assigned_to_id, *UPDATE_COLUMNS) of the
     customers with any of these numbers as their phone or their alternate
@@ -106,9 +118,9 @@ def customers_existing(phones: list[str]) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, phone, import_run_id, assigned_to_id, {', '.join(UPDATE_COLUMNS)} "
-            f"FROM {Customer._meta.db_table} WHERE phone = ANY(%s) "
-            f"OR (alternate_phone = ANY(%s) AND alternate_phone <> '')",
-            [phones, phones],
+            f"FROM {Customer._meta.db_table} WHERE phone = ANY(%s::text[]) "
+            f"OR (alternate_phone = ANY(%s::text[]) AND alternate_phone <> '')",
+            [_text_array(phones)] * 2,
         )
         rows = cursor.fetchall()
     # Django has psycopg give jsonb as text (its JSONField parses it)

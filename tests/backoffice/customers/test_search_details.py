@@ -32,60 +32,62 @@ def test_a_whole_email_finds_that_email_only_whatever_its_case():
     assert _found("ANU@X.example") == ["Anu"]
 
 
-def test_a_whole_email_also_finds_a_source_detail_holding_it():
+def test_a_whole_email_also_finds_a_source_detail_that_is_it():
     CustomerFactory(name="Anu", source_details={"Parent email": "parent@x.example"})
     assert _found("parent@x.example") == ["Anu"]
 
 
 def test_a_source_detail_value_finds_its_customer():
-    CustomerFactory(name="Anu", source_details={"Course": "B.Sc Nursing", "Batch": "2026"})
+    CustomerFactory(name="Anu", source_details={"Course": "B.Sc Nursing", "Lead id": "l:1201"})
     CustomerFactory(name="Other", source_details={"Course": "MBA"})
-    assert _found("nursing") == ["Anu"]
+    assert _found("B.Sc Nursing") == ["Anu"]
+    assert _found("l:1201") == ["Anu"]
+
+
+def test_a_part_of_a_source_detail_value_finds_nobody():
+    # a value is found whole: a word of it would need an index on every
+    # value's text, which cost imports more than they may take (decisions.md)
+    CustomerFactory(name="Anu", source_details={"Course": "B.Sc Nursing"})
+    assert _found("Nursing") == []
 
 
 def test_a_source_detail_key_alone_finds_nobody():
     CustomerFactory(name="Anu", source_details={"Course": "MBA"})
-    assert _found("course") == []
+    assert _found("Course") == []
 
 
-@pytest.mark.parametrize("term", ['"', "{", '{"a":', ":", ",", "}", "\\"])
-def test_json_punctuation_does_not_widen_the_search(term):
+@pytest.mark.parametrize("term", ['"', "{", '{"a":', ":", ",", "}", "\\", "$", "@", "?"])
+def test_json_and_jsonpath_punctuation_does_not_widen_the_search(term):
     CustomerFactory(name="Anu", source_details={"a": "plain", "b": "text"})
     CustomerFactory(name="Empty", source_details={})
     assert _found(term) == []
 
 
 def test_a_value_holding_json_punctuation_is_found_by_it():
-    CustomerFactory(name="Anu", source_details={"Note": 'said "yes" {"a": 1}'})
+    CustomerFactory(name="Anu", source_details={"Note": 'said "yes" {"a": 1} $.*'})
     CustomerFactory(name="Other", source_details={"a": "1"})
-    assert _found('"yes"') == ["Anu"]
-    assert _found('{"a":') == ["Anu"]
+    assert _found('said "yes" {"a": 1} $.*') == ["Anu"]
 
 
 @pytest.mark.parametrize("term", ["%", "_", "100%", "a_b"])
 def test_like_wildcards_match_only_themselves(term):
-    CustomerFactory(name="Anu", source_details={"Fees": "100% paid", "Code": "a_b"})
-    CustomerFactory(name="Other", source_details={"Fees": "1000 paid", "Code": "axb"},
+    CustomerFactory(name="Anu", source_details={"Fees": "100%", "Code": "a_b", "x": "%", "y": "_"})
+    CustomerFactory(name="Other", source_details={"Fees": "1000", "Code": "axb"},
                     email="ab@x.example")
     assert _found(term) == ["Anu"]
 
 
 @pytest.mark.parametrize("details", [["nursing", "x"], "nursing", {"nested": {"course": "nursing"}},
-                                     {"marks": 99}, 7])
+                                     {"marks": 99}, 7, {"Course": "nursing"}])
 def test_source_details_of_any_shape_are_searched_without_error(details):
     CustomerFactory(name="Odd", source_details=details)
-    expected = ["Odd"] if "nursing" in str(details) else []
+    expected = ["Odd"] if details == {"Course": "nursing"} else []
     assert _found("nursing") == expected
 
 
-def test_a_number_in_the_source_details_is_found_by_a_word_beside_it():
-    CustomerFactory(name="Anu", source_details={"Marks": 99, "Course": "MBA"})
-    assert _found("mba") == ["Anu"]
-
-
 def test_every_word_must_match_somewhere():
-    CustomerFactory(name="Anu", area="Kochi", source_details={"Course": "Nursing"})
-    CustomerFactory(name="Anu", area="Thrissur", source_details={"Course": "MBA"})
+    CustomerFactory(name="Anu", area="Kochi", remarks="Nursing")
+    CustomerFactory(name="Anu", area="Thrissur", remarks="MBA")
     assert len(selectors.customer_search(Customer.objects.all(), "anu nursing")) == 1
 
 
@@ -94,7 +96,7 @@ def test_a_counsellor_never_finds_another_counsellors_customer_by_a_source_detai
 ):
     CustomerFactory(name="Mine", assigned_to=alice, source_details={"Course": "Pharmacy"})
     CustomerFactory(name="Bobs", assigned_to=bob, source_details={"Course": "Pharmacy"})
-    response = alice_client.get(CHANGELIST, {"q": "pharmacy"})
+    response = alice_client.get(CHANGELIST, {"q": "Pharmacy"})
     content = response.content.decode()
     assert response.status_code == 200
     assert "Mine" in content and "Bobs" not in content
@@ -122,10 +124,10 @@ def test_a_hostile_search_term_is_escaped_on_the_list(manager_client):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
 @pytest.mark.parametrize("term, indexes", [
-    ("nursing", ["customer_source_details_trgm", "customer_email_trgm", "customer_name_trgm"]),
-    ("anu@x.example", ["customer_source_details_trgm", "customer_email_trgm"]),
+    ("nursing", ["customer_source_details_gin", "customer_email_trgm", "customer_name_trgm"]),
+    ("anu@x.example", ["customer_source_details_gin", "customer_email_trgm"]),
 ])
-def test_the_search_reads_the_trigram_indexes_on_postgresql(term, indexes):
+def test_the_search_reads_the_indexes_on_postgresql(term, indexes):
     CustomerFactory.create_batch(5, source_details={"Course": "MBA"})
     queryset = selectors.customer_search(Customer.objects.all(), term)
     with connection.cursor() as cursor:
