@@ -249,7 +249,14 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
         confirm = forms["confirm"]
         if confirm.is_bound and confirm.is_valid():
             data = confirm.cleaned_data
-            if question:
+            shown = request.POST.get("counted", "")
+            counted_at = getattr(preview, "counted_at", None)
+            if shown and counted_at and shown != counted_at.isoformat():
+                # another tab changed how the file is read after this page was shown
+                confirm.add_error(None, _(
+                    "The file has been read differently since this page was shown (in another "
+                    "tab?). Check the preview below, then start the import."))
+            elif question:
                 confirm.add_error(None, f"{question} " + _("Choose the country before importing."))
             else:
                 try:
@@ -313,7 +320,8 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
                             else options.get("country")),
                 "date_order": options.get("date_order"),
             }),
-            "statuses": StatusMapForm(data("statuses"), statuses=statuses),
+            "statuses": StatusMapForm(data("statuses"), statuses=statuses,
+                                      known=(run.settings or {}).get("status_map") or {}),
             "save_source": SaveSourceForm(
                 data("save_source"),
                 new=request.POST.get("save_source") != "update" or source is None),

@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import (
@@ -147,26 +149,38 @@ class StatusMapForm(forms.Form):
     becomes. The file's statuses are shown in the template; a field is only
     its position in the list."""
 
-    def __init__(self, *args, statuses: list[tuple[str, int]], **kwargs):
+    def __init__(self, *args, statuses: list[tuple[str, int]], known: Iterable[str] = (),
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.statuses = [value for value, _count in statuses]
         self.counts = [count for _value, count in statuses]
+        # the file's statuses a post may name: those shown now, and those
+        # translated already (a page shown before another tab translated one)
+        self.known = {*self.statuses, *known}
         choices = [("", _("Use the default status"))] + list(Status.choices)
         for index in range(len(statuses)):
             self.fields[f"status_{index}"] = forms.ChoiceField(
                 label=_("Status %d") % (index + 1), choices=choices, required=False,
                 widget=UnfoldAdminSelectWidget,
             )
+            # which of the file's statuses the select was shown for
+            self.fields[f"value_{index}"] = forms.CharField(
+                required=False, widget=forms.HiddenInput, initial=self.statuses[index])
 
     def rows(self):
-        """(the file's status, how many rows of the sample have it, select)."""
-        return [(value, self.counts[index], self[f"status_{index}"])
+        """(the file's status, how many rows of the sample have it, select, hidden value)."""
+        return [(value, self.counts[index], self[f"status_{index}"], self[f"value_{index}"])
                 for index, value in enumerate(self.statuses)]
 
     def status_map(self) -> dict[str, str]:
-        return {value: self.cleaned_data[f"status_{index}"]
-                for index, value in enumerate(self.statuses)
-                if self.cleaned_data.get(f"status_{index}")}
+        """The file's status (as the page showed it) -> ours, for the selects
+        chosen; a select whose status this file does not have is left out."""
+        chosen = {}
+        for index, shown in enumerate(self.statuses):
+            value = self.cleaned_data.get(f"value_{index}") or shown
+            if self.cleaned_data.get(f"status_{index}") and value in self.known:
+                chosen[value] = self.cleaned_data[f"status_{index}"]
+        return chosen
 
 
 class SaveSourceForm(forms.Form):

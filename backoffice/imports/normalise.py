@@ -312,12 +312,27 @@ def parse_status(value: Any, status_map: Mapping[str, str] | None = None) -> str
         raise CellProblem(f"Unknown status “{raw}”") from None
 
 
+EMAIL_MAX_LENGTH = 254  # Customer.email
+
+
+def _put(details: dict[str, str], key: str, value: str) -> None:
+    """A detail the import adds, under ``key`` or, when the file has a column
+    of that name already, a numbered key beside it: nothing the file said is
+    overwritten."""
+    name, n = key, 2
+    while name in details:
+        name, n = f"{key} ({n})", n + 1
+    details[name] = value
+
+
 def parse_email(value: Any) -> str:
     raw = text(value)
     if not raw:
         return ""
     if raw.lower().startswith("mailto:"):
         raw = raw[7:]
+    if len(raw) > EMAIL_MAX_LENGTH:
+        raise CellProblem(f"The email address is longer than {EMAIL_MAX_LENGTH} characters")
     try:
         validate_email(raw)
     except ValidationError:
@@ -421,7 +436,7 @@ def clean_row(values: Mapping[str, Any], options: ReadOptions = DEFAULT_OPTIONS)
             row = clean_row({**values, "phone": values.get("alternate_phone"),
                              "alternate_phone": None}, options)
             if text(raw_phone):
-                row.details[PHONE_KEPT_AS] = multiline_text(raw_phone)
+                _put(row.details, PHONE_KEPT_AS, multiline_text(raw_phone))
             row.warnings.insert(0, f"{problem.rstrip('.')}: the alternate number is the phone"
                                 + (" and the cell is kept in the source details"
                                    if text(raw_phone) else ""))
@@ -437,7 +452,7 @@ def clean_row(values: Mapping[str, Any], options: ReadOptions = DEFAULT_OPTIONS)
 
     def kept(field: str, raw: Any, reason: str) -> None:
         warnings.append(f"{reason}: kept in the source details")
-        details[KEPT_AS[field]] = multiline_text(raw)
+        _put(details, KEPT_AS[field], multiline_text(raw))
 
     name = text(values.get("name"))
     area = text(values.get("area"))
@@ -482,7 +497,7 @@ def clean_row(values: Mapping[str, Any], options: ReadOptions = DEFAULT_OPTIONS)
         extra = extra[1:]
     others = [*(written for _, written in extra), *list(alternates.values())[1:], *others]
     if others:
-        details[OTHER_NUMBERS] = ", ".join(others)
+        _put(details, OTHER_NUMBERS, ", ".join(others))
     remarks = multiline_text(values.get("remarks"))
     try:
         status = parse_status(values.get("status"), options.status_map)

@@ -121,14 +121,20 @@ def import_run_create(
         settings={**(data_source.read_options() if data_source else {}),
                   **{k: v for k, v in (options or {}).items() if k in READ_OPTION_KEYS}},
     )
-    if data_source and "country" not in (options or {}):
-        # a data source's country is a person's choice
-        run.settings["country_confirmed"] = True
+    if data_source:
+        # a data source's country and date order are a person's choices
+        for key in ("country", "date_order"):
+            if key not in (options or {}):
+                run.settings[f"{key}_confirmed"] = True
     with _local_upload(upload) as path:
         # raises FileProblem for unreadable files; a file whose phone column
         # is not recognised is kept, for the person to choose it on the preview
         plan = _plan(run, path, incomplete_ok=True)
     run.importer = plan.importer.identifier
+    sheet_field = ImportRun._meta.get_field("sheet").max_length
+    if len(plan.table.sheet or "") > sheet_field:
+        raise FileProblem(_("The workbook's sheet has a name longer than %(n)d characters; "
+                            "rename the sheet and upload it again.") % {"n": sheet_field})
     run.sheet = plan.table.sheet or ""
     run.settings = {**run.settings, "mapping": plan.mapping, "facts": plan.facts.stored(),
                     "needs_columns": plan.needs_columns, "table_note": plan.table.note}
@@ -235,9 +241,14 @@ class Preview:
     duplicates: int = 0
     invalid: int = 0
     warnings: int = 0  # rows kept with a warning (inside new and existing)
+    counted_at: datetime.datetime | None = None  # when kept on the run
     existing_by_counsellor: Counter = field(default_factory=Counter)
     first_rows: list[Record] = field(default_factory=list)
     problems: list[Record] = field(default_factory=list)
+
+    def _counted_now(self) -> datetime.datetime:
+        self.counted_at = timezone.now()
+        return self.counted_at
 
     @property
     def facts(self) -> FileFacts:
@@ -294,7 +305,7 @@ class Preview:
             "ignored": sorted(self.plan.ignored),
             "first_rows": [row(record) for record in self.first_rows],
             "problems": [row(record) for record in self.problems],
-            "counted_at": timezone.now().isoformat(),
+            "counted_at": self._counted_now().isoformat(),
         }
 
 
@@ -395,6 +406,7 @@ def import_preview(*, run: ImportRun, mapping: dict[str, int] | None = None,
         plan = _plan(run, path, incomplete_ok=True)
         preview = Preview(plan=plan)
         seen: dict[int, int] = {}
+        customer_rows: dict[int, int] = {}  # existing customer id -> first row naming it
         records = _limited(iter_records(path, plan))
         if plan.needs_columns:
             # nothing to count before the phone column is chosen: the first
@@ -414,8 +426,6 @@ def import_preview(*, run: ImportRun, mapping: dict[str, int] | None = None,
                 clean = record.clean
                 key = int(clean.phone[1:])
                 first = seen.get(key)
-                if first is None and clean.alternate_phone:
-                    first = seen.get(int(clean.alternate_phone[1:]))
                 if first is not None:
                     preview.duplicates += 1
                     record.duplicate_of = first
@@ -429,10 +439,17 @@ def import_preview(*, run: ImportRun, mapping: dict[str, int] | None = None,
                         preview.problems.append(record)
                 valid.append(record)
             found = _customers_by_phone(_row_phones(valid))
-            matched = [c for c in (found.for_row(r.clean) for r in valid) if c is not None]
-            preview.existing += len(matched)
-            preview.new += len(valid) - len(matched)
-            preview.existing_by_counsellor.update(c.assigned_to_id for c in matched)
+            for record in valid:
+                customer = found.for_row(record.clean)
+                if customer is None:
+                    preview.new += 1
+                elif customer.id in customer_rows:
+                    preview.duplicates += 1
+                    record.duplicate_of = customer_rows[customer.id]
+                else:
+                    customer_rows[customer.id] = record.row_number
+                    preview.existing += 1
+                    preview.existing_by_counsellor[customer.assigned_to_id] += 1
             if progress is not None:
                 progress(preview.rows)
     if preview.existing_by_counsellor:
@@ -889,13 +906,12 @@ class _Existing:
 
 class _Found(dict):
     """number -> the customer who has it, as phone or (failing that) as
-    alternate phone; ``for_row`` finds a row's customer by any of its numbers."""
+    alternate phone. A row is that customer when its phone is one of the
+    customer's numbers; the row's own alternate number finds nobody: it is
+    often a parent's, shared by siblings who are different customers."""
 
     def for_row(self, row) -> "_Existing | None":
-        found = self.get(row.phone)
-        if found is None and row.alternate_phone:
-            found = self.get(row.alternate_phone)
-        return found
+        return self.get(row.phone)
 
 
 def _customers_by_phone(phones: list[str]) -> _Found:
@@ -918,12 +934,7 @@ def _customers_by_phone(phones: list[str]) -> _Found:
 
 
 def _row_phones(records: Iterable[Record]) -> list[str]:
-    phones = []
-    for record in records:
-        phones.append(record.clean.phone)
-        if record.clean.alternate_phone:
-            phones.append(record.clean.alternate_phone)
-    return phones
+    return [record.clean.phone for record in records]
 
 
 class _ErrorReport:
@@ -1002,6 +1013,7 @@ class _Writer:
                                   options.get("counsellors", []))
         self.by = run.created_by
         self.seen: dict[int, int] = {}  # phone as an int -> first row number
+        self.customer_rows: dict[int, int] = {}  # existing customer id -> first row naming it
         self.reason = import_history_reason(run)
 
     def write(self, batch: list[Record], errors: _ErrorReport) -> None:
@@ -1016,8 +1028,6 @@ class _Writer:
             clean = record.clean
             key = int(clean.phone[1:])
             first = self.seen.get(key)
-            if first is None and clean.alternate_phone:
-                first = self.seen.get(int(clean.alternate_phone[1:]))
             if first is not None:
                 run.duplicates += 1
                 errors.add(record, _("Same number as row %d.") % first, errors.DUPLICATE)
@@ -1100,9 +1110,16 @@ class _Writer:
     def _update(self, records: list[Record], existing: _Found, errors: _ErrorReport) -> None:
         run = self.run
         changes: list[tuple] = []  # (id, *UPDATABLE_FIELDS), None = unchanged
-        changing: set[int] = set()
         for record in records:
             customer = existing.for_row(record.clean)
+            first = self.customer_rows.setdefault(customer.id, record.row_number)
+            if first != record.row_number:
+                # another row of the file named this customer by its other number:
+                # the first row decides, wherever the batches end
+                run.duplicates += 1
+                errors.add(record, _("Same customer as row %d (by its other number).") % first,
+                           errors.DUPLICATE)
+                continue
             if customer.import_run_id == run.pk:
                 # written by an earlier attempt of this same run
                 run.created += 1
@@ -1110,12 +1127,9 @@ class _Writer:
                     self._warn(record, errors)
                 continue
             updates = self._changes(customer, record.clean)
-            if not updates or customer.id in changing:
-                # (two rows of one batch that name the same customer by
-                # different numbers: the first one's changes are applied)
+            if not updates:
                 run.unchanged += 1
                 continue
-            changing.add(customer.id)
             changes.append((customer.id, *(updates.get(name) for name in UPDATABLE_FIELDS)))
             run.updated += 1
             if record.clean.warnings:
