@@ -583,11 +583,14 @@ def import_preview_choose(
     run.settings.pop("preview", None)
     try:
         with _run_file(run) as path:
-            plan = _plan(run, path)
+            # a header row whose phone column no plugin knows is taken: the
+            # person chooses that column next
+            plan = _plan(run, path, incomplete_ok=True)
     except FileProblem as exc:
         run.settings = previous
         raise ValidationError(str(exc)) from None
     run.settings["mapping"] = plan.mapping
+    run.settings["needs_columns"] = plan.needs_columns
     run.rows_total = None
     run.save(update_fields=["settings", "rows_total"])
     return run
@@ -634,9 +637,12 @@ def data_source_save_from_run(*, run: ImportRun, by: User, name: str | None = No
         kept = [alias for alias in names if header_key(alias) not in in_file]
         if kept:
             aliases[field_name] = kept
+    # fields a data source may name (a plugin's numbered fields, such as
+    # Google's "Phone 2 - Value", it finds by itself)
+    nameable = set(CANONICAL_FIELDS) | set(plan.importer.aliases)
     for field_name, index in plan.mapping.items():
         header = plan.headers[index]
-        if header:
+        if header and field_name in nameable:
             aliases[field_name] = [header, *aliases.get(field_name, [])]
     mapped = {header_key(plan.headers[index]) for index in plan.mapping.values()}
     # a column kept as a source detail although the plugin takes its header

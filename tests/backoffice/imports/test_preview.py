@@ -454,3 +454,46 @@ def test_a_workbook_named_file_that_is_text_says_how_it_was_read(manager_client)
     run = _upload(manager_client, "Name,Phone\nAnu,9876543210\nBina,9876543211\n",
                   name="leads.xlsx")
     assert b'id="table-note"' in manager_client.get(_url(run)).content
+
+
+TITLED = (
+    "St. Mary's School - Admission Enquiries (Nov 2026),,,\n"
+    "Exported by front office on 30-Nov-2026,,,\n"
+    "\n"
+    "Sl No,Student Name,Parent's No,Class Applied\n"
+    "1,Aadhya Nair,9946 012 345,LKG\n"
+    "2,Vihaan Krishnan,+91-99460-12346,Std 5\n"
+)
+
+
+def test_a_header_row_whose_phone_column_is_unknown_is_taken_and_the_column_chosen_next(
+    manager_client, django_capture_on_commit_callbacks
+):
+    run = _upload(manager_client, TITLED)
+    manager_client.get(_url(run))
+    response = manager_client.post(_url(run), {"header": "1", "header_row": "4"})
+    assert response.status_code == 302
+    page = manager_client.get(_url(run))
+    assert page.context["preview"].plan.header_row == 4
+    assert b'id="needs-columns"' in page.content
+    manager_client.post(_url(run), _columns(run, col_1="name", col_2="phone"))
+    page = manager_client.get(_url(run))
+    assert b'id="needs-columns"' not in page.content and page.context["preview"].new == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        _confirm(manager_client, run)
+    customer = Customer.objects.get(phone="+919946012345")
+    assert customer.name == "Aadhya Nair"
+    assert customer.source_details == {"Sl No": "1", "Class Applied": "LKG"}
+
+
+def test_a_google_contacts_file_is_saved_as_a_data_source(manager_client):
+    header = ("Name,Given Name,Family Name,Phone 1 - Type,Phone 1 - Value,Phone 2 - Type,"
+              "Phone 2 - Value\n")
+    run = _upload(manager_client, header + "Anu Nair,Anu,Nair,Mobile,+91 98765 43210,"
+                  "Home,+91 94470 12345\n")
+    assert run.importer == "google_contacts"
+    manager_client.get(_url(run))
+    response = manager_client.post(_url(run), {"save_source": "new", "name": "Phone contacts"},
+                                   follow=True)
+    assert "Saved as the data source" in response.content.decode()
+    assert DataSource.objects.get().importer == "google_contacts"
