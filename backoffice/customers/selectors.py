@@ -122,8 +122,9 @@ def customer_search(queryset: QuerySet[Customer], term: str) -> QuerySet[Custome
     """Search name, phone, email, area, remarks and source details (the
     list's search and Ctrl+K).
 
-    A term that is a phone number, however written, matches that number
-    exactly; a run of digits matches numbers containing it; an email address
+    A term that is a phone number, however written, matches that number as
+    the phone or the alternate phone, or a phone containing its digits; a run
+    of digits matches numbers containing it; an email address
     matches that email exactly (or a source detail that is it); anything
     else is a case-insensitive match on every word (``search_words``) across
     name, email, area and remarks, or a source detail whose value is the term
@@ -135,10 +136,14 @@ def customer_search(queryset: QuerySet[Customer], term: str) -> QuerySet[Custome
     digits = "".join(_DIGITS.findall(term))
     is_numberish = digits and not re.search(r"[^\d\s()+\-./]", term)
     if is_numberish:
+        # the number as the default country reads it, as either number of a
+        # customer; or its digits inside a stored number (a foreign number
+        # typed as its own country writes it: "(816) 555-0199")
+        matches = Q(phone__contains=digits)
         e164 = phone_try_normalize(term)
         if e164:
-            return queryset.filter(phone=e164)
-        return queryset.filter(phone__contains=digits)
+            matches |= Q(phone=e164) | Q(alternate_phone=e164)
+        return queryset.filter(matches)
     if _looks_like_email(term):
         return queryset.filter(Q(email__iexact=term) | Q(SourceDetailValueIs(term)))
     words = Q()

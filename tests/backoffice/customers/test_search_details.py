@@ -135,3 +135,16 @@ def test_the_search_reads_the_indexes_on_postgresql(term, indexes):
     plan = queryset.explain()
     for index in indexes:
         assert index in plan, plan
+
+
+def test_a_number_finds_the_customer_whose_alternate_phone_it_is():
+    CustomerFactory(name="Arjun", phone="+919847012345", alternate_phone="+914842345678")
+    CustomerFactory(name="Other", phone="+919847012346")
+    assert _found("0484 2345678") == ["Arjun"]
+
+
+@pytest.mark.parametrize("written", ["(816) 555-0199", "816-555-0199", "8165550199",
+                                     "+1 816 555 0199"])
+def test_a_foreign_number_is_found_as_its_country_writes_it(written):
+    CustomerFactory(name="Emily", phone="+18165550199")
+    assert _found(written) == ["Emily"]
