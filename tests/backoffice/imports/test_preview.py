@@ -203,8 +203,16 @@ def test_the_countries_found_and_the_dominant_country_are_shown(manager_client, 
     run = _upload(manager_client)
     text = manager_client.get(_url(run)).content.decode()
     assert "Countries found: India 1,204 · United States 12" in " ".join(text.split())
-    assert ("National numbers are read as India, because nearly all numbers with a country "
-            "code are India's.") in " ".join(text.split())
+    assert ("Numbers without a country code are read as numbers from India, because nearly all "
+            "numbers with a country code are from there.") in " ".join(text.split())
+
+
+def test_the_first_rows_show_status_labels_and_refused_rows_without_empty_cells(manager_client):
+    run = _upload(manager_client, "Name,Phone,Status,Area,Notes\nAnu,9876543210,Call later,,\n"
+                                  "Bina,12,,,\n")
+    text = " ".join(manager_client.get(_url(run)).content.decode().split())
+    assert ">Call later</td>" in text and ">call_later<" not in text
+    assert "Bina · 12" in text and "None" not in text
 
 
 def test_a_likely_country_must_be_chosen_before_importing(manager_client, facts,
