@@ -99,6 +99,12 @@ def phone_written_like(text: str, region: str) -> tuple[str, str] | None:
     return (other, WRITTEN_LIKE[other][0]) if phonenumbers.is_valid_number(number) else None
 
 
+def is_indian_mobile(text: str) -> bool:
+    """``text`` is an Indian mobile number written one of the usual ways (the
+    fast path of phone_normalize, without building a number)."""
+    return bool(_IN_MOBILE.fullmatch(_SEPARATORS.sub("", text)))
+
+
 def phone_try_normalize(raw: object) -> str | None:
     try:
         return phone_normalize(raw)

@@ -17,7 +17,7 @@ from typing import Any
 
 import phonenumbers
 
-from backoffice.customers.phones import phone_written_like
+from backoffice.customers.phones import is_indian_mobile, phone_written_like
 from backoffice.imports.countries import in_country, region_for_country
 from backoffice.imports.normalise import (
     _NUMERIC_DATE, _STATUS_KEYS, ReadOptions, split_numbers, text,
@@ -132,6 +132,10 @@ class _Numbers:
             seen = self.written_like.setdefault(other, [0, written])
             seen[0] += 1
             self.groupings[other] = grouping
+            return
+        if region == "IN" and is_indian_mobile(written):
+            # the usual case, counted without parsing the number
+            self.countries["IN"] += 1
             return
         number = _parse(written, region)
         if number is not None:
