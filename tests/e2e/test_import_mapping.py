@@ -116,3 +116,31 @@ def test_a_manager_maps_an_odd_file_saves_it_as_a_source_and_the_next_file_follo
     assert meera.data_source == source
     assert Customer.objects.get(phone="+919876543210").alternate_phone == "+919847011111"
     assert ImportRun.objects.filter(data_source=source).count() == 2
+
+
+def test_a_column_change_not_applied_is_not_lost_without_a_word(
+    page, live_server, manager, tmp_path
+):
+    first = tmp_path / "november.csv"
+    first.write_text(FIRST)
+    login(page, live_server, "maya", next_url="/imports/importrun/add/")
+    _upload(page, first)
+    header = page.locator("#header-form select[name=header_row]")
+    header.select_option("3")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Read the headers from this row").click()
+    _column(page, 3).select_option("alternate_phone")  # changed, not applied
+    asked = []
+
+    def dismiss(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.get_by_role("button", name="Read the file this way").click()
+    assert asked and "changed but not applied" in asked[0]
+    expect(_column(page, 3)).to_have_value("alternate_phone")  # still on the page, kept
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.get_by_role("button", name="Read the file this way").click()
+    expect(_column(page, 3)).to_have_value("__keep__")
