@@ -245,6 +245,11 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
                 else:
                     return redirect(reverse("admin:imports_importrun_preview", args=[run.pk])
                                     + f"#{posted}-section")
+            # said at the top too: the form may be a long way down the page
+            reasons = " ".join(str(error) for errors in form.errors.values() for error in errors)
+            messages.error(request, format_html(
+                '{} {} <a class="underline" href="#{}-section">{}</a>',
+                _("That choice was not applied:"), reasons, posted, _("Show it")))
         question = services.import_run_country_question(run)
         confirm = forms["confirm"]
         if confirm.is_bound and confirm.is_valid():

@@ -156,6 +156,15 @@ def test_a_field_chosen_for_two_columns_is_refused(manager_client):
     assert run.settings["mapping"] == {"name": 0, "phone": 1}
 
 
+def test_a_refused_choice_is_said_at_the_top_of_the_page_with_a_link_to_it(manager_client):
+    run = _upload(manager_client)
+    manager_client.get(_url(run))
+    response = manager_client.post(_url(run), _columns(run, col_1="phone", col_2="phone"))
+    said = [str(message) for message in response.context["messages"]]
+    assert any("That choice was not applied:" in m and "already column 2" in m
+               and 'href="#remap-section"' in m for m in said), said
+
+
 def test_the_phone_column_must_be_chosen(manager_client):
     run = _upload(manager_client)
     manager_client.get(_url(run))
