@@ -309,7 +309,7 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
             return request.POST if request.method == "POST" and name in request.POST else None
 
         source = run.data_source
-        fields, required = services.importer_fields(run.importer)
+        fields, required = services.importer_fields(run.importer, preview.plan.headers)
         statuses = preview.facts.unknown_statuses.most_common()
         options = preview.options
         return {

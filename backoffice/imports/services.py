@@ -493,13 +493,17 @@ def import_run_head(run: ImportRun) -> list[tuple[int, list[str]]]:
     return [(number, cells) for number, cells in head]
 
 
-def importer_fields(identifier: str) -> tuple[list[str], tuple[str, ...]]:
+def importer_fields(identifier: str, headers: list[str] | None = None
+                    ) -> tuple[list[str], tuple[str, ...]]:
     """The fields a column of this plugin's files may be, and the ones a file
     must have. A plugin that maps its rows itself takes only its own fields
-    (a column given another field would be lost); one that keeps the base
-    mapping takes every canonical field too."""
+    (a column given another field would be lost), including those it finds
+    in these ``headers`` by itself (Google's "Phone 2 - Value" is phone_2);
+    one that keeps the base mapping takes every canonical field too."""
     plugin = importer_get(identifier)
     fields = list(plugin.aliases)
+    if headers:
+        fields += [name for name in plugin.map_headers(headers) if name not in fields]
     if type(plugin).map_row is Importer.map_row:
         fields += [name for name in CANONICAL_FIELDS if name not in fields]
     return fields, tuple(plugin.required_fields())
@@ -552,7 +556,8 @@ def import_preview_choose(
         changes["mapping"] = None  # the columns are found again under the new headers
     if mapping is not UNCHANGED:
         mapping = {str(name): int(index) for name, index in mapping.items()}
-        fields, _required = importer_fields(run.importer)
+        fields, _required = importer_fields(
+            run.importer, ((run.settings or {}).get("preview") or {}).get("headers"))
         unknown = sorted(set(mapping) - set(fields))
         if unknown:
             raise ValidationError(_("Unknown fields: %s.") % ", ".join(unknown))

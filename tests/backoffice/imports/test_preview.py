@@ -514,3 +514,19 @@ def test_a_google_contacts_file_is_saved_as_a_data_source(manager_client):
                                    follow=True)
     assert "Saved as the data source" in response.content.decode()
     assert DataSource.objects.get().importer == "google_contacts"
+
+
+def test_a_google_contacts_files_numbered_phone_columns_can_be_chosen(manager_client):
+    header = ("Name,Given Name,Family Name,Phone 1 - Type,Phone 1 - Value,Phone 2 - Type,"
+              "Phone 2 - Value\n")
+    run = _upload(manager_client, header + "Anu Nair,Anu,Nair,Mobile,+91 98765 43210,"
+                  "Home,+91 94470 12345\n")
+    page = manager_client.get(_url(run))
+    columns = page.context["columns"]
+    assert columns[4][3].value() == "phone_1" and columns[6][3].value() == "phone_2"
+    assert "phone_1" in {value for value, _label in columns[4][3].field.choices}
+    response = manager_client.post(_url(run), _columns(run, col_0="name", col_4="phone_1",
+                                                       col_6="__ignore__"))
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.settings["mapping"] == {"name": 0, "phone_1": 4}
