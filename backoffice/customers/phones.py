@@ -80,13 +80,18 @@ def phone_normalize(raw: object, *, region: str | None = None) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+_EXTENSION = re.compile(r"\s*(?:x|ext\.?|extn\.?|extension)\s*\d{1,6}$", re.IGNORECASE)
+
+
 def phone_written_like(text: str, region: str) -> tuple[str, str] | None:
     """(region, grouping) when ``text`` is a national number written the way
     another country than ``region`` groups its digits and valid there:
     ``("US", "3-3-4")`` for ``(807) 271-2192`` read in India. None otherwise
     (also when ``region`` shares that country's calling code: Canada and the
     US both write 3-3-4)."""
-    match = _WRITTEN_LIKE.fullmatch(text.strip())
+    # an extension ("x12", "ext. 12") says nothing of the grouping
+    text = _EXTENSION.sub("", text.strip())
+    match = _WRITTEN_LIKE.fullmatch(text)
     if not match:
         return None
     other = match.lastgroup

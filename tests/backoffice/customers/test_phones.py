@@ -102,3 +102,9 @@ def test_a_number_grouped_the_way_another_country_writes_it_is_recognised(writte
 )
 def test_a_number_written_the_regions_own_way_or_invalid_elsewhere_is_not_foreign(written, region):
     assert phone_written_like(written, region) is None
+
+
+@pytest.mark.parametrize("written", ["(660) 485-0225 x12", "660-485-0225 ext. 7",
+                                     "(660) 485-0225 extension 12"])
+def test_a_north_american_number_with_an_extension_is_still_written_like_one(written):
+    assert phone_written_like(written, "IN") == ("US", phone_written_like("660-485-0225", "IN")[1])
