@@ -15,9 +15,13 @@ def import_run_problem_rows(run: ImportRun) -> tuple[list[str], Iterator[list[st
     reader = csv.reader(io.TextIOWrapper(handle, encoding="utf-8", newline=""))
     headers = next(reader, [])
 
-    def rows() -> Iterator[list[str]]:
+    def rows() -> Iterator[list]:
         try:
-            yield from reader
+            for row in reader:
+                # the row number is a number (a spreadsheet sorts it as one)
+                if row and row[0].isdigit():
+                    row[0] = int(row[0])
+                yield row
         finally:
             handle.close()
 

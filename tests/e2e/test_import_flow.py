@@ -73,7 +73,7 @@ def test_manager_imports_a_lead_list_and_downloads_the_problem_rows(
         page.locator("#errors-xlsx").click()
     problems = load_workbook(io.BytesIO(open(download_info.value.path(), "rb").read())).active
     rows = list(problems.values)
-    assert [r[0] for r in rows[1:]] == ["4", "5"]
+    assert [r[0] for r in rows[1:]] == [4, 5]
     assert rows[2][1:3] == ("Duplicate", "Same number as row 2.")
 
     with page.expect_navigation():

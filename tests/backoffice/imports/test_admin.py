@@ -113,7 +113,7 @@ def test_the_error_report_downloads_as_excel_with_formulas_defused(
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.values)
     assert rows[0][:3] == ("Row", "Outcome", "Problem")
-    assert rows[1][0] == "2" and rows[1][3] == "'=HYPERLINK(1)"
+    assert rows[1][0] == 2 and rows[1][3] == "'=HYPERLINK(1)"
 
 
 def test_the_created_customers_link_lists_exactly_them(manager_client,
