@@ -25,6 +25,7 @@ from backoffice.imports.normalise import (
 from backoffice.imports.plugins import header_key
 
 SAMPLE_ROWS = 2000
+UNREADABLE_KEPT = 500  # national numbers kept to test against a likely country
 # National numbers are read in the country of the file's international
 # numbers when at least this share of them, and this many, name one country.
 DOMINANT_SHARE, DOMINANT_MIN = 0.9, 5
@@ -109,6 +110,7 @@ class _Numbers:
         self.written_like: dict[str, list] = {}
         self.groupings: dict[str, str] = {}
         self.not_indian_mobiles: list = [0, ""]  # valid US numbers that cannot be Indian mobiles
+        self.unreadable: list[str] = []  # national numbers not valid where they are read
 
     def add(self, value: Any, row_region: str | None) -> None:
         written = text(value)
@@ -140,6 +142,8 @@ class _Numbers:
         number = _parse(written, region)
         if number is not None:
             self.countries[_main_region(number)] += 1
+        elif not row_region and len(self.unreadable) < UNREADABLE_KEPT:
+            self.unreadable.append(written)
         if not row_region and region == "IN":
             digits = _NOT_DIGITS.sub("", written)
             if _TEN_DIGITS_2_TO_5.fullmatch(digits) and _parse(digits, "US") is not None:
@@ -170,6 +174,14 @@ class _Numbers:
         if not counts:
             return None, ""
         region, count = max(counts.items(), key=lambda item: item[1])
+        # the same country's numbers written with its code (+33 6 …), and the
+        # national numbers that are no number where they are read but are
+        # valid there (0612345679), say the same
+        international = sum(n for code, n in self.international.items()
+                            if phonenumbers.region_code_for_country_code(code) == region)
+        unreadable_there = sum(1 for written in self.unreadable
+                               if _parse(written, region) is not None)
+        count += international + unreadable_there
         if count / self.total < LIKELY_SHARE:
             return None, ""
         how = []
@@ -181,6 +193,11 @@ class _Numbers:
             how.append(f"{self.not_indian_mobiles[0]} of 10 digits starting 2 to 5, which are "
                        "not Indian mobile numbers but are valid there (for example "
                        f"“{self.not_indian_mobiles[1][:40]}”)")
+        if international:
+            how.append(f"{international} written with its country code")
+        if unreadable_there:
+            how.append(f"{unreadable_there} not valid {in_country(self.options.country)} "
+                       "but valid there")
         reason = (f"{count} of the {self.total} phone numbers of the first rows are likely "
                   f"numbers {in_country(region)}: {' and '.join(how)}. Nothing in the file names "
                   f"a country, so they would be read as numbers {in_country(self.options.country)}.")

@@ -176,3 +176,18 @@ def test_a_french_campaign_file_reads_its_national_numbers_in_france(tmp_path):
     plan, records = _read(tmp_path, lines)
     assert plan.options.country == "FR"
     assert records[-1].clean.phone == "+33612345699"
+
+
+def test_a_small_french_file_written_three_ways_is_likely_french():
+    # one number in pairs, one with +33, one written plainly: together, France
+    facts = file_facts(_rows(["06 12 34 56 78", "+33 6 98 76 54 32", "0612345679"]),
+                       ReadOptions())
+    assert facts.likely_country == "FR"
+    assert "1 written with its country code" in facts.likely_reason
+    assert "1 not valid in India but valid there" in facts.likely_reason
+
+
+def test_unreadable_numbers_alone_name_no_country():
+    # numbers that are no number here are not evidence for any one country
+    facts = file_facts(_rows(["0612345679", "12345", "0612345670"]), ReadOptions())
+    assert facts.likely_country is None
