@@ -35,9 +35,11 @@ WRITTEN_LIKE = {
     "FR": ("5 pairs", r"0[1-9](?P<fr>[ .])\d{2}(?:(?P=fr)\d{2}){3}"),
     "GB": ("07xxx xxxxxx", r"07\d{3} \d{3} ?\d{3}"),
 }
-# one pattern for all: most numbers are none of these, and fail it at once
-_WRITTEN_LIKE = re.compile("|".join(f"(?P<{region}>{pattern})"
-                                    for region, (_, pattern) in WRITTEN_LIKE.items()))
+# one pattern for all: most numbers are none of these, and fail it at once; an
+# extension ("x12", "ext. 12") after the number says nothing of its grouping
+_WRITTEN_LIKE = re.compile(
+    "(?:" + "|".join(f"(?P<{region}>{pattern})" for region, (_, pattern) in WRITTEN_LIKE.items())
+    + r")(?:\s*(?:x|ext\.?|extn\.?|extension)\s*\d{1,6})?", re.IGNORECASE)
 
 
 def phone_normalize(raw: object, *, region: str | None = None) -> str:
@@ -80,17 +82,13 @@ def phone_normalize(raw: object, *, region: str | None = None) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-_EXTENSION = re.compile(r"\s*(?:x|ext\.?|extn\.?|extension)\s*\d{1,6}$", re.IGNORECASE)
-
-
 def phone_written_like(text: str, region: str) -> tuple[str, str] | None:
     """(region, grouping) when ``text`` is a national number written the way
     another country than ``region`` groups its digits and valid there:
     ``("US", "3-3-4")`` for ``(807) 271-2192`` read in India. None otherwise
     (also when ``region`` shares that country's calling code: Canada and the
     US both write 3-3-4)."""
-    # an extension ("x12", "ext. 12") says nothing of the grouping
-    text = _EXTENSION.sub("", text.strip())
+    text = text.strip()
     match = _WRITTEN_LIKE.fullmatch(text)
     if not match:
         return None
