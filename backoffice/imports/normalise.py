@@ -394,6 +394,8 @@ def _row_region(values: Mapping[str, Any], options: ReadOptions,
 
 
 PHONE_KEPT_AS = "Phone (as written)"
+EXTENSION_KEPT_AS = "Phone extension"
+_EXTENSION = re.compile(r"(?:\bx|\bext\.?|\bextn\.?|\bextension)\s*(\d{1,6})\s*$", re.IGNORECASE)
 
 
 def _has_number(raw: Any, region: str, sure: bool) -> bool:
@@ -449,6 +451,11 @@ def clean_row(values: Mapping[str, Any], options: ReadOptions = DEFAULT_OPTIONS)
                if (written := text(v))}
     if country_written := text(values.get("country")):
         details.setdefault(COUNTRY_DETAIL, country_written)
+    if isinstance(raw_phone, str) and (extension := _EXTENSION.search(raw_phone)):
+        # an office number's extension is no part of the number a counsellor dials
+        _put(details, EXTENSION_KEPT_AS, extension.group(1))
+        warnings.append(f"The extension “{extension.group(0).strip()}” is not part of the "
+                        "number: kept in the source details")
 
     def kept(field: str, raw: Any, reason: str) -> None:
         warnings.append(f"{reason}: kept in the source details")

@@ -243,3 +243,18 @@ def test_a_row_whose_phone_cell_is_unusable_is_kept_on_its_alternate_number():
 def test_a_row_with_no_usable_number_in_either_cell_is_refused():
     with pytest.raises(RowProblem):
         clean_row({"name": "Anu", "phone": "12", "alternate_phone": "34"})
+
+
+@pytest.mark.parametrize("written", ["(660) 485-0225 x12", "660-485-0225 ext. 12",
+                                     "+1 660 485 0225 extension 12"])
+def test_a_phone_extension_is_kept_in_the_details_with_a_warning(written):
+    row = clean_row({"name": "Jo", "phone": written}, ReadOptions(country="US",
+                                                                    country_confirmed=True))
+    assert row.phone == "+16604850225"
+    assert row.details["Phone extension"] == "12"
+    assert any("extension" in warning for warning in row.warnings)
+
+
+def test_a_number_without_an_extension_has_no_extension_detail():
+    row = clean_row({"name": "Anu", "phone": "98765 43210"})
+    assert "Phone extension" not in row.details and not row.warnings
