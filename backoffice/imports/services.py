@@ -744,6 +744,8 @@ def import_run_execute(*, run: ImportRun) -> ImportRun:
     run.state = ImportRun.State.RUNNING
     run.started_at = run.heartbeat_at = timezone.now()
     run.message = ""
+    # the first attempt's start: a later attempt finds what that one updated by it
+    run.settings = {"first_started_at": run.started_at.isoformat(), **(run.settings or {})}
     for name in ("rows_done", "rows", "created", "updated", "unchanged", "duplicates", "invalid",
                  "warnings"):
         setattr(run, name, 0)
@@ -1025,6 +1027,10 @@ class _Writer:
         self.by = run.created_by
         self.seen: dict[int, int] = {}  # phone as an int -> first row number
         self.customer_rows: dict[int, int] = {}  # existing customer id -> first row naming it
+        # when this is not the run's first attempt: since when its updates count as its own
+        first = datetime.datetime.fromisoformat(options["first_started_at"]) if options.get(
+            "first_started_at") else None
+        self.earlier_attempts_since = first if first and first < run.started_at else None
         self.reason = import_history_reason(run)
 
     def write(self, batch: list[Record], errors: _ErrorReport) -> None:
@@ -1121,6 +1127,7 @@ class _Writer:
     def _update(self, records: list[Record], existing: _Found, errors: _ErrorReport) -> None:
         run = self.run
         changes: list[tuple] = []  # (id, *UPDATABLE_FIELDS), None = unchanged
+        unchanged: list[tuple[Record, int]] = []  # (row, customer id), on a later attempt
         for record in records:
             customer = existing.for_row(record.clean)
             first = self.customer_rows.setdefault(customer.id, record.row_number)
@@ -1140,11 +1147,15 @@ class _Writer:
             updates = self._changes(customer, record.clean)
             if not updates:
                 run.unchanged += 1
+                if self.earlier_attempts_since is not None:
+                    unchanged.append((record, customer.id))
                 continue
             changes.append((customer.id, *(updates.get(name) for name in UPDATABLE_FIELDS)))
             run.updated += 1
             if record.clean.warnings:
                 self._warn(record, errors)
+        if unchanged:
+            self._updated_by_earlier_attempts(unchanged, errors)
         if not changes:
             return
         now = timezone.now()
@@ -1152,6 +1163,24 @@ class _Writer:
             pgcopy.customers_update(changes, now=now, by_id=self.by.pk, reason=self.reason)
         else:
             self._update_orm(changes, now)
+
+    def _updated_by_earlier_attempts(self, unchanged: list[tuple[Record, int]],
+                                     errors: _ErrorReport) -> None:
+        """Rows that find their customer as the file says because an earlier
+        attempt of this run updated it: updated by this run, not unchanged
+        (their history records say so)."""
+        run = self.run
+        ours = set(Customer.history.filter(
+            id__in=[pk for _record, pk in unchanged], history_type="~",
+            history_change_reason=self.reason, history_user=self.by,
+            history_date__gte=self.earlier_attempts_since,
+        ).values_list("id", flat=True))
+        for record, pk in unchanged:
+            if pk in ours:
+                run.unchanged -= 1
+                run.updated += 1
+                if record.clean.warnings:
+                    self._warn(record, errors)
 
     def _update_orm(self, changes: list[tuple], now) -> None:
         full = Customer.objects.select_for_update().in_bulk([change[0] for change in changes])
