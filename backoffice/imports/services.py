@@ -774,6 +774,7 @@ def import_run_execute(*, run: ImportRun) -> ImportRun:
                 with transaction.atomic():
                     _commit_without_waiting_for_disk()
                     writer.write(batch, errors)
+                    errors.flush()
                     run.rows_done = run.rows
                     run.heartbeat_at = timezone.now()
                     run.save(update_fields=[
@@ -964,14 +965,23 @@ class _ErrorReport:
         self._handle = path.open("w", encoding="utf-8", newline="")
         self._csv = csv.writer(self._handle)
         self._csv.writerow([_("Row"), _("Outcome"), _("Problem"), *headers])
+        self._batch: list[list] = []  # one batch's rows (a batch is bounded)
 
     def add(self, record: Record, reason: str, outcome: str | None = None) -> None:
         self.count += 1
-        self._csv.writerow([record.row_number, outcome or self.REFUSED, reason,
+        self._batch.append([record.row_number, outcome or self.REFUSED, reason,
                             *["" if c is None else str(c).replace("\x00", "")
                               for c in record.cells]])
 
+    def flush(self) -> None:
+        """Write the batch's rows in the file's order (a warned row is known
+        only after its batch is written, later than the refused ones)."""
+        self._batch.sort(key=lambda row: row[0])
+        self._csv.writerows(self._batch)
+        self._batch.clear()
+
     def close(self) -> None:
+        self.flush()
         self._handle.close()
 
 

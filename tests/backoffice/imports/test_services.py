@@ -358,3 +358,13 @@ def test_imported_customers_start_at_their_status_stage(manager):
     run_import(["Anu,9876543210,Kochi,,,Admission"], by=manager,
                header="name,phone,area,date,remarks,status")
     assert Customer.objects.get().stage_reached == FUNNEL.index(Stage.ADMISSION)
+
+
+def test_the_problem_rows_are_in_the_files_order_whatever_became_of_them(manager):
+    # row 2 is kept with a warning (known only once it is written), row 3 refused
+    run = run_import(["Anu,9876543210,Kochi,31/02/2026,", "No number,,Kochi,,",
+                      "Bina,9876543211,Kochi,32/01/2026,"], by=manager)
+    with run.error_report.open("rb") as handle:
+        rows = list(csv.reader(io.TextIOWrapper(handle, encoding="utf-8")))
+    assert [(r[0], r[1]) for r in rows[1:]] == [
+        ("2", "Kept with a warning"), ("3", "Refused"), ("4", "Kept with a warning")]
