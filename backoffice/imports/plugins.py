@@ -230,3 +230,36 @@ def importer_get(identifier: str, config: Mapping[str, Any] | None = None) -> Im
     except KeyError as exc:
         raise LookupError(f"No importer plugin “{identifier}”.") from exc
     return cls(config)
+
+
+class SeveralPhonesImporter(Importer):
+    """An export with several phone columns, read in order of preference
+    (``phone_columns``: field, header as the export names it): the first
+    number is the phone, the next the alternate phone, the others source
+    details. A file needs one of them. ``map_row`` is a CRM lead's: a full
+    name or its parts, the usual fields, the other numbers and name parts
+    kept as details."""
+
+    phone_columns: ClassVar[tuple[tuple[str, str], ...]] = ()
+
+    def required_fields(self) -> tuple[str, ...]:
+        return tuple(field for field, _label in self.phone_columns)
+
+    def is_complete(self, mapping: Mapping[str, int]) -> bool:
+        return any(field in mapping for field, _label in self.phone_columns)
+
+    def phones(self, values: Mapping[str, Any]) -> tuple[str | None, str | None, dict]:
+        return pick_phones((label, values.get(field)) for field, label in self.phone_columns)
+
+    def map_row(self, values):
+        phone, alternate, rest = self.phones(values)
+        name, name_parts = name_from(values.get("full_name"), [
+            ("First Name", values.get("first_name")), ("Last Name", values.get("last_name")),
+        ])
+        return {
+            "name": name, "phone": phone, "alternate_phone": alternate,
+            "email": values.get("email"), "area": values.get("area"),
+            "date_added": values.get("date_added"), "remarks": values.get("remarks"),
+            "status": values.get("status"), "country": values.get("country"),
+            "details": {**rest, **name_parts},
+        }

@@ -12,10 +12,10 @@ Unqualified) other than New need the data source's status translation;
 Lifecycle Stage stays a source detail.
 """
 
-from backoffice.imports.plugins import Importer, join_name, pick_phones
+from backoffice.imports.plugins import SeveralPhonesImporter, join_name
 
 
-class HubSpotImporter(Importer):
+class HubSpotImporter(SeveralPhonesImporter):
     identifier = "hubspot"
     verbose_name = "HubSpot contacts export"
     description = (
@@ -34,23 +34,15 @@ class HubSpotImporter(Importer):
         "status": ["Lead Status"],
         "remarks": ["Message"],
     }
+    phone_columns = (("mobile", "Mobile Phone Number"), ("phone_field", "Phone Number"))
     signature = (
         "Record ID", "Contact owner", "Lifecycle Stage", "Last Activity Date",
         "Associated Company", "Marketing contact status", "Primary Associated Company ID",
         "Original Source", "Became a Lead Date",
     )
 
-    def required_fields(self):
-        return ("mobile", "phone_field")
-
-    def is_complete(self, mapping):
-        return "mobile" in mapping or "phone_field" in mapping
-
     def map_row(self, values):
-        phone, alternate, rest = pick_phones(
-            [("Mobile Phone Number", values.get("mobile")),
-             ("Phone Number", values.get("phone_field"))]
-        )
+        phone, alternate, rest = self.phones(values)
         return {
             "name": join_name(values.get("first_name"), values.get("last_name")),
             "phone": phone,

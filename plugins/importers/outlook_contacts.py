@@ -17,7 +17,7 @@ in the source details. The area and country are the home address's, else
 the business address's.
 """
 
-from backoffice.imports.plugins import Importer, first_of, join_name, pick_phones
+from backoffice.imports.plugins import SeveralPhonesImporter, first_of, join_name
 
 _NUMBERS = (
     ("mobile", "Mobile Phone"), ("primary_phone", "Primary Phone"),
@@ -27,7 +27,7 @@ _NUMBERS = (
 )
 
 
-class OutlookContactsImporter(Importer):
+class OutlookContactsImporter(SeveralPhonesImporter):
     identifier = "outlook_contacts"
     verbose_name = "Outlook contacts (CSV export)"
     description = (
@@ -47,6 +47,7 @@ class OutlookContactsImporter(Importer):
         "business_country": ["Business Country/Region", "Business Country"],
         "remarks": ["Notes"],
     }
+    phone_columns = _NUMBERS
     signature = (
         "Given Yomi", "Surname Yomi", "E-mail 2 Address", "E-mail 3 Address", "Business Fax",
         "Home Fax", "Car Phone", "Pager", "Job Title", "Company", "Business Street",
@@ -54,16 +55,8 @@ class OutlookContactsImporter(Importer):
         "Assistant's Phone", "E-mail Type", "E-mail Display Name",
     )
 
-    def required_fields(self):
-        return tuple(field for field, _ in _NUMBERS)
-
-    def is_complete(self, mapping):
-        return any(field in mapping for field, _ in _NUMBERS)
-
     def map_row(self, values):
-        phone, alternate, rest = pick_phones(
-            (label, values.get(field)) for field, label in _NUMBERS
-        )
+        phone, alternate, rest = self.phones(values)
         area, other_city = first_of([("Home City", values.get("home_city")),
                                      ("Business City", values.get("business_city"))])
         country, other_country = first_of([

@@ -15,7 +15,7 @@ In Process, Converted, Recycled, Dead) other than New need the data source's
 status translation.
 """
 
-from backoffice.imports.plugins import Importer, name_from, pick_phones
+from backoffice.imports.plugins import SeveralPhonesImporter
 
 _NUMBERS = (
     ("mobile", "Mobile Phone"), ("office_phone", "Office Phone"),
@@ -23,7 +23,7 @@ _NUMBERS = (
 )
 
 
-class SuiteCrmImporter(Importer):
+class SuiteCrmImporter(SeveralPhonesImporter):
     identifier = "suitecrm"
     verbose_name = "SuiteCRM leads export"
     description = (
@@ -46,35 +46,10 @@ class SuiteCrmImporter(Importer):
         "status": ["Status"],
         "remarks": ["Description"],
     }
+    phone_columns = _NUMBERS
     signature = (
         "ID", "Salutation", "Account Name", "Primary Address Street", "Primary Address State",
         "Primary Address Postalcode", "Primary Address Postal Code", "Status Description",
         "Lead Source", "Lead Source Description", "Assigned User Name", "Assigned User ID",
         "Date Modified", "Do Not Call", "Converted", "Referred By", "Alt Address City",
     )
-
-    def required_fields(self):
-        return tuple(field for field, _ in _NUMBERS)
-
-    def is_complete(self, mapping):
-        return any(field in mapping for field, _ in _NUMBERS)
-
-    def map_row(self, values):
-        phone, alternate, rest = pick_phones(
-            (label, values.get(field)) for field, label in _NUMBERS
-        )
-        name, name_parts = name_from(values.get("full_name"), [
-            ("First Name", values.get("first_name")), ("Last Name", values.get("last_name")),
-        ])
-        return {
-            "name": name,
-            "phone": phone,
-            "alternate_phone": alternate,
-            "email": values.get("email"),
-            "area": values.get("area"),
-            "date_added": values.get("date_added"),
-            "remarks": values.get("remarks"),
-            "status": values.get("status"),
-            "country": values.get("country"),
-            "details": {**rest, **name_parts},
-        }

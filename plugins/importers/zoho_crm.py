@@ -13,10 +13,10 @@ no mobile). Lead Status values (Not Contacted, Contacted, Junk Lead, …) are
 not ours: the data source's status translation maps them.
 """
 
-from backoffice.imports.plugins import Importer, name_from, pick_phones
+from backoffice.imports.plugins import SeveralPhonesImporter
 
 
-class ZohoCrmImporter(Importer):
+class ZohoCrmImporter(SeveralPhonesImporter):
     identifier = "zoho_crm"
     verbose_name = "Zoho CRM leads export"
     description = (
@@ -36,34 +36,9 @@ class ZohoCrmImporter(Importer):
         "status": ["Lead Status"],
         "remarks": ["Description"],
     }
+    phone_columns = (("mobile", "Mobile"), ("phone_field", "Phone"))
     signature = (
         "Record Id", "Lead Owner", "Company", "Lead Source", "Secondary Email", "Skype ID",
         "Email Opt Out", "Created By", "Modified By", "Modified Time", "Zip Code",
         "Last Activity Time", "No. of Employees", "Annual Revenue", "Salutation", "Industry",
     )
-
-    def required_fields(self):
-        return ("mobile", "phone_field")
-
-    def is_complete(self, mapping):
-        return "mobile" in mapping or "phone_field" in mapping
-
-    def map_row(self, values):
-        phone, alternate, rest = pick_phones(
-            [("Mobile", values.get("mobile")), ("Phone", values.get("phone_field"))]
-        )
-        name, name_parts = name_from(values.get("full_name"), [
-            ("First Name", values.get("first_name")), ("Last Name", values.get("last_name")),
-        ])
-        return {
-            "name": name,
-            "phone": phone,
-            "alternate_phone": alternate,
-            "email": values.get("email"),
-            "area": values.get("area"),
-            "date_added": values.get("date_added"),
-            "remarks": values.get("remarks"),
-            "status": values.get("status"),
-            "country": values.get("country"),
-            "details": {**rest, **name_parts},
-        }
