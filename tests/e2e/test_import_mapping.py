@@ -117,6 +117,14 @@ def test_a_manager_maps_an_odd_file_saves_it_as_a_source_and_the_next_file_follo
     assert Customer.objects.get(phone="+919876543210").alternate_phone == "+919847011111"
     assert ImportRun.objects.filter(data_source=source).count() == 2
 
+    # what the file said, on the customer's page
+    page.goto(f"/customers/customer/{meera.pk}/change/")
+    details = page.get_by_text("From the source file")
+    expect(details).to_be_visible()
+    expect(page.locator("body")).to_contain_text("Programme Interest")
+    expect(page.locator("body")).to_contain_text("MBA")
+    shot(page, "34-customer-source-details")
+
 
 def test_a_column_change_not_applied_is_not_lost_without_a_word(
     page, live_server, manager, tmp_path
