@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "backoffice.reports",
     "backoffice.audit",
     "backoffice.exports",
+    "backoffice.savedviews",
     "backoffice.ops",
     "health_check",
     "maintenance_mode",

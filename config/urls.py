@@ -9,6 +9,8 @@ urlpatterns = [
     # they are mounted behind a superuser check (backoffice/core/urls.py).
     path("jobs/", include((rq_urlpatterns(), "django_rq"))),
     path("reports/", include("backoffice.reports.urls")),
+    # the customer list's named views (saved from the list, shown in the sidebar)
+    path("saved-views/", include("backoffice.savedviews.urls")),
     # for load balancers and monitoring: anyone gets ok/failing, superusers the details
     path("health/", include("backoffice.ops.urls")),
     # Forgotten passwords: a link by email (unfold's login page shows the way in).

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse, reverse_lazy
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.accounts.roles import is_manager
@@ -24,6 +25,31 @@ def environment_label(request: HttpRequest) -> list[str] | None:
     return None
 
 
+def _saved_views(request: HttpRequest, customer_list: str,
+                 on_list: bool) -> tuple[list[dict], bool]:
+    """The person's saved views of the customer list, then the team's shared
+    ones, as sidebar items; and whether the list shows one of them now."""
+    from backoffice.savedviews.selectors import saved_views_for_request
+    from backoffice.savedviews.services import view_query
+
+    current = view_query(request.META.get("QUERY_STRING", "")) if on_list else None
+    items, active_any = [], False
+    for view in saved_views_for_request(request):
+        active = current is not None and current == view.query
+        active_any = active_any or active
+        mine = view.owner_id == request.user.pk
+        items.append({
+            # unfold's sidebar prints titles with |safe: a person's words are
+            # escaped here. A shared view says whose it is.
+            "title": escape(view.name) if mine else escape(_("%(name)s (from %(owner)s)") % {
+                "name": view.name, "owner": view.owner.get_full_name() or view.owner.username}),
+            "icon": "bookmark" if mine else "group",
+            "link": f"{customer_list}?{view.query}" if view.query else customer_list,
+            "active": active,
+        })
+    return items, active_any
+
+
 def sidebar_navigation(request: HttpRequest) -> list[dict]:
     """The sidebar by role. Links are hidden by permission here, but every view
     checks for itself: hiding a link protects nothing."""
@@ -32,12 +58,14 @@ def sidebar_navigation(request: HttpRequest) -> list[dict]:
     on_list = request.path == customer_list
     unassigned = on_list and request.GET.get("counsellor") == "none"
     due = on_list and request.GET.get("follow_up") == "due"
+    saved, saved_active = _saved_views(request, customer_list, on_list)
     customers = [
         {
             "title": _("Customers"),
             "icon": "groups",
             "link": customer_list,
-            "active": request.path.startswith(customer_list) and not (unassigned or due),
+            "active": (request.path.startswith(customer_list)
+                       and not (unassigned or due or saved_active)),
             "permission": lambda r: r.user.has_perm("customers.view_customer"),
         },
         {
@@ -135,6 +163,7 @@ def sidebar_navigation(request: HttpRequest) -> list[dict]:
     navigation = [
         {"title": _("Overview"), "separator": False, "items": reports},
         {"title": _("Work"), "separator": True, "items": customers},
+        *([{"title": _("Saved views"), "separator": True, "items": saved}] if saved else []),
         {"title": _("Imports"), "separator": True, "items": imports},
         {"title": _("Compliance"), "separator": True, "items": compliance},
         {

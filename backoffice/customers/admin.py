@@ -28,6 +28,7 @@ from unfold.contrib.filters.admin import (
     FieldTextFilter,
     MultipleChoicesDropdownFilter,
     RangeDateFilter,
+    RelatedDropdownFilter,
 )
 from unfold.contrib.import_export.forms import SelectableFieldsExportForm
 from unfold.decorators import action, display
@@ -283,9 +284,12 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
             ("area", FieldTextFilter),
             ("date_added", RangeDateFilter),
             FollowUpFilter,
+            ("next_follow_up", LocalDateRangeFilter),
+            ("last_contacted", LocalDateRangeFilter),
         ]
         if is_manager(request.user):
             filters.insert(1, CounsellorFilter)
+            filters.append(("data_source", RelatedDropdownFilter))
         return filters
 
     def get_actions(self, request):

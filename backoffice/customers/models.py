@@ -156,6 +156,9 @@ class Customer(models.Model):
             # "reached Admission" counts (a small share of the customers)
             models.Index(fields=["stage_reached"], name="customer_admitted_idx",
                          condition=models.Q(stage_reached__gte=FUNNEL.index(Stage.ADMISSION))),
+            # the list's "last contacted" range (most new leads were never contacted)
+            models.Index(fields=["last_contacted"], name="customer_last_contacted_idx",
+                         condition=models.Q(last_contacted__isnull=False)),
             models.Index(fields=["name"], name="customer_name_idx"),
             models.Index(fields=["area"], name="customer_area_idx"),
             # duplicates are found by either number; most customers have no second one
