@@ -11,6 +11,7 @@ import datetime
 import json
 
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -24,7 +25,7 @@ from backoffice.reports import selectors
 from backoffice.reports.params import ReportParams, preset_range
 from backoffice.reports.registry import chart_options, report_get
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # bumped when the cached figures change shape
 
 
 def dashboard_callback(request, context: dict) -> dict:
@@ -35,6 +36,21 @@ def dashboard_callback(request, context: dict) -> dict:
     elif user.has_perm("customers.view_customer"):
         context["dashboard"] = counsellor_dashboard(user)
     return context
+
+
+def kpi_change(now: int, before: int, than: str) -> dict:
+    """A KPI's change against the previous period, in words for people and
+    screen readers ("12 more than the same days last week") and a direction
+    for the arrow."""
+    difference = now - before
+    if difference > 0:
+        text = _("%(n)s more than %(than)s") % {"n": intcomma(difference), "than": than}
+    elif difference < 0:
+        text = _("%(n)s fewer than %(than)s") % {"n": intcomma(-difference), "than": than}
+    else:
+        text = _("As many as %(than)s") % {"than": than}
+    return {"direction": "up" if difference > 0 else "down" if difference < 0 else "same",
+            "text": text, "before": before}
 
 
 def _cached(key: str, compute):
@@ -89,7 +105,11 @@ def manager_dashboard(user) -> dict:
             "total": total,
             "unassigned": customers.filter(assigned_to__isnull=True).count(),
             "new_this_week": customers.filter(date_added__gte=week_start).count(),
+            "new_last_week": customers.filter(
+                date_added__range=selectors.week_so_far(today, previous=True)).count(),
             "admissions_this_month": selectors.month_admissions_total(user, today=today),
+            "admissions_last_month": selectors.month_admissions_total(
+                user, today=today, previous=True),
             "conversion": selectors.pct(
                 customers.filter(stage_reached__gte=selectors.ADMISSION_RANK).count(), total),
             "status_rows": status_rows, "status_chart": status_chart,
@@ -105,6 +125,13 @@ def manager_dashboard(user) -> dict:
     customer_list = reverse("admin:customers_customer_changelist")
     return {
         "role": "manager", **data, **_chart_settings(),
+        "changes": {
+            "new_this_week": kpi_change(data["new_this_week"], data["new_last_week"],
+                                        _("the same days last week")),
+            "admissions_this_month": kpi_change(data["admissions_this_month"],
+                                                data["admissions_last_month"],
+                                                _("the same days last month")),
+        },
         "imports": list(ImportRun.objects.select_related("created_by", "data_source")
                         .order_by("-created_at")[:5]),
         # in the order of the (next_follow_up, assigned_to) index: no sort
@@ -128,10 +155,13 @@ def counsellor_dashboard(user) -> dict:
         counts = selectors.status_counts(customers_visible_to(user))
         status_rows, status_chart = _status_chart(counts)
         month = selectors.month_admissions([user.pk], today=today).get(user.pk, 0)
+        month_before = selectors.month_admissions([user.pk], today=today,
+                                                  previous=True).get(user.pk, 0)
         target = user.monthly_target or 0
         return {
             "total": sum(counts.values()), "status_rows": status_rows,
             "status_chart": status_chart, "month_admissions": month,
+            "month_admissions_before": month_before,
             "monthly_target": target or None,
             "target_progress": selectors.pct(month, target) if target else None,
             "computed_at": timezone.now(),
@@ -144,6 +174,11 @@ def counsellor_dashboard(user) -> dict:
     customer_list = reverse("admin:customers_customer_changelist")
     return {
         "role": "counsellor", **data, **_chart_settings(), "today": today,
+        "changes": {
+            "month_admissions": kpi_change(data["month_admissions"],
+                                           data["month_admissions_before"],
+                                           _("the same days last month")),
+        },
         "due_today": counts["today"], "overdue_count": counts["overdue"],
         "due": list(due[:15]),
         "activity": list(StatusChange.objects.filter(

@@ -282,18 +282,41 @@ def follow_ups_due(user, *, today: datetime.date | None = None) -> QuerySet[Cust
         "next_follow_up", "pk")
 
 
-def _admissions_this_month(changes: QuerySet[StatusChange], today: datetime.date | None):
+def month_so_far(today: datetime.date, *, previous: bool = False
+                 ) -> tuple[datetime.date, datetime.date]:
+    """This month's first day and today; with ``previous``, the same days of
+    the month before (1 to 30 March against 1 to 30 April; to the last day of
+    a shorter month), so that a month under way is compared like with like."""
+    if not previous:
+        return today.replace(day=1), today
+    last_month_end = today.replace(day=1) - datetime.timedelta(days=1)
+    start = last_month_end.replace(day=1)
+    return start, start.replace(day=min(today.day, last_month_end.day))
+
+
+def week_so_far(today: datetime.date, *, previous: bool = False
+                ) -> tuple[datetime.date, datetime.date]:
+    """Monday of this week and today; with ``previous``, the same days a week earlier."""
+    if previous:
+        today = today - datetime.timedelta(days=7)
+    return today - datetime.timedelta(days=today.weekday()), today
+
+
+def _admissions_this_month(changes: QuerySet[StatusChange], today: datetime.date | None,
+                           previous: bool = False):
     today = today or timezone.localdate()
-    start, end = _datetime_range(today.replace(day=1), today)
+    start, end = _datetime_range(*month_so_far(today, previous=previous))
     return changes.filter(to_status=Status.ADMISSION, changed_at__gte=start,
                           changed_at__lt=end)
 
 
 def month_admissions(counsellor_ids: Iterable[int] | None, *,
-                     today: datetime.date | None = None) -> dict[int | None, int]:
+                     today: datetime.date | None = None,
+                     previous: bool = False) -> dict[int | None, int]:
     """Customers moved to Admission this calendar month, per the person who
-    recorded it (None: everyone's). A counsellor's monthly target counts these."""
-    changes = _admissions_this_month(StatusChange.objects.all(), today)
+    recorded it (None: everyone's). A counsellor's monthly target counts these.
+    ``previous``: in the same days of the month before."""
+    changes = _admissions_this_month(StatusChange.objects.all(), today, previous)
     if counsellor_ids is not None:
         changes = changes.filter(changed_by__in=list(counsellor_ids))
     rows = (changes.order_by().values("changed_by")
@@ -301,9 +324,11 @@ def month_admissions(counsellor_ids: Iterable[int] | None, *,
     return {row["changed_by"]: row["n"] for row in rows}
 
 
-def month_admissions_total(user, *, today: datetime.date | None = None) -> int:
-    """Customers (the viewer's) moved to Admission this month, each once."""
-    changes = _admissions_this_month(status_changes_visible_to(user), today)
+def month_admissions_total(user, *, today: datetime.date | None = None,
+                           previous: bool = False) -> int:
+    """Customers (the viewer's) moved to Admission this month (``previous``:
+    in the same days of the month before), each once."""
+    changes = _admissions_this_month(status_changes_visible_to(user), today, previous)
     return changes.values("customer").distinct().count()
 
 

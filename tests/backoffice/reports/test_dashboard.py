@@ -120,3 +120,58 @@ def test_the_team_admissions_count_each_customer_once(manager_client, manager, t
     services.customer_change_status(customer=team["c1"], status="admission", remark="",
                                     by=manager)
     assert _dashboard(manager_client)["admissions_this_month"] == 3  # c1, c2, c7
+
+
+# --- each KPI against the previous period -------------------------------------------
+
+def test_month_so_far_compares_the_same_days_of_the_month_before():
+    from backoffice.reports.selectors import month_so_far
+
+    assert month_so_far(datetime.date(2026, 3, 31), previous=True) == (
+        datetime.date(2026, 2, 1), datetime.date(2026, 2, 28))
+    assert month_so_far(datetime.date(2026, 1, 15), previous=True) == (
+        datetime.date(2025, 12, 1), datetime.date(2025, 12, 15))
+    assert month_so_far(datetime.date(2026, 1, 15)) == (
+        datetime.date(2026, 1, 1), datetime.date(2026, 1, 15))
+
+
+def test_week_so_far_compares_the_same_days_a_week_earlier():
+    from backoffice.reports.selectors import week_so_far
+
+    wednesday = datetime.date(2026, 12, 2)
+    assert week_so_far(wednesday) == (datetime.date(2026, 11, 30), wednesday)
+    assert week_so_far(wednesday, previous=True) == (
+        datetime.date(2026, 11, 23), datetime.date(2026, 11, 25))
+
+
+def test_the_kpi_change_is_said_in_words():
+    from backoffice.reports.dashboard import kpi_change
+
+    assert kpi_change(15, 3, "last week") == {
+        "direction": "up", "text": "12 more than last week", "before": 3}
+    assert kpi_change(1, 1500, "last week")["text"] == "1,499 fewer than last week"
+    assert kpi_change(2, 2, "last week")["direction"] == "same"
+
+
+def test_the_managers_new_leads_card_shows_the_change_against_last_week(manager_client, team,
+                                                                          manager):
+    today = timezone.localdate()
+    last_week = today - datetime.timedelta(days=7)
+    for n in range(2):
+        services.customer_create(name=f"old {n}", phone=f"+91971000{n:04d}", by=manager,
+                                 date_added=last_week - datetime.timedelta(days=last_week.weekday()))
+    cache.clear()
+    response = manager_client.get("/")
+    d = response.context["dashboard"]
+    expected = d["new_this_week"] - d["new_last_week"]
+    assert d["new_last_week"] == 2
+    word = "more" if expected > 0 else "fewer"
+    text = d["changes"]["new_this_week"]["text"]
+    assert text.startswith(f"{abs(expected)} {word} than") if expected else text.startswith("As many")
+    assert text.encode() in response.content
+
+
+def test_a_counsellors_admissions_card_shows_the_change_against_last_month(alice_client, team):
+    d = _dashboard(alice_client)
+    assert d["month_admissions_before"] == 0
+    assert d["changes"]["month_admissions"]["text"] == "3 more than the same days last month"
