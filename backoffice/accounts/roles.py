@@ -34,6 +34,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     STUDENT_COUNSELLOR: [
         "customers.view_customer",
+        "customers.add_customer",  # walk-in and phoned-in enquiries, assigned to themselves
         "customers.change_customer",
         "customers.view_statuschange",
     ],
