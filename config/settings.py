@@ -340,6 +340,8 @@ PERMISSIONS_POLICY = {
 
 # --- I18N -----------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# The product's own words for Django's, unfold's and axes' stock text (locale/en_GB)
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Kolkata")
 USE_I18N = True
 USE_TZ = True
