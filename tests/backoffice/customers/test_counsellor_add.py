@@ -102,3 +102,12 @@ def test_compliance_cannot_add_a_customer(reviewer_client):
 def test_an_invalid_phone_is_refused_as_elsewhere(alice_client):
     response = _post(alice_client, phone="12")
     assert response.status_code == 200 and not Customer.objects.exists()
+
+
+def test_the_duplicate_check_is_one_query(alice, bob, django_assert_num_queries):
+    from backoffice.customers.selectors import customer_phone_taken_message
+
+    CustomerFactory(phone="+919876543210", assigned_to=bob)
+    with django_assert_num_queries(1):
+        message = customer_phone_taken_message(phone="+919876543210", user=alice)
+    assert message == "This phone number is already a customer of Bob Babu."
