@@ -215,6 +215,8 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # as throttle.py expects
 AXES_HANDLER = "backoffice.accounts.throttle.AxesAddressLimitHandler"
 AXES_RESET_ON_SUCCESS = True
+# the lock-out page in the signed-out look, saying when to try again (HTTP 429 kept)
+AXES_LOCKOUT_CALLABLE = "backoffice.accounts.views.locked_out"
 # the same client address as the allowlists (behind a proxy: not the proxy's)
 AXES_CLIENT_IP_CALLABLE = "backoffice.ops.network.client_ip"
 
@@ -339,6 +341,8 @@ PERMISSIONS_POLICY = {
 
 # --- I18N -----------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# The product's own words for Django's, unfold's and axes' stock text (locale/en_GB)
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Kolkata")
 USE_I18N = True
 USE_TZ = True

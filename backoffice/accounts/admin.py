@@ -6,6 +6,7 @@ from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
@@ -30,7 +31,7 @@ for _device_model in (TOTPDevice, StaticDevice):
         admin.site.unregister(_device_model)
 
 
-class TwoFactorResetForm(forms.Form):
+class ConfirmationForm(forms.Form):
     """Nothing to fill in: the page is the confirmation."""
 
 
@@ -44,7 +45,7 @@ class UserAdmin(
     change_password_form = AdminPasswordChangeForm
     list_display = ("username", "full_name", "role", "monthly_target", "email", "is_active",
                     "two_factor", "last_login")
-    actions = ["set_monthly_target", "reset_two_factor"]
+    actions = ["set_monthly_target", "unlock_sign_in", "reset_two_factor"]
     list_filter = ("groups", "is_active", "is_superuser")
     search_fields = ("username", "first_name", "last_name", "email")
     ordering = ("first_name", "last_name", "username")
@@ -67,7 +68,19 @@ class UserAdmin(
 
     def user_change_password(self, request, id, form_url=""):
         self._404_unless_visible(request)
+        if not request.user.is_superuser:
+            raise PermissionDenied  # only administrators set another's password
         return super().user_change_password(request, id, form_url)
+
+    def get_fieldsets(self, request, obj=None):
+        """The password (its hash's algorithm, salt and digest, and the link to
+        set it) is for administrators only."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        return [(name, {**options, "fields": tuple(f for f in options["fields"]
+                                                   if f != "password")})
+                for name, options in fieldsets]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":
@@ -94,6 +107,45 @@ class UserAdmin(
         return self.bulk_form_page(request, queryset, form, "set_monthly_target",
                                    _("Set the monthly target"), _("Set"))
 
+    def has_unlock_sign_in_permission(self, request):
+        return request.user.has_perm("accounts.unlock_sign_in")
+
+    @admin.action(description=_("Unlock sign-in"), permissions=["unlock_sign_in"])
+    def unlock_sign_in(self, request, queryset):
+        """After a confirmation page: the people's failed sign-ins are cleared,
+        so they may sign in at once instead of waiting for the lock-out to end."""
+        from backoffice.accounts.selectors import duration_words, sign_in_cool_off
+        from backoffice.accounts.selectors import sign_in_locked_usernames
+
+        form = ConfirmationForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            try:
+                unlocked = services.sign_in_unlock(users=queryset, by=request.user)
+            except PermissionDenied as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return None
+            if unlocked:
+                self.message_user(request, ngettext(
+                    "Sign-in unlocked for %d person: they may sign in now.",
+                    "Sign-in unlocked for %d people: they may sign in now.", unlocked) % unlocked,
+                    messages.SUCCESS)
+            else:
+                self.message_user(request, _("Nobody selected had failed sign-ins to clear."),
+                                  messages.INFO)
+            return None
+        shown = list(queryset[:10])
+        locked = sign_in_locked_usernames(user.get_username() for user in shown)
+        preview = [(str(user), _("has failed sign-ins: locked out or close to it")
+                    if user.get_username() in locked else _("no failed sign-ins to clear"))
+                   for user in shown]
+        return self.bulk_form_page(
+            request, queryset, form, "unlock_sign_in", _("Unlock sign-in"), _("Unlock"),
+            preview=preview,
+            explanation=_("Their failed sign-ins are cleared and they may sign in at once, "
+                          "instead of waiting %(wait)s after the last wrong password. Do this "
+                          "when you know it was them.") % {"wait": duration_words(
+                              sign_in_cool_off(request))})
+
     def has_reset_two_factor_permission(self, request):
         return request.user.is_superuser
 
@@ -101,7 +153,7 @@ class UserAdmin(
     def reset_two_factor(self, request, queryset):
         """After a confirmation page: the people's authenticator and recovery
         codes are removed; they set up two-factor sign-in again."""
-        form = TwoFactorResetForm(request.POST if "apply" in request.POST else None)
+        form = ConfirmationForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             try:
                 reset = services.two_factor_reset(users=queryset, by=request.user)

@@ -20,10 +20,40 @@ class LoginForm(AuthenticationForm):
 
     remember_me = forms.BooleanField(label=_("Remember me on this computer"), required=False)
 
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        # Django's says "... for a staff account": everyone here is staff.
+        "invalid_login": _("That username and password do not match. Both are case-sensitive."),
+    }
+
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         if not settings.REMEMBER_ME_DAYS:
             del self.fields["remember_me"]
+        self.lockout_warning = ""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            self.lockout_warning = self._lockout_warning()
+            raise
+
+    def has_field_errors(self) -> bool:
+        return any(self[name].errors for name in self.fields)
+
+    def _lockout_warning(self) -> str:
+        """At the attempt before the last: what the next failure does."""
+        from backoffice.accounts.selectors import (
+            duration_words, sign_in_cool_off, sign_in_failures_left,
+        )
+
+        if self.request is None or getattr(self.request, "axes_locked_out", False):
+            return ""
+        if sign_in_failures_left(self.request) != 1:
+            return ""
+        return _("One more failed attempt locks this account for %(wait)s.") % {
+            "wait": duration_words(sign_in_cool_off(self.request))}
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)

@@ -18,7 +18,8 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         ordering = ["first_name", "last_name", "username"]
-        permissions = [("set_monthly_target", "Can set counsellors' monthly targets")]
+        permissions = [("set_monthly_target", "Can set counsellors' monthly targets"),
+                       ("unlock_sign_in", "Can unlock a locked-out sign-in")]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -22,6 +22,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.view_statuschange",
         "accounts.view_user",
         "accounts.set_monthly_target",
+        "accounts.unlock_sign_in",
         "imports.view_importrun",
         "imports.add_importrun",
         "imports.revert_importrun",
@@ -33,6 +34,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     STUDENT_COUNSELLOR: [
         "customers.view_customer",
+        "customers.add_customer",  # walk-in and phoned-in enquiries, assigned to themselves
         "customers.change_customer",
         "customers.view_statuschange",
     ],

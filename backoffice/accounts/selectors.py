@@ -64,3 +64,68 @@ def two_factor_recovery_codes_left(user) -> int:
     from django_otp.plugins.otp_static.models import StaticToken
 
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+# --- Sign-in lock-out (django-axes) ----------------------------------------------
+
+
+def sign_in_cool_off(request=None):
+    """How long a lock-out lasts (AXES_COOLOFF_TIME), as a timedelta."""
+    from datetime import timedelta
+
+    from axes.helpers import get_cool_off
+
+    return get_cool_off(request) or timedelta(0)
+
+
+def duration_words(delta) -> str:
+    """15 minutes, 1 hour, 1 hour 30 minutes: for people, not ISO 8601."""
+    from django.utils.translation import ngettext
+
+    minutes = max(1, round(delta.total_seconds() / 60))
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(ngettext("%d hour", "%d hours", hours) % hours)
+    if minutes:
+        parts.append(ngettext("%d minute", "%d minutes", minutes) % minutes)
+    return " ".join(parts)
+
+
+def sign_in_failures_left(request, credentials=None) -> int | None:
+    """Failed sign-ins left before a lock-out, as axes counts them after the
+    attempt this request made (None when it counted none)."""
+    from django.conf import settings
+
+    failures = getattr(request, "axes_failures_since_start", None)
+    if failures is None:
+        return None
+    return max(settings.AXES_FAILURE_LIMIT - failures, 0)
+
+
+def sign_in_locked_until(request, credentials=None):
+    """When a locked-out sign-in may be tried again: the cool-off after the
+    newest failure that counts towards this lock-out."""
+    from axes.handlers.proxy import AxesProxyHandler
+    from django.db.models import Max
+    from django.utils import timezone
+
+    cool_off = sign_in_cool_off(request)
+    newest = None
+    for attempts in AxesProxyHandler.get_implementation().get_user_attempts(request,
+                                                                           credentials):
+        when = attempts.aggregate(newest=Max("attempt_time"))["newest"]
+        if when and (newest is None or when > newest):
+            newest = when
+    return (newest or timezone.now()) + cool_off
+
+
+def sign_in_locked_usernames(usernames) -> set[str]:
+    """Which of these usernames have failed sign-ins that still count (from
+    any address): what an unlock would clear."""
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    return set(AccessAttempt.objects.filter(
+        username__in=list(usernames), attempt_time__gte=timezone.now() - sign_in_cool_off(),
+    ).values_list("username", flat=True).distinct())

@@ -203,3 +203,40 @@ def two_factor_reset(*, users, by: User) -> int:
                         target=user.get_username(), details={"user_id": user.pk})
         reset += 1
     return reset
+
+
+# --- Sign-in lock-out (django-axes) ----------------------------------------------
+
+
+def sign_in_failures_clear(*, user: User) -> int:
+    """A person who has just chosen a new password through the emailed link
+    has shown it is them: their failed sign-ins no longer count."""
+    from axes.models import AccessAttempt
+
+    return AccessAttempt.objects.filter(username=user.get_username()).delete()[0]
+
+
+@transaction.atomic
+def sign_in_unlock(*, users, by: User) -> int:
+    """Clear people's failed sign-ins (from every address), so that they may
+    sign in again before the cool-off ends. Sales Managers and administrators
+    may; a manager may not unlock an administrator. Returns how many people
+    had failures to clear; each unlock is in the activity log."""
+    from axes.models import AccessAttempt
+
+    from backoffice.audit.models import ActivityLog
+    from backoffice.audit.services import activity_record
+
+    if not by.has_perm("accounts.unlock_sign_in"):
+        raise PermissionDenied(_("You may not unlock sign-ins."))
+    users = list(users)
+    if not by.is_superuser and any(user.is_superuser for user in users):
+        raise PermissionDenied(_("Only administrators may unlock an administrator's sign-in."))
+    by_username = {user.get_username(): user for user in users}
+    attempts = AccessAttempt.objects.filter(username__in=list(by_username))
+    had = set(attempts.values_list("username", flat=True).distinct())
+    attempts.delete()
+    for username in sorted(had):
+        activity_record(user=by, action=ActivityLog.Action.SIGN_IN_UNLOCK, target=username,
+                        details={"user_id": by_username[username].pk})
+    return len(had)

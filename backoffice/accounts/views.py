@@ -65,6 +65,11 @@ class PasswordResetDoneView(_AdminLook, auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(_AdminLook, auth_views.PasswordResetConfirmView):
     form_class = SetPasswordForm
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.sign_in_failures_clear(user=form.user)  # a locked-out person may sign in now
+        return response
+
 
 class PasswordResetCompleteView(_AdminLook, auth_views.PasswordResetCompleteView):
     pass
@@ -205,3 +210,35 @@ def _manage_page(request, renew_form=None):
 @_view
 def two_factor_manage(request):
     return _manage_page(request)
+
+
+# --- Sign-in lock-out ------------------------------------------------------------
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out sign-in (AXES_LOCKOUT_CALLABLE): the
+    signed-out look, when to try again, and the ways back. Still HTTP 429."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.shortcuts import render
+    from django.utils import dateformat, timezone
+
+    from backoffice.accounts.selectors import (
+        duration_words, sign_in_cool_off, sign_in_locked_until,
+    )
+
+    until = timezone.localtime(sign_in_locked_until(request, credentials))
+    today = timezone.localdate()
+    at = dateformat.format(until, "H:i" if until.date() == today else "j M Y, H:i")
+    wait = max(until - timezone.now(), timedelta(0))
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Sign-in locked"),
+        "try_again_at": at,
+        "wait": duration_words(wait),
+        "cool_off": duration_words(sign_in_cool_off(request)),
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+    }
+    return render(request, "registration/locked_out.html", context,
+                  status=settings.AXES_HTTP_RESPONSE_CODE)

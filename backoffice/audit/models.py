@@ -21,6 +21,7 @@ class ActivityLog(models.Model):
         TWO_FACTOR_CODES = "two_factor_codes", _("Recovery codes renewed")
         TWO_FACTOR_RECOVERY = "two_factor_recovery", _("Recovery code used")
         TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor sign-in reset")
+        SIGN_IN_UNLOCK = "sign_in_unlock", _("Sign-in unlocked")
 
     at = models.DateTimeField(_("at"), auto_now_add=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),

@@ -315,6 +315,7 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
         remarks = form.base_fields.get("remarks")
         if remarks is not None:
             remarks.widget.attrs["rows"] = 3
@@ -330,6 +331,12 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
         return form
 
     def get_fieldsets(self, request, obj=None):
+        if obj is None and not is_manager(request.user):
+            # A counsellor's walk-in or phoned-in enquiry: theirs, added today.
+            return (
+                (None, {"fields": ("name", "phone", "alternate_phone", "email", "area")}),
+                (_("Work"), {"fields": ("status", "remarks", "next_follow_up")}),
+            )
         if obj is None:
             return (
                 (None, {"fields": ("name", "phone", "alternate_phone", "email", "area",
@@ -478,7 +485,9 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
                     remarks=data.get("remarks", ""),
                     status=data.get("status") or Status.NEW,
                     next_follow_up=data.get("next_follow_up"),
-                    assigned_to=data.get("assigned_to"),
+                    # a counsellor's own enquiry is theirs, whatever was posted
+                    assigned_to=(data.get("assigned_to") if is_manager(request.user)
+                                 else request.user),
                     email=data.get("email", ""),
                     alternate_phone=data.get("alternate_phone", ""),
                     by=request.user,

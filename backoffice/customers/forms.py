@@ -32,8 +32,28 @@ class CustomerAdminForm(forms.ModelForm):
         model = Customer
         fields = "__all__"
 
+    # the person using the form: set by CustomerAdmin.get_form
+    user = None
+
     def clean_email(self):
         return email_normalize(self.cleaned_data.get("email", ""))
+
+    def clean_phone(self):
+        """A number that is already a customer's says whose (a counsellor's
+        name, nothing of the customer): a walk-in may be someone's lead."""
+        from backoffice.customers.phones import phone_normalize
+        from backoffice.customers.selectors import customer_phone_taken_message
+
+        raw = self.cleaned_data.get("phone", "")
+        try:
+            phone = phone_normalize(raw)
+        except ValidationError:
+            return raw  # the model's check says what is wrong with it
+        taken = customer_phone_taken_message(phone=phone, user=self.user,
+                                             exclude_pk=self.instance.pk)
+        if taken:
+            raise ValidationError(taken, code="unique")
+        return raw
 
     def clean(self):
         cleaned = super().clean()

@@ -51,6 +51,29 @@ def customer_visible_to(*, user, pk) -> Customer | None:
         return None
 
 
+def customer_phone_taken_message(*, phone: str, user, exclude_pk=None) -> str:
+    """If a customer already has this phone (E.164), whose it is in words for
+    ``user`` (the counsellor's name only, nothing of the customer), else "".
+    What someone adding a walk-in enquiry sees; it opens nothing."""
+    from django.utils.translation import gettext as _
+
+    taken = Customer.objects.filter(phone=phone)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    holder = taken.select_related("assigned_to").only(
+        "pk", "assigned_to__first_name", "assigned_to__last_name",
+        "assigned_to__username").first()
+    if holder is None:
+        return ""
+    counsellor = holder.assigned_to
+    if counsellor is None:
+        return _("This phone number is already a customer (not assigned to anyone yet).")
+    if counsellor.pk == getattr(user, "pk", None):
+        return _("This phone number is already one of your customers.")
+    return _("This phone number is already a customer of %(counsellor)s.") % {
+        "counsellor": str(counsellor)}
+
+
 def status_changes_visible_to(user) -> QuerySet[StatusChange]:
     if is_manager(user):
         return StatusChange.objects.all()

@@ -33,7 +33,7 @@ def test_manager_exports_a_big_list_in_the_background_and_downloads_it(
     login(page, live_server, "maya", next_url="/customers/customer/export/?area__icontains=kochi")
     page.locator("select[name=format]").select_option(label="xlsx")
     with page.expect_navigation():
-        page.get_by_role("button", name="Submit").click()
+        page.get_by_role("button", name="Export", exact=True).click()
     job = ExportJob.objects.get()
     assert page.url.endswith(f"/exports/exportjob/{job.pk}/progress/")
     if not settings.JOBS_RUN_IN_PROCESS:

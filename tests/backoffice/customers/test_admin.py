@@ -180,7 +180,7 @@ def test_the_same_number_written_differently_is_a_form_error(manager_client):
          "status_changes-TOTAL_FORMS": "0", "status_changes-INITIAL_FORMS": "0"},
     )
     assert response.status_code == 200
-    assert "already exists" in response.content.decode()
+    assert "This phone number is already a customer" in response.content.decode()
 
 
 def test_a_counsellor_edits_only_remarks_and_follow_up(alice_client, alice):
