@@ -59,7 +59,7 @@ from backoffice.customers.models import Customer, CustomerUserObjectPermission, 
 from backoffice.customers.pagination import LargeTablePaginator
 from backoffice.customers.phones import phone_display
 from backoffice.customers.resources import CustomerResource
-from backoffice.customers.statuses import BADGE_OF_STAGE, STAGE_OF, Status
+from backoffice.customers.statuses import BADGE_OF_STAGE, STAGE_OF, Status, status_rank
 
 STATUS_BADGES = {status.value: BADGE_OF_STAGE[stage] for status, stage in STAGE_OF.items()}
 
@@ -457,7 +457,8 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
     def phone_link(self, obj):
         return self._tel_link(obj.phone)
 
-    @display(description=_("Status"), ordering="status", label=STATUS_BADGES)
+    # sorted in pipeline order (New, Invalid, Valid, …, Joined, Dropped), not by code
+    @display(description=_("Status"), ordering=status_rank(), label=STATUS_BADGES)
     def status_badge(self, obj):
         return obj.status, obj.get_status_display()
 
