@@ -155,3 +155,11 @@ def test_the_export_file_name_after_utc_midnight_here_is_already_tomorrow(monkey
 def test_a_counsellor_cannot_export(alice_client, alice):
     CustomerFactory(assigned_to=alice)
     assert _export(alice_client, ("name",)).status_code == 403
+
+
+def test_a_first_assignment_in_the_history_reads_from_no_one(manager_client, manager, alice):
+    customer = services.customer_create(name="Anu", phone="9876543210", by=manager)
+    services.customer_assign(customers=[customer], counsellor=alice, by=manager)
+    content = _history(manager_client, customer).content.decode()
+    assert "Deleted user" not in content and "pk=None" not in content
+    assert str(alice) in content
