@@ -104,6 +104,10 @@ class ReportFilterForm(forms.Form):
     def __init__(self, *args, user, report=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if self.data.get("preset") not in (None, "", *dict(PRESETS)):
+            # a period this version no longer knows (an old link): this month
+            self.data = self.data.copy()
+            self.data["preset"] = DEFAULT_PRESET
         applies = set(report.filters) if report else {"counsellor", "area", "data_source"}
         manager = is_manager(user)
         if manager and "counsellor" in applies:

@@ -137,3 +137,9 @@ def test_the_trends_mark_the_current_period_in_chart_table_and_note(manager_clie
     assert data["datasets"][0]["pointRadius"][-1] == 6
     assert "so far: still counting" in content
     assert "are not whole" in content
+
+
+def test_an_unknown_period_from_an_old_link_shows_this_month(manager_client):
+    content = manager_client.get("/reports/trends/?preset=year").content.decode()
+    assert _box(content, "date_from") == timezone.localdate().replace(day=1).strftime("%d/%m/%Y")
+    assert 'id="report-table"' in content
