@@ -350,6 +350,8 @@ PHONE_DEFAULT_REGION = env_str("PHONE_DEFAULT_REGION", "IN")
 # Day first, as Indian spreadsheets and people write dates. Django's global
 # default is month first, which unfold's date-range filter would otherwise use.
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y", "%d/%m/%y"]
+# The site's own en-gb formats (config/formats/en_GB): "12 Oct 2026, 17:51".
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # --- Static and media -----------------------------------------------------
 STATIC_URL = "static/"

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.validators import EMPTY_VALUES
 from django.db.models import DateTimeField
@@ -19,7 +20,17 @@ class LocalDateRangeFilter(RangeDateFilter):
     "To" day (so the day itself is left out), and its date-and-time variant
     ignores a range typed without times. Here a date-and-time field is
     compared with the local midnights around the days, so its index serves the
-    range, and a date that cannot be read is said, not silently ignored."""
+    range, and a date that cannot be read is said, not silently ignored.
+    On a date-and-time field the filter says which time zone its days are
+    in (the browser's own warning about time zones is not shown)."""
+
+    template = "admin/filters/local_date_range.html"
+
+    @property
+    def time_zone_note(self) -> str:
+        if not isinstance(self.field, DateTimeField):
+            return ""  # a day is a day: no time zone to say
+        return _("Days in the site's time zone (%(zone)s).") % {"zone": settings.TIME_ZONE}
 
     def queryset(self, request, queryset):
         bounds = {}

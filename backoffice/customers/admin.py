@@ -46,6 +46,7 @@ from backoffice.customers.filters import (
     CounsellorFilter,
     FollowUpFilter,
 )
+from backoffice.customers.history import CustomerHistoryHelper
 from backoffice.customers.forms import (
     REMARK_MAX_CHARS,
     AssignForm,
@@ -59,7 +60,7 @@ from backoffice.customers.models import Customer, CustomerUserObjectPermission, 
 from backoffice.customers.pagination import LargeTablePaginator
 from backoffice.customers.phones import phone_display
 from backoffice.customers.resources import CustomerResource
-from backoffice.customers.statuses import BADGE_OF_STAGE, STAGE_OF, Status
+from backoffice.customers.statuses import BADGE_OF_STAGE, STAGE_OF, Status, status_rank
 
 STATUS_BADGES = {status.value: BADGE_OF_STAGE[stage] for status, stage in STAGE_OF.items()}
 
@@ -90,6 +91,8 @@ class StatusChangeInline(TabularInline):
     verbose_name = _("status update")
     verbose_name_plural = _("Timeline")
     tab = True
+    # each row says what happened once (in its Status column), not again as a title
+    hide_title = True
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("changed_by")
@@ -229,6 +232,11 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
                                  "background. It will be ready to download here.")
                       % {"limit": f"{limit:,}"})
         return redirect("admin:exports_exportjob_progress", job.pk)
+
+    def get_export_filename(self, request, queryset, file_format):
+        """customers-<day and time here>.csv: the site's day, not UTC's (just
+        after midnight here, UTC is still on yesterday)."""
+        return f"customers-{timezone.localtime():%Y-%m-%d-%H%M}.{file_format.get_extension()}"
 
     def get_valid_export_item_pks(self, request):
         """The picked rows this person may see, of those posted (the library's
@@ -460,7 +468,8 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
     def phone_link(self, obj):
         return self._tel_link(obj.phone)
 
-    @display(description=_("Status"), ordering="status", label=STATUS_BADGES)
+    # sorted in pipeline order (New, Invalid, Valid, …, Joined, Dropped), not by code
+    @display(description=_("Status"), ordering=status_rank(), label=STATUS_BADGES)
     def status_badge(self, obj):
         return obj.status, obj.get_status_display()
 
@@ -525,6 +534,9 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
         if not is_manager(request.user):
             self._customer_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return CustomerHistoryHelper(self.model, historical_record)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if not is_manager(request.user):

@@ -6,13 +6,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.forms import BaseDialogForm
 from unfold.widgets import (
-    INPUT_CLASSES,
     UnfoldAdminCheckboxSelectMultipleWidget,
     UnfoldAdminSelectWidget,
     UnfoldAdminTextareaWidget,
 )
 
 from backoffice.accounts.selectors import counsellors_active
+from backoffice.core.forms import DayFirstDateField
 from backoffice.customers.contacts import alternate_phone_normalize, email_normalize
 from backoffice.customers.models import Customer
 from backoffice.customers.selectors import customer_visible_to
@@ -77,14 +77,11 @@ class _StatusFields(forms.Form):
         max_length=REMARK_MAX_CHARS,
         widget=UnfoldAdminTextareaWidget(attrs={"rows": 3, "placeholder": _("What was said?")}),
     )
-    next_follow_up = forms.DateField(
+    next_follow_up = DayFirstDateField(
         label=_("Next follow-up"),
         required=False,
-        # The browser's own date picker: it works inside the htmx dialog,
-        # on phones, and from the keyboard.
-        widget=forms.DateInput(
-            attrs={"type": "date", "class": " ".join(INPUT_CLASSES)}, format="%Y-%m-%d"
-        ),
+        # day first like every date box of the product (a native date box
+        # follows the browser's language: mm/dd/yyyy in an American browser)
     )
 
     def clean_next_follow_up(self):

@@ -7,7 +7,7 @@ from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from backoffice.customers.phones import phone_display, phone_normalize
-from backoffice.customers.statuses import FUNNEL, Stage, Status, stage_of
+from backoffice.customers.statuses import FUNNEL, Stage, Status, stage_of, status_rank
 
 
 def today():
@@ -145,6 +145,9 @@ class Customer(models.Model):
                 fields=["assigned_to", "-date_added", "-id"], name="customer_assignee_date_idx"
             ),
             models.Index(fields=["status", "-date_added", "-id"], name="customer_status_date_idx"),
+            # the list sorted by status, in pipeline order (status_rank), newest first
+            models.Index(status_rank(), models.F("date_added").desc(), models.F("id").desc(),
+                         name="customer_status_rank_idx"),
             # counts by status: fourteen values, so the index is tiny (B-tree
             # deduplication) and a count over a million customers reads only it
             models.Index(fields=["status"], name="customer_status_idx"),

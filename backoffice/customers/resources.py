@@ -3,8 +3,10 @@ as a formula are written as text."""
 
 import re
 
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
+from backoffice.core.words import local_datetime
 from backoffice.customers.details import details_as_lines
 from backoffice.customers.models import Customer
 from backoffice.customers.statuses import Status
@@ -25,14 +27,41 @@ def spreadsheet_safe(value):
     return value
 
 
+# The file's column headers, in people's words (the fields keep their names:
+# the export page's choices and a background export's saved choice use them).
+HEADERS = {
+    "id": _("Customer number"),
+    "name": _("Name"),
+    "phone": _("Phone"),
+    "alternate_phone": _("Alternate phone"),
+    "email": _("Email"),
+    "area": _("Area"),
+    "date_added": _("Date added"),
+    "status": _("Status"),
+    "remarks": _("Remarks"),
+    "assigned_to": _("Counsellor"),
+    "next_follow_up": _("Next follow-up"),
+    "last_contacted": _("Last contacted"),
+    "created_at": _("Entered on"),
+    "source_details": _("What the source file said"),
+}
+# Moments in the site's time zone, as the pages write them ("12 Oct 2026, 17:51").
+MOMENTS = ("last_contacted", "created_at")
+
+
 class CustomerResource(resources.ModelResource):
     status = fields.Field(column_name="status")
     assigned_to = fields.Field(attribute="assigned_to", column_name="counsellor")
     # what the source file said, one "key: value" line each
     source_details = fields.Field(column_name="source_details")
+    last_contacted = fields.Field(column_name="last_contacted")
+    created_at = fields.Field(column_name="created_at")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        for name, field in self.fields.items():
+            if name in HEADERS:
+                field.column_name = str(HEADERS[name])
         # get_status_display() resolves the lazy labels on every call (a third
         # of a large export's time); the labels are read once per export.
         self._status_labels = {status.value: str(status.label) for status in Status}
@@ -42,6 +71,12 @@ class CustomerResource(resources.ModelResource):
 
     def dehydrate_source_details(self, customer: Customer) -> str:
         return details_as_lines(customer.source_details)
+
+    def dehydrate_last_contacted(self, customer: Customer) -> str:
+        return local_datetime(customer.last_contacted, empty="")
+
+    def dehydrate_created_at(self, customer: Customer) -> str:
+        return local_datetime(customer.created_at, empty="")
 
     class Meta:
         model = Customer

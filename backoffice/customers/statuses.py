@@ -68,6 +68,22 @@ BADGE_OF_STAGE: dict[Stage, str] = {
 NEEDS_FOLLOW_UP = {Status.CALL_LATER, Status.CALL_NOT_ATTENDED}
 
 
+# Pipeline order: the order of ``Status`` (New, Invalid, Valid, Call not
+# attended, … Joined, Dropped), the order a list sorted by status shows.
+STATUS_ORDER: list[str] = [status.value for status in Status]
+
+
+def status_rank(field: str = "status") -> models.Case:
+    """A status's place in the pipeline, as a database expression (a list
+    sorts by it, not by the internal code's alphabet)."""
+    return models.Case(
+        *(models.When(**{field: code}, then=models.Value(rank))
+          for rank, code in enumerate(STATUS_ORDER)),
+        default=models.Value(len(STATUS_ORDER)),
+        output_field=models.PositiveSmallIntegerField(),
+    )
+
+
 def stage_of(status: str) -> Stage:
     return STAGE_OF[Status(status)]
 

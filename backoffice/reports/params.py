@@ -9,11 +9,15 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
 
 from backoffice.accounts.roles import is_manager
 from backoffice.accounts.selectors import counsellors_for_filter
+from backoffice.core.forms import DAY_FIRST, DayFirstDateField
+from backoffice.core.words import local_date
 
 PRESETS = [
     ("today", _("Today")),
@@ -72,26 +76,38 @@ class ReportParams:
         return query
 
     def describe(self) -> str:
-        return f"{self.date_from:%d %b %Y} – {self.date_to:%d %b %Y}"
+        return f"{local_date(self.date_from)} – {local_date(self.date_to)}"
+
+
+def time_zone_note() -> str:
+    """Said once in a date filter: the days are the site's, whatever the
+    browser's time zone."""
+    return _("Days are counted in the site's time zone (%(zone)s).") % {
+        "zone": settings.TIME_ZONE}
 
 
 class ReportFilterForm(forms.Form):
-    preset = forms.ChoiceField(label=_("Period"), choices=PRESETS, required=False)
-    date_from = forms.DateField(label=_("From"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+    preset = forms.ChoiceField(label=_("Period"), choices=PRESETS, required=False,
+                               widget=UnfoldAdminSelectWidget)
+    date_from = DayFirstDateField(label=_("From"), required=False)
+    date_to = DayFirstDateField(label=_("To"), required=False)
     counsellor = forms.TypedChoiceField(label=_("Counsellor"), required=False, coerce=int,
-                                        empty_value=None)
-    area = forms.CharField(label=_("Area"), required=False, max_length=120)
+                                        empty_value=None, widget=UnfoldAdminSelectWidget)
+    area = forms.CharField(label=_("Area"), required=False, max_length=120,
+                           widget=UnfoldAdminTextInputWidget)
     data_source = forms.TypedChoiceField(label=_("Data source"), required=False, coerce=int,
-                                         empty_value=None)
+                                         empty_value=None, widget=UnfoldAdminSelectWidget)
     granularity = forms.ChoiceField(label=_("Per"), required=False,
-                                    choices=[("", _("Automatic")), *GRANULARITIES])
+                                    choices=[("", _("Automatic")), *GRANULARITIES],
+                                    widget=UnfoldAdminSelectWidget)
 
     def __init__(self, *args, user, report=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if self.data.get("preset") not in (None, "", *dict(PRESETS)):
+            # a period this version no longer knows (an old link): this month
+            self.data = self.data.copy()
+            self.data["preset"] = DEFAULT_PRESET
         applies = set(report.filters) if report else {"counsellor", "area", "data_source"}
         manager = is_manager(user)
         if manager and "counsellor" in applies:
@@ -122,11 +138,25 @@ class ReportFilterForm(forms.Form):
         else:
             date_from, date_to = preset_range(preset)
         if date_from > date_to:
-            raise forms.ValidationError(_("The start date is after the end date."))
+            raise forms.ValidationError(
+                _("Nothing is shown: the start date (%(start)s) is after the end date "
+                  "(%(end)s). Change one of them.")
+                % {"start": local_date(date_from), "end": local_date(date_to)},
+                code="range_reversed")
         if (date_to - date_from).days > 366 * 5:
             raise forms.ValidationError(_("Choose a range of five years or less."))
         data["preset"], data["date_from"], data["date_to"] = preset, date_from, date_to
+        self._show_dates(preset, date_from, date_to)
         return data
+
+    def _show_dates(self, preset, date_from, date_to):
+        """The boxes show the days the period means ("This month": the 1st to
+        today), and the period chosen."""
+        shown = self.data.copy()
+        shown["preset"] = preset
+        shown[self.add_prefix("date_from")] = date_from.strftime(DAY_FIRST)
+        shown[self.add_prefix("date_to")] = date_to.strftime(DAY_FIRST)
+        self.data = shown
 
     def params(self) -> ReportParams:
         data = self.cleaned_data

@@ -367,7 +367,33 @@ def trend_rows(params) -> list[dict]:
     label = {"day": "%d %b", "week": "%d %b", "month": "%b %Y"}[params.period_granularity]
     for row in rows:
         row["period_label"] = row["period"].strftime(label)
+        row["partial"] = period_partial(row["period"], params)
+        if row["partial"]:
+            row["period_label"] += f" ({row['partial']})"
     return rows
+
+
+def period_end(start: datetime.date, granularity: str) -> datetime.date:
+    """The last day of the day, week (Monday to Sunday) or month starting at ``start``."""
+    if granularity == "day":
+        return start
+    if granularity == "week":
+        return start + datetime.timedelta(days=6)
+    return (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) \
+        - datetime.timedelta(days=1)
+
+
+def period_partial(start: datetime.date, params, *, today: datetime.date | None = None) -> str:
+    """"so far" for the period today is in (its count is still growing),
+    "part" for one the range cuts; "" for a whole period. A partial period
+    counted like a whole one draws a false dip at the end of a trend."""
+    today = today or timezone.localdate()
+    end = period_end(start, params.period_granularity)
+    if start <= today <= end and params.date_to >= today:
+        return str(_("so far"))
+    if start < params.date_from or end > params.date_to:
+        return str(_("part"))
+    return ""
 
 
 def _bucket(buckets: dict, value) -> dict:

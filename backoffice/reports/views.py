@@ -8,12 +8,13 @@ from django.contrib import admin
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import slugify
 
 from backoffice.exports.services import export_job_start, export_runs_inline
 from backoffice.reports import exports
-from backoffice.reports.params import DEFAULT_PRESET, ReportFilterForm, params_default
+from backoffice.reports.params import DEFAULT_PRESET, ReportFilterForm, time_zone_note
 from backoffice.reports.registry import chart_options, report_get, reports_for
 
 
@@ -28,11 +29,12 @@ def _report_for(request, identifier: str):
 
 
 def _params(request, report):
-    """The filters asked for (this month when none); a form with errors shows
-    them, and the report shows this month meanwhile."""
+    """The filters asked for (this month when none). A form with errors gives
+    no params: the page then draws nothing and says why (drawing another
+    period instead would pass it off as the one asked for)."""
     form = ReportFilterForm(request.GET or {"preset": DEFAULT_PRESET}, user=request.user,
                             report=report)
-    return form, form.params() if form.is_valid() else params_default(request.user)
+    return form, form.params() if form.is_valid() else None
 
 
 def report_index(request):
@@ -44,27 +46,36 @@ def report_index(request):
 def report_page(request, identifier: str):
     report = _report_for(request, identifier)
     form, params = _params(request, report)
-    table = report.table(params)
-    chart = report.chart_data(table.rows)
+    return _report_response(request, report, form, params)
+
+
+def _report_response(request, report, form, params, *, status=200):
+    table = chart = None
     extra = {}
-    if identifier == "status_distribution":
-        extra["stage_rows"] = report.stage_rows(table.rows)
-    query = request.GET.urlencode()
+    if params is not None:
+        table = report.table(params)
+        chart = report.chart_data(table.rows)
+        if report.identifier == "status_distribution":
+            extra["stage_rows"] = report.stage_rows(table.rows)
     context = {
         **admin.site.each_context(request),
         "title": report.title, "report": report, "form": form, "params": params,
         "table": table, "chart": json.dumps(chart) if chart else "",
         "chart_options": json.dumps(chart_options(report.chart)),
-        "query": query, "reports": reports_for(request.user), **extra,
+        "query": request.GET.urlencode(), "reports": reports_for(request.user),
+        "site_today": timezone.localdate().isoformat(), "time_zone_note": time_zone_note(),
+        **extra,
     }
-    return TemplateResponse(request, "reports/report.html", context)
+    return TemplateResponse(request, "reports/report.html", context, status=status)
 
 
 def report_export(request, identifier: str, fmt: str):
     if fmt not in exports.FORMATS:
         raise Http404("Unknown format.")
     report = _report_for(request, identifier)
-    _form, params = _params(request, report)
+    form, params = _params(request, report)
+    if params is None:  # no file of a period nobody asked for: the page says why
+        return _report_response(request, report, form, None, status=400)
     table = report.table(params)
     if not export_runs_inline(len(table.rows)):
         # Too big for the request: written in the background. Asked for by

@@ -1,5 +1,7 @@
 """A manager reviews the change history and the activity log in the browser."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -72,3 +74,39 @@ def test_a_reviewer_opens_the_filters_with_the_keyboard(page, live_server, manag
         raise AssertionError("the Filters control is never reached with Tab")
     page.keyboard.press("Enter")
     expect(page.locator("select[name=field]")).to_be_visible()
+
+
+def test_a_customers_history_reads_in_words_for_the_counsellor_and_the_manager(
+        page, live_server, manager, alice):
+    import datetime
+
+    from django.utils import timezone
+
+    anu = services.customer_create(name="Anu Nair", phone="9876543210", by=manager)
+    services.customer_assign(customers=[anu], counsellor=alice, by=manager)
+    anu.refresh_from_db()
+    follow_up = timezone.localdate() + datetime.timedelta(days=2)
+    services.customer_change_status(customer=anu, status="call_not_attended", remark="",
+                                    next_follow_up=follow_up, by=alice)
+    anu.refresh_from_db()
+    services.customer_change_status(customer=anu, status="call_later",
+                                    remark="<script>alert(1)</script> after exams",
+                                    next_follow_up=follow_up, by=alice)
+    history = f"/customers/customer/{anu.pk}/history/"
+    login(page, live_server, "alice", next_url=history)
+    table = page.locator("#change-history")
+    expect(table).to_contain_text("Call not attended")
+    expect(table).to_contain_text("<script>alert(1)</script> after exams")
+    expect(table).not_to_contain_text("call_not_attended")
+    expect(table).to_contain_text(timezone.localtime().strftime("%b %Y, "))
+    shot(page, "customer-history-counsellor")
+    page.goto(f"/customers/customer/{anu.pk}/change/")
+    page.get_by_role("link", name="Timeline", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/change/"))
+    # each row says what happened once (no title row repeating it)
+    expect(page.get_by_text("Call not attended → Call later", exact=True)).to_have_count(1)
+    shot(page, "customer-timeline-counsellor", desktop_full_page=False)
+    page.context.clear_cookies()
+    login(page, live_server, "maya", next_url=history)
+    expect(page.locator("#change-history")).to_contain_text("Alice Abraham")
+    shot(page, "customer-history-manager")

@@ -68,9 +68,58 @@ def test_a_report_page_draws_its_chart_and_offers_downloads(page, live_server, l
 def test_typing_dates_makes_the_period_custom(page, live_server, leads):
     login(page, live_server, "maya", next_url="/reports/trends/")
     form = page.locator("#report-filters")
-    form.locator("[name=date_from]").fill("2026-11-01")
-    form.locator("[name=date_to]").fill("2026-11-10")
+    form.locator("[name=date_from]").fill("01/11/2026")
+    form.locator("[name=date_to]").fill("10/11/2026")
     expect(form.locator("[name=preset]")).to_have_value("custom")
     with page.expect_navigation():
         form.get_by_role("button", name="Show").click()
-    expect(page.locator("#report-filters")).to_contain_text("01 Nov 2026 – 10 Nov 2026")
+    expect(page.locator("#report-filters")).to_contain_text("1 Nov 2026 – 10 Nov 2026")
+    expect(form.locator("[name=date_from]")).to_have_value("01/11/2026")
+
+
+def test_a_period_fills_the_boxes_and_a_reversed_range_draws_nothing(page, live_server,
+                                                                     leads):
+    import datetime
+
+    from django.utils import timezone
+
+    login(page, live_server, "maya", next_url="/reports/trends/?preset=last_30_days")
+    form = page.locator("#report-filters")
+    today = timezone.localdate()
+    form.locator("[name=preset]").select_option("this_month")
+    # filled in the browser as soon as the period is chosen, before any request
+    expect(form.locator("[name=date_from]")).to_have_value(
+        today.replace(day=1).strftime("%d/%m/%Y"))
+    expect(form.locator("[name=date_to]")).to_have_value(today.strftime("%d/%m/%Y"))
+    with page.expect_navigation():
+        form.get_by_role("button", name="Show").click()
+    expect(form.locator("[name=date_from]")).to_have_value(
+        today.replace(day=1).strftime("%d/%m/%Y"))
+    expect(page.locator("#report-time-zone")).to_contain_text("Asia/Kolkata")
+    assert _charts_drawn(page) == [True]
+    expect(page.locator(".timezonewarning")).to_have_count(0)
+    shot(page, "report-trends-this-month")
+
+    form.locator("[name=date_from]").fill(today.strftime("%d/%m/%Y"))
+    form.locator("[name=date_to]").fill(
+        (today - datetime.timedelta(days=5)).strftime("%d/%m/%Y"))
+    expect(form.locator("[name=preset]")).to_have_value("custom")
+    with page.expect_navigation():
+        form.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("alert")).to_contain_text("is after the end date")
+    expect(page.locator("canvas")).to_have_count(0)
+    expect(page.locator("#report-table")).to_have_count(0)
+    shot(page, "report-trends-reversed-range")
+
+
+def test_a_counsellor_reads_a_report_with_day_first_boxes_on_a_phone(page, live_server,
+                                                                    leads):
+    from django.utils import timezone
+
+    page.set_viewport_size({"width": 375, "height": 812})
+    login(page, live_server, "alice", next_url="/reports/trends/?preset=this_week")
+    form = page.locator("#report-filters")
+    expect(form.locator("[name=date_to]")).to_have_value(
+        timezone.localdate().strftime("%d/%m/%Y"))
+    expect(page.locator("#report-table")).to_contain_text("so far")
+    shot(page, "report-trends-counsellor")

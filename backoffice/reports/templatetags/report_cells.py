@@ -3,6 +3,8 @@ import datetime
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 
+from backoffice.core.words import local_date
+
 register = template.Library()
 
 
@@ -17,7 +19,7 @@ def cell(row: dict, column) -> str:
     if column.kind == "hours":
         return f"{value:.1f} h" if value < 48 else f"{value / 24:.1f} d"
     if column.kind == "date" and isinstance(value, datetime.date):
-        return value.strftime("%d %b %Y")
+        return local_date(value)
     if column.kind == "int":
         return intcomma(value)
     return str(value)

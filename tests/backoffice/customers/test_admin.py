@@ -304,7 +304,7 @@ def test_an_xlsx_export_is_streamed_and_recorded_in_the_activity_log(manager_cli
     )
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)
-    assert rows[0] == ("id", "name", "phone", "area")
+    assert rows[0] == ("Customer number", "Name", "Phone", "Area")
     assert sorted(r[1] for r in rows[1:]) == ["'=1+1", "Anu"]
     entry = ActivityLog.objects.get()
     assert (entry.user, entry.action, entry.rows, entry.target) == (
@@ -324,7 +324,7 @@ def test_the_inline_export_writes_email_alternate_phone_and_source_details(manag
     )
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["name", "alternate_phone", "email", "source_details"]
+    assert rows[0] == ["Name", "Alternate phone", "Email", "What the source file said"]
     assert sorted(rows[1:]) == [
         ["Anu", "+919812345678", "anu@x.example", "Batch: 2026\nClass: MBA"],
         ["Banu", "", "", "'@Ref: =1+1"],

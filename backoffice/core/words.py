@@ -1,0 +1,75 @@
+"""Values as people read them: one place that turns a stored value into
+words — status labels instead of internal codes, dates and times in the
+site's time zone, day first ("12 Oct 2026, 17:51").
+
+The templates use the same helpers through the ``words`` filters
+(``{% load words %}``: ``local_datetime``, ``local_date``, ``status_label``);
+the admin's own rendering of dates follows the same formats
+(config/formats/en_GB)."""
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.formats import date_format
+
+EMPTY = "—"
+
+
+def local_datetime(value: datetime.datetime | None, *, empty: str = EMPTY) -> str:
+    """A moment in the site's time zone: "12 Oct 2026, 17:51"."""
+    if value is None:
+        return empty
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return date_format(value, "DATETIME_FORMAT")
+
+
+def local_date(value: datetime.date | datetime.datetime | None, *, empty: str = EMPTY) -> str:
+    """A day: "12 Oct 2026" (a moment is first put in the site's time zone)."""
+    if value is None:
+        return empty
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return date_format(value, "DATE_FORMAT")
+
+
+def short_date(value: datetime.date | None, *, empty: str = "") -> str:
+    """A day as a date box writes it: "12/10/2026"."""
+    if value is None:
+        return empty
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def status_label(code: str | None, *, empty: str = EMPTY) -> str:
+    """A customer status's label ("Call not attended"); an unknown code as it is."""
+    from backoffice.customers.statuses import Status
+
+    if not code:
+        return empty
+    try:
+        return str(Status(code).label)
+    except ValueError:
+        return str(code)
+
+
+def value_for_people(value: Any, *, field=None, empty: str = EMPTY) -> str:
+    """Any stored value in words: a field's choice as its label, a moment in
+    local time, a day day-first, yes/no; ``field`` is the model field the
+    value belongs to (its choices and kind), when known."""
+    if value is None or value == "" or value == [] or value == {}:
+        return empty
+    choices = getattr(field, "flatchoices", None)
+    if choices:
+        labels = {str(key): label for key, label in choices}
+        if str(value) in labels:
+            return str(labels[str(value)])
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime.datetime):
+        return local_datetime(value, empty=empty)
+    if isinstance(value, datetime.date):
+        return local_date(value, empty=empty)
+    return str(value)
