@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0014_email_search_roles'),
+        ('customers', '0015_last_contacted_index'),
         ('imports', '0003_source_details'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
