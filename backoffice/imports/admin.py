@@ -105,9 +105,9 @@ class DataSourceAdmin(HiddenObjectsAnswer404Mixin, ReadOnlyHistoryMixin, SimpleH
 @admin.register(ImportRun)
 class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
     export_filename = "import-runs"
-    list_display = ("created_at", "original_name", "source", "state_badge", "rows", "created",
-                    "updated", "unchanged", "duplicates", "invalid", "warnings", "created_by",
-                    "next_step")
+    list_display = ("created_at", "file_and_next_step", "source", "state_badge", "rows",
+                    "created", "updated", "unchanged", "duplicates", "invalid", "warnings",
+                    "created_by")
     list_select_related = ("data_source", "created_by")
     list_filter = ("state", "data_source")
     search_fields = ("original_name", "sha256")
@@ -182,14 +182,19 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
             return obj.data_source
         return services.importer_label(obj.importer) or "—"
 
-    @display(description=_("Next step"))
-    def next_step(self, obj):
-        """An upload never started: continue to its preview, or discard it."""
+    @display(description=_("File name"), ordering="original_name")
+    def file_name(self, obj):
+        return obj.original_name
+
+    @display(description=_("File name"), ordering="original_name")
+    def file_and_next_step(self, obj):
+        """The file, and for an upload never started: continue to its preview, or discard it
+        (in the same column: the history has no width to spare at 1366 px)."""
         if obj.state != ImportRun.State.UPLOADED:
-            return ""
+            return obj.original_name
         return format_html(
-            '<span class="alims-next-step"><a class="alims-row-button" href="{}">{}</a>'
-            '<a class="alims-row-button" href="{}">{}</a></span>',
+            '{}<span class="alims-next-step"><a class="alims-row-button" href="{}">{}</a>'
+            '<a class="alims-row-button" href="{}">{}</a></span>', obj.original_name,
             reverse("admin:imports_importrun_preview", args=[obj.pk]), _("Continue"),
             reverse("admin:imports_importrun_discard", args=[obj.pk]), _("Discard…"))
 
@@ -197,7 +202,8 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
         shown = super().get_list_display(request)
         if not request.user.has_perm("imports.add_importrun"):
             # reviewers read the history; continuing or discarding is the importers'
-            shown = tuple(name for name in shown if name != "next_step")
+            shown = tuple("file_name" if name == "file_and_next_step" else name
+                          for name in shown)
         return shown
 
     @display(description=_("Status"), label=STATE_BADGES)
