@@ -177,6 +177,9 @@ else:
 # Background jobs: rq workers with REDIS_URL, otherwise run in-process right
 # after the surrounding transaction commits (backoffice/core/jobs.py).
 JOBS_RUN_IN_PROCESS = env_bool("JOBS_RUN_IN_PROCESS", not REDIS_URL)
+# In-process, long jobs (imports, reverts) run on a thread of their own: the
+# request returns at once and the page polls their progress.
+JOBS_IN_PROCESS_THREADS = env_bool("JOBS_IN_PROCESS_THREADS", True)
 RQ_QUEUES = {
     "default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600},
 }
@@ -398,6 +401,9 @@ IMPORT_RETENTION_DAYS = env_int("IMPORT_RETENTION_DAYS", 180)
 # A running import with no progress for this long has lost its worker: it is
 # marked failed and can be run again.
 IMPORT_STALE_AFTER_SECONDS = env_int("IMPORT_STALE_AFTER_SECONDS", 300)
+# An upload never started (never confirmed) is deleted after this many hours
+# by `manage.py imports_cleanup` (and when the import history is opened).
+IMPORT_UNSTARTED_KEEP_HOURS = env_int("IMPORT_UNSTARTED_KEEP_HOURS", 24)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Exports ----------------------------------------------------------------

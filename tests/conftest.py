@@ -25,6 +25,9 @@ def jobs_in_process(settings):
     """Background jobs run in-process, right after their transaction commits
     (the worker tests use a real rq worker instead)."""
     settings.JOBS_RUN_IN_PROCESS = True
+    # ... inside the request, for determinism; tests/backoffice/imports/test_in_thread.py
+    # runs them on their own thread, as the embedded setup does
+    settings.JOBS_IN_PROCESS_THREADS = False
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from backoffice.imports.forms import (
     ConfirmForm, HeaderRowForm, MappingForm, ReadAsForm, SaveSourceForm, StatusMapForm, UploadForm,
 )
 from backoffice.imports.models import DataSource, DateOrder, ImportRun
+from backoffice.imports.words import COUNT_FIELDS, COUNT_WORDS
 from backoffice.imports.readers import FileProblem
 from backoffice.imports.regions import region_choices, region_name
 from backoffice.reports import exports
@@ -40,6 +41,7 @@ STATE_BADGES = {
     ImportRun.State.RUNNING: "warning",
     ImportRun.State.COMPLETED: "success",
     ImportRun.State.FAILED: "danger",
+    ImportRun.State.REVERTING: "warning",
     ImportRun.State.REVERTED: "primary",
 }
 
@@ -103,19 +105,23 @@ class DataSourceAdmin(HiddenObjectsAnswer404Mixin, ReadOnlyHistoryMixin, SimpleH
 @admin.register(ImportRun)
 class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
     export_filename = "import-runs"
-    list_display = ("created_at", "original_name", "source", "state_badge", "rows", "created",
-                    "updated", "unchanged", "duplicates", "invalid", "warnings", "created_by")
+    list_display = ("created_at", "file_and_next_step", "source", "state_badge", "rows",
+                    "created", "updated", "unchanged", "duplicates", "invalid", "warnings",
+                    "created_by")
     list_select_related = ("data_source", "created_by")
     list_filter = ("state", "data_source")
     search_fields = ("original_name", "sha256")
     ordering = ("-created_at",)
     actions_detail = ["revert", "run_again"]
+
+    class Media:
+        css = {"all": ["backoffice/css/imports.css"]}
     readonly_fields = [f.name for f in ImportRun._meta.fields]
 
     def export_headers(self):
         return ["Import", "Uploaded at", "File", "SHA-256", "Data source", "Importer", "State",
-                "Imported by", "Started at", "Finished at", "Rows", "Created", "Updated",
-                "Unchanged", "Duplicates", "Invalid", "Kept with a warning", "Message"]
+                "Imported by", "Started at", "Finished at", *[str(COUNT_WORDS[name]) for name in
+                                                               COUNT_FIELDS], "Message"]
 
     def export_rows(self, runs, request):
         for run in runs:
@@ -138,6 +144,8 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
 
     def changelist_view(self, request, extra_context=None):
         services.import_runs_mark_stale()
+        # the embedded setup may have no scheduler to run imports_cleanup
+        services.import_runs_discard_unstarted(limit=20)
         return super().changelist_view(request, extra_context)
 
     def get_urls(self):
@@ -148,6 +156,8 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
                  name="imports_importrun_progress"),
             path("<int:pk>/errors.<str:fmt>", self.admin_site.admin_view(self.errors_view),
                  name="imports_importrun_errors"),
+            path("<int:pk>/discard/", self.admin_site.admin_view(self.discard_view),
+                 name="imports_importrun_discard"),
         ]
         return own + super().get_urls()
 
@@ -168,7 +178,33 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
 
     @display(description=_("Data source"))
     def source(self, obj):
-        return obj.data_source or _("(detected: %s)") % obj.importer
+        if obj.data_source:
+            return obj.data_source
+        return services.importer_label(obj.importer) or "—"
+
+    @display(description=_("File name"), ordering="original_name")
+    def file_name(self, obj):
+        return obj.original_name
+
+    @display(description=_("File name"), ordering="original_name")
+    def file_and_next_step(self, obj):
+        """The file, and for an upload never started: continue to its preview, or discard it
+        (in the same column: the history has no width to spare at 1366 px)."""
+        if obj.state != ImportRun.State.UPLOADED:
+            return obj.original_name
+        return format_html(
+            '{}<span class="alims-next-step"><a class="alims-row-button" href="{}">{}</a>'
+            '<a class="alims-row-button" href="{}">{}</a></span>', obj.original_name,
+            reverse("admin:imports_importrun_preview", args=[obj.pk]), _("Continue"),
+            reverse("admin:imports_importrun_discard", args=[obj.pk]), _("Discard…"))
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        if not request.user.has_perm("imports.add_importrun"):
+            # reviewers read the history; continuing or discarding is the importers'
+            shown = tuple("file_name" if name == "file_and_next_step" else name
+                          for name in shown)
+        return shown
 
     @display(description=_("Status"), label=STATE_BADGES)
     def state_badge(self, obj):
@@ -278,7 +314,8 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
         facts = preview.facts
         return self._page(
             request, "admin/imports/preview.html", _("Check the import"),
-            run=run, preview=preview, confirm=confirm, forms=forms,
+            run=run, preview=preview, confirm=confirm, forms=forms, words=COUNT_WORDS,
+            left_out=preview.duplicates + preview.invalid,
             first_rows=[(record, list(record.clean.details.items()) if record.clean else [],
                          _warnings(record)) for record in preview.first_rows],
             problems=[(record, _warnings(record)) for record in preview.problems],
@@ -378,8 +415,12 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
             percent = min(100, round(100 * run.rows_done / run.rows_total))
         if run.state == ImportRun.State.COMPLETED:
             percent = 100
+        revert = services.import_revert_progress(run)
+        if run.state == ImportRun.State.REVERTING:
+            percent = revert["percent"]
         return self._page(request, template, _("Import of %s") % run.original_name, run=run,
-                          percent=percent,
+                          percent=percent, revert=revert, words=COUNT_WORDS,
+                          can_import=request.user.has_perm("imports.add_importrun"),
                           customers_url=reverse("admin:customers_customer_changelist")
                           + f"?import_run={run.pk}")
 
@@ -417,18 +458,32 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
             return self._page(request, "admin/imports/revert_confirm.html",
                               _("Revert this import?"), run=run)
         try:
-            result = services.import_run_revert(run=run, by=request.user)
+            services.import_run_revert_start(run=run, by=request.user)
         except ValidationError as exc:
             messages.error(request, "; ".join(exc.messages))
-        else:
-            messages.success(request, _("%d customers created by this import were deleted.")
-                             % result.deleted)
-            for reason, ids in result.kept.items():
-                messages.warning(request, format_html(
-                    _("{} kept because {}: {}"), len(ids), reason,
-                    ", ".join(str(i) for i in ids[:20]) + ("…" if len(ids) > 20 else ""),
-                ))
         return redirect("admin:imports_importrun_progress", run.pk)
+
+    def discard_view(self, request, pk):
+        """An upload never started: discarded (its file and record) after a confirmation."""
+        run = self._run_or_404(request, pk)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if run.state != ImportRun.State.UPLOADED:
+            messages.warning(request, _("Only an upload never started can be discarded; this "
+                                        "one is %(state)s.")
+                             % {"state": run.get_state_display().lower()})
+            return redirect("admin:imports_importrun_progress", run.pk)
+        if request.method != "POST":
+            return self._page(request, "admin/imports/discard_confirm.html",
+                              _("Discard this upload?"), run=run)
+        name = run.original_name
+        try:
+            services.import_run_discard_unstarted(run=run, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+            return redirect("admin:imports_importrun_progress", run.pk)
+        messages.success(request, _("The upload “%s” was discarded.") % name)
+        return redirect("admin:imports_importrun_changelist")
 
     @action(description=_("Run again"), icon="replay")
     def run_again(self, request, object_id):

@@ -163,6 +163,7 @@ class ImportRun(models.Model):
         RUNNING = "running", _("Running")
         COMPLETED = "completed", _("Completed")
         FAILED = "failed", _("Failed")
+        REVERTING = "reverting", _("Being reverted")
         REVERTED = "reverted", _("Reverted")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -192,12 +193,12 @@ class ImportRun(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     rows_total = models.PositiveIntegerField(_("rows in file"), null=True, blank=True)
     rows_done = models.PositiveIntegerField(_("rows done"), default=0)
-    rows = models.PositiveIntegerField(_("rows read"), default=0)
-    created = models.PositiveIntegerField(_("created"), default=0)
+    rows = models.PositiveIntegerField(_("rows in the file"), default=0)
+    created = models.PositiveIntegerField(_("new"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
-    duplicates = models.PositiveIntegerField(_("duplicates in file"), default=0)
-    invalid = models.PositiveIntegerField(_("invalid"), default=0)
+    duplicates = models.PositiveIntegerField(_("duplicates in the file"), default=0)
+    invalid = models.PositiveIntegerField(_("refused"), default=0)
     # rows kept (created or updated) although a cell of theirs could not be read
     warnings = models.PositiveIntegerField(_("kept with a warning"), default=0)
     error_report = models.FileField(

@@ -466,6 +466,10 @@ def clean_row(values: Mapping[str, Any], options: ReadOptions = DEFAULT_OPTIONS)
     if len(name) > MAX_LENGTHS["name"]:
         kept("name", name, f"The name is longer than {MAX_LENGTHS['name']} characters")
         name = name[:MAX_LENGTHS["name"]]
+    if not name:
+        # kept (the number is what a counsellor needs), and said: a nameless
+        # customer is easy to miss in a list
+        warnings.append("No name in the file")
     if len(area) > MAX_LENGTHS["area"]:
         kept("area", area, f"The area is longer than {MAX_LENGTHS['area']} characters")
         area = area[:MAX_LENGTHS["area"]]

@@ -50,7 +50,7 @@ from backoffice.imports.models import (
 )
 from backoffice.imports.pipeline import Plan, Record, iter_records, plan_file
 from backoffice.imports.plugins import (
-    CANONICAL_FIELDS, KEEP, Importer, header_key, importer_get,
+    CANONICAL_FIELDS, KEEP, Importer, header_key, importer_get, importers,
 )
 from backoffice.imports.analysis import FileFacts
 from backoffice.imports.countries import in_country
@@ -62,6 +62,12 @@ from backoffice.imports.readers import (
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 5000
+# SQLite has one writer at a time: an import's batch holds the write lock for
+# its whole transaction, and a person saving a customer meanwhile waits (up to
+# the busy timeout, settings' "timeout"). Smaller batches there, and a pause
+# after each, keep that wait short (tests/backoffice/imports/test_in_thread.py).
+SQLITE_BATCH_SIZE = 1000
+SQLITE_PAUSE_SECONDS = 0.05
 PREVIEW_ROWS = 20
 UPDATABLE_FIELDS = pgcopy.UPDATE_COLUMNS
 ALLOWED_EXTENSIONS = EXTENSIONS  # what the file is comes from its content
@@ -221,6 +227,49 @@ def import_run_discard(*, run: ImportRun) -> None:
         if stored:
             stored.delete(save=False)
     run.delete()
+
+
+def import_run_discard_unstarted(*, run: ImportRun, by: User) -> None:
+    """Discard an upload a person never started (from the import history)."""
+    if not by.has_perm("imports.add_importrun"):
+        raise PermissionDenied(_("You may not import customers."))
+    with transaction.atomic():
+        locked = ImportRun.objects.select_for_update().filter(pk=run.pk).first()
+        if locked is None:
+            return
+        if locked.state != ImportRun.State.UPLOADED:
+            raise ValidationError(_("This import has started: it cannot be discarded."))
+        import_run_discard(run=locked)
+
+
+def import_runs_discard_unstarted(*, older_than: datetime.timedelta | None = None,
+                                  limit: int | None = None) -> int:
+    """Delete uploads never started (never confirmed) older than
+    IMPORT_UNSTARTED_KEEP_HOURS, their files with them; at most ``limit``."""
+    older_than = older_than or datetime.timedelta(hours=settings.IMPORT_UNSTARTED_KEEP_HOURS)
+    cutoff = timezone.now() - older_than
+    old = ImportRun.objects.filter(state=ImportRun.State.UPLOADED,
+                                   created_at__lt=cutoff).order_by("created_at")
+    removed = 0
+    for pk in list(old.values_list("pk", flat=True)[:limit]):
+        with transaction.atomic():
+            run = ImportRun.objects.select_for_update().filter(
+                pk=pk, state=ImportRun.State.UPLOADED).first()
+            if run is None or import_preview_pending(run):
+                continue
+            import_run_discard(run=run)
+            removed += 1
+    return removed
+
+
+def importer_label(identifier: str) -> str:
+    """The plugin's name for people, or nothing for the standard lead list
+    (said only when a file was read some other way)."""
+    if not identifier or identifier == "standard":
+        return ""
+    cls = importers().get(identifier)
+    # a plugin since removed: its identifier is all there is
+    return str(cls.verbose_name or identifier) if cls else identifier
 
 
 def import_runs_with_same_file(run: ImportRun):
@@ -734,7 +783,7 @@ def import_run_confirm(
         locked.state = ImportRun.State.QUEUED
         locked.message = ""
         locked.save(update_fields=["settings", "state", "message"])
-        enqueue(import_run_job, locked.pk)
+        enqueue(import_run_job, locked.pk, thread=True)
     return locked
 
 
@@ -770,7 +819,9 @@ def import_run_execute(*, run: ImportRun) -> ImportRun:
                 )
             errors = _ErrorReport(Path(workdir) / "errors.csv", plan.headers)
             writer = _Writer(run, plan)
-            for batch in _read_ahead(_batches(_limited(iter_records(path, plan)), BATCH_SIZE)):
+            for batch in _read_ahead(_batches(_limited(iter_records(path, plan)),
+                                              _write_batch_size())):
+                _let_others_write()
                 with transaction.atomic():
                     _commit_without_waiting_for_disk()
                     writer.write(batch, errors)
@@ -799,6 +850,21 @@ def import_run_execute(*, run: ImportRun) -> ImportRun:
     return run
 
 
+def _write_batch_size() -> int:
+    if connection.vendor == "sqlite":
+        return min(BATCH_SIZE, SQLITE_BATCH_SIZE)
+    return BATCH_SIZE
+
+
+def _let_others_write() -> None:
+    """On SQLite, leave a moment between two write transactions of a long job:
+    a web request waiting for the write lock gets it (SQLite's busy handler
+    retries every few milliseconds; a job that starts its next transaction
+    at once would take the lock again before it)."""
+    if connection.vendor == "sqlite" and SQLITE_PAUSE_SECONDS:
+        time.sleep(SQLITE_PAUSE_SECONDS)
+
+
 def _commit_without_waiting_for_disk() -> None:
     """An import batch need not wait for its WAL to reach the disk. If the
     database crashes in the next moment, the batch is lost as a whole (never
@@ -823,12 +889,26 @@ def import_runs_mark_stale(*, quiet_for: datetime.timedelta | None = None) -> in
     while) as failed, so they can be run again."""
     quiet_for = quiet_for or datetime.timedelta(seconds=settings.IMPORT_STALE_AFTER_SECONDS)
     cutoff = timezone.now() - quiet_for
-    return ImportRun.objects.filter(
+    stale = ImportRun.objects.filter(
         state=ImportRun.State.RUNNING, heartbeat_at__lt=cutoff
     ).update(
         state=ImportRun.State.FAILED, finished_at=timezone.now(),
         message=_("The worker running this import stopped. Run it again to finish it."),
     )
+    # a revert whose worker (or thread) stopped: the run is as it was, less
+    # what was deleted, and can be reverted again
+    for run in ImportRun.objects.filter(state=ImportRun.State.REVERTING,
+                                        heartbeat_at__lt=cutoff)[:100]:
+        revert = (run.settings or {}).get("revert") or {}
+        with transaction.atomic():
+            claimed = ImportRun.objects.filter(pk=run.pk, state=ImportRun.State.REVERTING,
+                                               heartbeat_at__lt=cutoff).update(
+                state=revert.get("previous_state") or ImportRun.State.COMPLETED,
+                message=_("The revert stopped after deleting %(deleted)d customers. "
+                          "Revert it again to finish it.") % {"deleted": revert.get("deleted", 0)},
+            )
+        stale += claimed
+    return stale
 
 
 def _data_rows(path: Path, plan: Plan) -> Iterator[list]:
@@ -1247,58 +1327,166 @@ class _Writer:
 
 # --- revert ---------------------------------------------------------------------------
 
+REVERT_BATCH_SIZE = 500
+REVERT_KEPT_IDS_SHOWN = 20
+
 
 @dataclass
 class RevertResult:
     deleted: int
-    kept: dict[str, list[int]]  # reason -> customer ids
+    kept: dict[str, list[int]]  # reason -> customer ids (the first REVERT_KEPT_IDS_SHOWN)
+
+
+def import_run_revert_start(*, run: ImportRun, by: User) -> ImportRun:
+    """Queue the revert of a finished run (a job with progress: a big import's
+    revert outlasts a web request). A second click while it is queued or
+    running starts nothing."""
+    from backoffice.core.jobs import enqueue
+    from backoffice.imports.jobs import import_revert_job
+
+    with transaction.atomic():
+        locked = _revert_claim(run=run, by=by)
+        if locked is not None:
+            enqueue(import_revert_job, locked.pk, by.pk, thread=True)
+    run.refresh_from_db()
+    return run
 
 
 def import_run_revert(*, run: ImportRun, by: User) -> RevertResult:
-    """Delete the customers this run created that nobody has touched since.
-    Customers it updated are not changed back (their history shows what it
-    did); customers someone has worked on are kept, and the result says why."""
+    """Revert a finished run here and now (the command line, tests): the same
+    work as the revert job."""
+    with transaction.atomic():
+        locked = _revert_claim(run=run, by=by)
+    if locked is None:
+        raise ValidationError(_("This import is being reverted already."))
+    import_run_revert_execute(run=locked, by=by)
+    run.refresh_from_db()
+    revert = run.settings.get("revert") or {}
+    return RevertResult(deleted=revert.get("deleted", 0), kept=revert.get("kept_ids", {}))
+
+
+def _revert_claim(*, run: ImportRun, by: User) -> ImportRun | None:
+    """Mark the run as being reverted (inside the caller's transaction). None
+    when it already is; ValidationError when it cannot be reverted."""
     if not by.has_perm("imports.revert_importrun"):
         raise PermissionDenied(_("You may not revert imports."))
+    locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if locked.state == ImportRun.State.REVERTING:
+        return None
+    if locked.state not in (ImportRun.State.COMPLETED, ImportRun.State.FAILED):
+        raise ValidationError(_("Only a finished import can be reverted."))
+    now = timezone.now()
+    locked.settings = {**(locked.settings or {}), "revert": {
+        "by": by.pk, "previous_state": locked.state, "queued_at": now.isoformat(),
+        "total": None, "done": 0, "deleted": 0, "kept": 0, "kept_ids": {},
+    }}
+    locked.state = ImportRun.State.REVERTING
+    locked.heartbeat_at = now
+    locked.save(update_fields=["settings", "state", "heartbeat_at"])
+    return locked
+
+
+def import_run_revert_execute(*, run: ImportRun, by: User) -> ImportRun:
+    """The revert job: delete the customers this run created that nobody has
+    touched since, a short transaction per batch, with progress on the run.
+    Customers it updated are not changed back (their history shows what it
+    did); customers someone has worked on are kept, and the run says why. A
+    revert that stops (an error, or the process ended) leaves the run as it
+    was before, with what was deleted so far gone: reverting again finishes."""
+    run.refresh_from_db()
+    if run.state != ImportRun.State.REVERTING:
+        return run
+    revert = dict(run.settings.get("revert") or {})
+    deleted_ids: list[int] = []
     kept: dict[str, list[int]] = defaultdict(list)
-    with transaction.atomic():
-        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
-        if locked.state not in (ImportRun.State.COMPLETED, ImportRun.State.FAILED):
-            raise ValidationError(_("Only a finished import can be reverted."))
-        versions = (
-            Customer.history.model.objects.filter(id=OuterRef("pk"))
-            .order_by().values("id").annotate(n=Count("*")).values("n")
-        )
-        changes = (
-            StatusChange.objects.filter(customer=OuterRef("pk"))
-            .order_by().values("customer").annotate(n=Count("*")).values("n")
-        )
-        customers = Customer.objects.filter(import_run=locked).annotate(
-            changes=Subquery(changes), versions=Subquery(versions)
-        )
-        doomed = []
-        for customer in customers:
-            if customer.changes > 1:
-                kept[_("its status was updated after the import")].append(customer.pk)
-            elif customer.versions > 1:
-                kept[_("it was edited or reassigned after the import")].append(customer.pk)
-            else:
-                doomed.append(customer)
-        doomed_ids = [customer.pk for customer in doomed]
-        for customer in doomed:
+    kept_count = 0
+    try:
+        ids = list(Customer.objects.filter(import_run=run).order_by("pk")
+                   .values_list("pk", flat=True))
+        revert["total"] = len(ids)
+        for start in range(0, len(ids), REVERT_BATCH_SIZE):
+            _let_others_write()
+            with transaction.atomic():
+                batch_kept = _revert_batch(ids[start:start + REVERT_BATCH_SIZE], by,
+                                           deleted_ids)
+                for reason, pks in batch_kept.items():
+                    kept_count += len(pks)
+                    kept[reason].extend(pks)
+                revert.update(done=min(start + REVERT_BATCH_SIZE, len(ids)),
+                              deleted=len(deleted_ids), kept=kept_count,
+                              kept_ids={reason: pks[:REVERT_KEPT_IDS_SHOWN]
+                                        for reason, pks in kept.items()},
+                              kept_counts={reason: len(pks) for reason, pks in kept.items()})
+                ImportRun.objects.filter(pk=run.pk).update(
+                    settings={**run.settings, "revert": revert}, heartbeat_at=timezone.now())
+    except Exception as exc:
+        logger.exception("Revert of import run %s failed", run.pk)
+        return _revert_stopped(run, revert, deleted_ids, _(
+            "The revert stopped with an error (%(error)s) after deleting %(deleted)d customers. "
+            "Revert it again to finish it.") % {"error": exc, "deleted": len(deleted_ids)})
+    run.refresh_from_db()
+    revert["finished_at"] = timezone.now().isoformat()
+    run.settings = {**run.settings, "revert": revert}
+    run.state = ImportRun.State.REVERTED
+    run.message = (_("Reverted: %(deleted)d customers deleted, %(kept)d kept.")
+                   % {"deleted": len(deleted_ids), "kept": kept_count})
+    run.save(update_fields=["settings", "state", "message"])
+    activity_record(user=by, action=ActivityLog.Action.REVERT_IMPORT,
+                    target=f"{run.original_name}: {run.message}", rows=len(deleted_ids),
+                    details={"run": run.pk, "kept": kept_count, **ids_detail(deleted_ids)})
+    return run
+
+
+def _revert_batch(ids: list[int], by: User, deleted_ids: list[int]) -> dict[str, list[int]]:
+    """Delete the untouched customers among ``ids`` (locked, and checked in the
+    same transaction: someone may have worked on one since the revert began)."""
+    kept: dict[str, list[int]] = defaultdict(list)
+    versions = (
+        Customer.history.model.objects.filter(id=OuterRef("pk"))
+        .order_by().values("id").annotate(n=Count("*")).values("n")
+    )
+    changes = (
+        StatusChange.objects.filter(customer=OuterRef("pk"))
+        .order_by().values("customer").annotate(n=Count("*")).values("n")
+    )
+    locked = list(Customer.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+                  .values_list("pk", flat=True))
+    customers = Customer.objects.filter(pk__in=locked).annotate(
+        changes=Subquery(changes), versions=Subquery(versions)).order_by("pk")
+    for customer in customers:
+        if customer.changes and customer.changes > 1:
+            kept[_("its status was updated after the import")].append(customer.pk)
+        elif customer.versions and customer.versions > 1:
+            kept[_("it was edited or reassigned after the import")].append(customer.pk)
+        else:
             customer._history_user = by
             customer._change_reason = _("Import reverted")
+            pk = customer.pk
             customer.delete()
-        locked.state = ImportRun.State.REVERTED
-        kept_count = sum(len(v) for v in kept.values())
-        locked.message = (
-            _("Reverted: %(deleted)d customers deleted, %(kept)d kept.")
-            % {"deleted": len(doomed), "kept": kept_count}
-        )
-        locked.save(update_fields=["state", "message"])
-        activity_record(user=by, action=ActivityLog.Action.REVERT_IMPORT,
-                        target=f"{locked.original_name}: {locked.message}", rows=len(doomed),
-                        details={"run": locked.pk, "kept": kept_count,
-                                 **ids_detail(doomed_ids)})
+            deleted_ids.append(pk)
+    return kept
+
+
+def _revert_stopped(run: ImportRun, revert: dict, deleted_ids: list[int],
+                    message: str) -> ImportRun:
     run.refresh_from_db()
-    return RevertResult(deleted=len(doomed), kept=dict(kept))
+    revert = {**revert, "stopped_at": timezone.now().isoformat()}
+    run.state = revert.get("previous_state") or ImportRun.State.COMPLETED
+    run.message = message
+    run.settings = {**run.settings, "revert": revert}
+    run.save(update_fields=["state", "message", "settings"])
+    if deleted_ids:
+        by = User.objects.filter(pk=revert.get("by")).first()
+        activity_record(user=by, action=ActivityLog.Action.REVERT_IMPORT,
+                        target=f"{run.original_name}: {message}", rows=len(deleted_ids),
+                        details={"run": run.pk, "stopped": True, **ids_detail(deleted_ids)})
+    return run
+
+
+def import_revert_progress(run: ImportRun) -> dict:
+    """The revert's progress and result as the progress page shows it."""
+    revert = (run.settings or {}).get("revert") or {}
+    total, done = revert.get("total"), revert.get("done", 0)
+    return {**revert, "percent": min(100, round(100 * done / total)) if total else 0,
+            "kept_reasons": [(reason, ids, (revert.get("kept_counts") or {}).get(reason, len(ids)))
+                             for reason, ids in (revert.get("kept_ids") or {}).items()]}

@@ -1,12 +1,14 @@
 """A manager imports a lead list: upload -> preview -> progress -> result -> error report."""
 
 import io
+import threading
 
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from backoffice.customers.models import Customer
+from backoffice.imports import jobs as import_jobs
 from backoffice.imports.models import ImportRun
 from tests.backoffice.imports.test_worker import run_rq_worker
 from tests.e2e.conftest import login, shot
@@ -32,7 +34,7 @@ def private_storage(settings, tmp_path):
 
 
 def test_manager_imports_a_lead_list_and_downloads_the_problem_rows(
-    page, live_server, manager, alice, tmp_path, settings
+    page, live_server, manager, alice, tmp_path, settings, monkeypatch
 ):
     leads = tmp_path / "website-leads.csv"
     leads.write_text(LEADS)
@@ -54,8 +56,20 @@ def test_manager_imports_a_lead_list_and_downloads_the_problem_rows(
 
     page.locator("select[name=assignment]").select_option("round_robin")
     page.get_by_label("Alice Abraham").check()
+    gate = threading.Event()
+    if settings.JOBS_RUN_IN_PROCESS:
+        # the embedded setup: the import runs on a thread of the server, held
+        # here until the progress page has been seen polling
+        original = import_jobs.import_run_job
+        monkeypatch.setattr(import_jobs, "import_run_job",
+                            lambda *args: (gate.wait(20), original(*args))[1])
     with page.expect_navigation():
         page.locator("#start-import").click()
+    if settings.JOBS_RUN_IN_PROCESS:
+        expect(page.locator("#import-progress")).to_have_attribute("data-state", "queued")
+        expect(page.locator("#progress-text")).to_contain_text("you can leave this page")
+        shot(page, "30b-import-progress")
+        gate.set()
     if not settings.JOBS_RUN_IN_PROCESS:
         # With Redis (the service leg) a real rq worker runs the import while
         # the page polls for progress.
@@ -83,6 +97,51 @@ def test_manager_imports_a_lead_list_and_downloads_the_problem_rows(
     run = ImportRun.objects.get()
     assert run.rows == run.created + run.updated + run.unchanged + run.duplicates + run.invalid
     assert Customer.objects.filter(assigned_to=alice).count() == 2
+
+    # the revert is a job with progress too; its end is on the same page
+    page.goto(f"{live_server.url}/imports/importrun/{run.pk}/progress/")
+    with page.expect_navigation():
+        page.locator("#revert-import").click()
+    with page.expect_navigation():
+        page.locator("#revert-confirm").click()
+    if not settings.JOBS_RUN_IN_PROCESS:
+        result = run_rq_worker(tmp_path)
+        assert result.returncode == 0, result.stderr[-3000:]
+    expect(progress).to_have_attribute("data-state", "reverted", timeout=15000)
+    expect(page.locator("#run-message")).to_have_text("Reverted: 2 customers deleted, 0 kept.")
+    shot(page, "32-import-reverted")
+    assert not Customer.objects.exists()
+
+
+def test_an_upload_never_started_is_continued_or_discarded_from_the_history(
+    page, live_server, manager, tmp_path
+):
+    leads = tmp_path / "fair-leads.csv"
+    leads.write_text(LEADS)
+    login(page, live_server, "maya", next_url="/imports/importrun/add/")
+    page.locator("input[name=file]").set_input_files(str(leads))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Upload and preview").click()
+    # the summary beside the start button counts what will be written, not every row
+    expect(page.locator("#start-summary")).to_contain_text(
+        "2 new customers and 0 already customers")
+    expect(page.locator("#preview-rows [data-row='5'] [data-field=problems]")).to_contain_text(
+        "Duplicate in the file")
+    page.goto(f"{live_server.url}/imports/importrun/")
+    run = ImportRun.objects.get()
+    assert run.state == ImportRun.State.UPLOADED
+    shot(page, "33-import-history-not-started")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Continue").click()
+    expect(page.locator("#start-import")).to_be_visible()
+    page.goto(f"{live_server.url}/imports/importrun/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Discard…").click()
+    shot(page, "34-import-discard")
+    with page.expect_navigation():
+        page.locator("#discard-confirm").click()
+    expect(page.locator("body")).to_contain_text("was discarded")
+    assert not ImportRun.objects.exists()
 
 
 def test_an_unreadable_upload_explains_itself(page, live_server, manager, tmp_path):

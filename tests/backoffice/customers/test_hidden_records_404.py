@@ -44,6 +44,7 @@ OBJECT_URLS = [
     "/imports/importrun/{run.pk}/errors.csv",
     "/imports/importrun/{run.pk}/errors.xlsx",
     "/imports/importrun/{run.pk}/revert/",
+    "/imports/importrun/{run.pk}/discard/",
     "/imports/importrun/{run.pk}/delete/",
     "/imports/importrun/{run.pk}/history/",
     "/imports/importrun/999999/preview/",

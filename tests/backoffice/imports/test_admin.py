@@ -137,7 +137,9 @@ def test_revert_from_the_result_page(manager_client, django_capture_on_commit_ca
         _confirm(manager_client, run)
     url = reverse("admin:imports_importrun_revert", args=[run.pk])
     assert manager_client.get(url).status_code == 200
-    manager_client.post(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(url)
+    assert response["Location"] == reverse("admin:imports_importrun_progress", args=[run.pk])
     run.refresh_from_db()
     assert run.state == "reverted" and not Customer.objects.exists()
 
@@ -362,5 +364,5 @@ def test_the_import_runs_export_has_the_warnings_column(reviewer_client, warned_
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content)
                                        .decode("utf-8-sig"))))
     column = rows[0].index("Kept with a warning")
-    assert rows[0][column - 1] == "Invalid"
+    assert rows[0][column - 1] == "Refused"
     assert rows[1][column] == "1"

@@ -101,7 +101,8 @@ def test_an_unknown_date_order_is_refused():
 
 
 def test_a_row_reads_its_date_in_the_options_order():
-    row = clean_row({"phone": "9876543210", "date_added": "2/18/21"}, ReadOptions(date_order="mdy"))
+    row = clean_row({"name": "Anu", "phone": "9876543210", "date_added": "2/18/21"},
+                    ReadOptions(date_order="mdy"))
     assert row.date_added == datetime.date(2021, 2, 18) and not row.warnings
 
 

@@ -440,12 +440,24 @@ def test_every_region_numbers_are_read_for_has_a_name():
     assert REGION_NAMES["IN"] == "India" and REGION_NAMES["AE"] == "United Arab Emirates"
 
 
-def test_the_start_button_counts_one_row_in_the_singular(manager_client):
+def test_the_start_button_says_what_will_be_written_in_the_singular(manager_client):
     import re
 
     run = _upload(manager_client, "Name,Mobile\nAnu,9876543210\n")
     text = manager_client.get(_url(run)).content.decode()
-    assert re.search(r"Import 1 row\s*</button>", text)
+    assert re.search(r"Start the import\s*</button>", text)
+    assert "1 new customer and 0 already customers" in text
+
+
+def test_the_start_button_does_not_count_the_rows_left_out_as_imported(manager_client):
+    """The button used to say "Import 4 rows" for a file of which 2 are written."""
+    run = _upload(manager_client, "Name,Mobile\nAnu,9876543210\nBina,9876543211\n"
+                                  "Again,9876543210\nNo number,\n")
+    page = manager_client.get(_url(run)).content.decode()
+    summary = page.split('id="start-summary">', 1)[1].split("</p>", 1)[0]
+    assert "2 new customers and 0 already customers" in summary
+    assert "2 rows left out (duplicates in the file and refused)" in summary
+    assert "Import 4 rows" not in page
 
 
 def test_a_file_whose_phone_column_is_unknown_is_previewed_to_choose_it(manager_client):

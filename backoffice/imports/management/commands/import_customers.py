@@ -12,11 +12,13 @@ from backoffice.accounts.models import User
 from backoffice.imports import services
 from backoffice.imports.models import DataSource, DateOrder, DuplicatePolicy, ImportRun
 from backoffice.imports.readers import FileProblem
+from backoffice.imports.words import PREVIEW_COUNT_FIELDS, counts_sentence
 
 
 class Command(BaseCommand):
     help = ("Import customers from a spreadsheet (.xlsx, .xls, .ods) or delimited text "
-            "(.csv, .tsv, .txt) and print a JSON summary.")
+            "(.csv, .tsv, .txt) and print a JSON summary (and the counts in words on "
+            "stderr).")
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -74,12 +76,14 @@ class Command(BaseCommand):
                     f"are from)."))
             if dry_run:
                 preview = services.import_preview(run=run)
+                # before the run, updated and unchanged are one count: already customers
                 summary = {
-                    "rows": preview.rows, "created": preview.new, "updated": 0,
-                    "unchanged": preview.existing, "duplicates": preview.duplicates,
+                    "rows": preview.rows, "created": preview.new, "existing": preview.existing,
+                    "duplicates": preview.duplicates,
                     "invalid": preview.invalid, "warnings": preview.warnings,
                     "country": preview.plan.options.country, "run": run.pk, "dry_run": True,
                 }
+                self.stderr.write(counts_sentence(summary, PREVIEW_COUNT_FIELDS))
                 self.stdout.write(json.dumps(summary))
                 return
             run.settings = {
@@ -99,6 +103,8 @@ class Command(BaseCommand):
                 services.import_run_discard(run=run)
         if run.state != ImportRun.State.COMPLETED:
             raise CommandError(_one_line(run.message))
+        # the same words as the pages for people; the JSON keys for scripts
+        self.stderr.write(counts_sentence(run.counts()))
         self.stdout.write(json.dumps({**run.counts(), "run": run.pk}))
 
     @staticmethod
