@@ -206,7 +206,6 @@
         }
       }).observe(wrap, { attributes: true, attributeFilter: ["style", "class"] });
     }
-    restoreAfterReload();
   }
 
   // simplebar names every scrolling box "scrollable content": name each for what it holds
@@ -227,7 +226,10 @@
     });
   }
 
-  window.addEventListener("load", function () { setTimeout(nameScrollAreas, 0); });
+  // after Alpine has shown the page (x-cloak) and simplebar has wrapped its boxes
+  window.addEventListener("load", function () {
+    setTimeout(function () { nameScrollAreas(); restoreAfterReload(); }, 0);
+  });
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
