@@ -152,3 +152,27 @@ def test_the_row_menu_closes_on_escape_and_focus_stays_on_its_button(page, live_
     expect(menu).to_be_hidden()
     expect(trigger).to_be_focused()
     expect(trigger).to_have_attribute("aria-expanded", "false")
+
+
+def test_a_counsellor_opens_update_status_from_the_customer_page_with_the_keyboard(
+        page, live_server, alice):
+    anjali = CustomerFactory(name="Anjali Alias", assigned_to=alice)
+    _sign_in_with_the_keyboard(page, live_server, "alice")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the skip link
+    _tab_to(page, lambda f: f["text"] == "Anjali Alias", what="the customer's name")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith(f"/customers/customer/{anjali.pk}/change/"), page.url
+
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the skip link
+    tabs = _tab_to(page, lambda f: f["text"] == "Update status", what="“Update status”")
+    assert tabs <= 10, f"{tabs} Tabs from the skip link to “Update status”"
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Update status")
+    expect(dialog).to_be_visible()
+    page.wait_for_function("() => document.activeElement.name === 'status'")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    page.wait_for_function("() => document.activeElement.textContent.includes('Update status')")
