@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-services bench-data bench lock clean
+.PHONY: run test test-services e2e-tools bench-data bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,12 +28,25 @@ run: $(VENV)/.base
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(BIN)/python manage.py runserver --nostatic $(HOST):$(PORT)
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev e2e-tools
 	@scripts/ensure-chromium.sh || true
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# axe-core for the browser tests' accessibility checks, at the version pinned in
+# tests/e2e/package-lock.json. Without npm the axe tests skip with a banner
+# (and fail where E2E_REQUIRED=1, as in CI).
+e2e-tools:
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error; \
+	else \
+	  echo "=================================================================="; \
+	  echo "  npm is not installed: the axe-core (accessibility) tests will SKIP."; \
+	  echo "  Install Node.js and npm, then run: npm ci --prefix tests/e2e"; \
+	  echo "=================================================================="; \
+	fi
+
 # The same suite against PostgreSQL and Redis (what .ci/run does second).
-test-services: $(VENV)/.dev
+test-services: $(VENV)/.dev e2e-tools
 	scripts/test-services.sh $(PYTEST_ARGS)
 
 bench-data: $(VENV)/.dev
@@ -51,4 +64,4 @@ lock: $(VENV)/.dev
 	done
 
 clean:
-	rm -rf $(VENV) var staticfiles screenshots .pytest_cache
+	rm -rf $(VENV) var staticfiles screenshots .pytest_cache tests/e2e/node_modules

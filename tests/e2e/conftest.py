@@ -21,6 +21,14 @@ pytest-django's ``live_server``.
   ``securitypolicyviolation`` events and Chromium's "Refused to ..." console
   errors are collected on ``page.csp_violations``; ``assert_no_csp_violations``
   checks them mid-test, and the ``page`` fixture checks them when the test ends.
+* ``axe_check(page, name)`` runs axe-core (installed from the npm registry with
+  ``npm ci --prefix tests/e2e``, pinned in tests/e2e/package-lock.json) on the
+  page as it is now, with the WCAG 2.0/2.1/2.2 A and AA rules and best practices,
+  and FAILS on any critical or serious violation. axe's source is handed to the
+  page through ``page.evaluate`` (DevTools protocol, outside the page's CSP), so
+  the CSP watch above still sees every violation the product would cause. When
+  axe-core is not installed the axe tests SKIP with a banner (FAIL when
+  ``E2E_REQUIRED=1``, as in CI).
 * ``login()`` goes through the real login form (django-axes is on, so
   ``force_login`` cookies are not what a user does), and through the code step
   of two-factor sign-in for those who have an authenticator (superusers); ``shot()`` writes
@@ -74,6 +82,8 @@ def _chromium_available() -> bool:
 def pytest_terminal_summary(terminalreporter):
     if _skipped_for_missing_chromium:
         terminalreporter.write_line(_BANNER, red=True, bold=True)
+    if _skipped_for_missing_axe:
+        terminalreporter.write_line(_AXE_BANNER, red=True, bold=True)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -342,3 +352,86 @@ def success_message(page):
     shown inline or inside the app's toast (templates/unfold/helpers/messages.html).
     Toasts fade after a few seconds, so assert on it straight after the action."""
     return page.locator("div.bg-green-100").filter(visible=True)
+
+
+# --- axe-core ---------------------------------------------------------------------
+
+AXE_JS = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.0, 2.1 and 2.2, levels A and AA, and Deque's best practices.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
+AXE_BLOCKING = ("critical", "serious")
+AXE_REPORT = SCREENSHOTS / "axe"
+_AXE_SKIP_REASON = (
+    f"AXE TESTS SKIPPED: axe-core is not installed at {str(AXE_JS)!r}. "
+    "Run `npm ci --prefix tests/e2e` (make test does when npm is there); "
+    "set E2E_REQUIRED=1 to make this a failure."
+)
+_AXE_BANNER = "\n" + "=" * 78 + "\n  " + _AXE_SKIP_REASON + "\n" + "=" * 78 + "\n"
+_skipped_for_missing_axe = False
+
+
+def _axe_source() -> str:
+    global _skipped_for_missing_axe
+    if not AXE_JS.is_file():
+        if E2E_REQUIRED:
+            pytest.fail(f"E2E_REQUIRED=1 but axe-core is missing at {str(AXE_JS)!r}",
+                        pytrace=False)
+        _skipped_for_missing_axe = True
+        pytest.skip(_AXE_SKIP_REASON)
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def axe(page):
+    """``axe(name)``: check the page as it is now (see ``axe_check``). Requesting
+    the fixture skips (or fails in CI) up front when axe-core is missing."""
+    _axe_source()
+    return lambda name, **kwargs: axe_check(page, name, **kwargs)
+
+
+def axe_run(page, *, include: str | None = None) -> list[dict]:
+    """axe-core's violations on the page as it is now (all impacts), optionally only
+    inside the CSS selector ``include``."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        # A function expression: Playwright calls it through the DevTools
+        # protocol, so neither the script nor the page's CSP is involved.
+        page.evaluate("() => {\n" + _axe_source() + "\n;window.axe = axe;\n}")
+    return page.evaluate(
+        """async ([include, tags]) => {
+            const results = await window.axe.run(include ? {include: [include]} : document, {
+                runOnly: {type: "tag", values: tags},
+                resultTypes: ["violations"],
+            });
+            return results.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+                nodes: v.nodes.map(n => ({target: n.target.join(" "), html: n.html.slice(0, 300),
+                                          summary: n.failureSummary})),
+            }));
+        }""",
+        [include, AXE_TAGS],
+    )
+
+
+def axe_format(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"[{v['impact']}] {v['id']}: {v['help']} ({len(v['nodes'])} nodes)")
+        for node in v["nodes"][:5]:
+            lines.append(f"    {node['target']}  {node['html'][:160]}")
+    return "\n".join(lines)
+
+
+def axe_check(page, name: str, *, include: str | None = None) -> list[dict]:
+    """Run axe on the page as it is now; FAIL on any critical or serious violation.
+
+    Usable on any page of any test: ``axe_check(page, "my-calls")`` (or the ``axe``
+    fixture). The remaining (moderate, minor) violations are returned and written to
+    ``screenshots/axe/<name>.txt`` to be listed in docs/accessibility.md.
+    """
+    violations = axe_run(page, include=include)
+    AXE_REPORT.mkdir(parents=True, exist_ok=True)
+    (AXE_REPORT / f"{name}.txt").write_text(
+        f"{page.url}\n{axe_format(violations) or 'no violations'}\n", encoding="utf-8")
+    blocking = [v for v in violations if v["impact"] in AXE_BLOCKING]
+    assert not blocking, f"axe-core on {name} ({page.url}):\n" + axe_format(blocking)
+    return violations

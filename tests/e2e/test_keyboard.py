@@ -1,0 +1,178 @@
+"""A counsellor logs a call with the keyboard alone: no click anywhere, from the sign-in
+form to the saved status; and the dialog keeps focus while it is open and gives it back
+when it closes."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from backoffice.customers.models import Customer, StatusChange
+from backoffice.customers.statuses import Status
+from tests.e2e.conftest import shot, success_message
+from tests.factories import PASSWORD, CustomerFactory
+
+pytestmark = pytest.mark.e2e
+
+MAX_TABS = 60  # a bound, so a control Tab never reaches fails instead of looping
+
+
+def _focused(page) -> dict:
+    return page.evaluate("""() => {
+        const el = document.activeElement;
+        // what a screen reader says: the label, or the text less what is aria-hidden
+        const copy = el.cloneNode(true);
+        copy.querySelectorAll("[aria-hidden=true]").forEach(hidden => hidden.remove());
+        return {id: el.id, tag: el.tagName.toLowerCase(), name: el.getAttribute("name"),
+                text: (el.getAttribute("aria-label") || copy.textContent || "").trim(),
+                inDialog: !!el.closest("#modal-content")};
+    }""")
+
+
+def _tab_to(page, predicate, *, what: str) -> int:
+    """Press Tab until ``predicate(focused)``; return how many presses it took."""
+    for presses in range(1, MAX_TABS + 1):
+        page.keyboard.press("Tab")
+        if predicate(_focused(page)):
+            return presses
+    raise AssertionError(f"{what} not reached with {MAX_TABS} Tabs")
+
+
+def _sign_in_with_the_keyboard(page, live_server, username):
+    page.goto(f"{live_server.url}/login/?next=/customers/customer/")
+    # the skip link comes first; the username box has focus from the start (autofocus)
+    first = page.evaluate("""() => document.querySelector(
+        "a[href], button, input:not([type=hidden]), select, textarea").textContent.trim()""")
+    assert first == "Skip to main content"
+    if _focused(page)["name"] != "username":
+        _tab_to(page, lambda f: f["name"] == "username", what="the username box")
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    assert _focused(page)["name"] == "password"
+    page.keyboard.type(PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/customers/customer/"), page.url
+
+
+def _open_update_status_with_the_keyboard(page, customer):
+    # Skip the sidebar: the skip link, then into the page's own content.
+    page.keyboard.press("Tab")
+    assert _focused(page)["text"] == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert _focused(page)["id"] == "main"
+    trigger = f"row-actions-{customer.pk}"
+    tabs = _tab_to(page, lambda f: f["id"] == trigger, what="the row's “More actions” button")
+    page.keyboard.press("Enter")  # opens the row menu, focus on its first action
+    expect(page.locator(f"#{trigger}")).to_have_attribute("aria-expanded", "true")
+    assert _focused(page)["text"] == "Update status"
+    page.keyboard.press("Enter")  # opens the dialog
+    dialog = page.get_by_role("dialog", name="Update status")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_have_attribute("aria-modal", "true")
+    page.wait_for_function("() => document.activeElement.name === 'status'")
+    return dialog, tabs
+
+
+def _a_day_whose_day_is_its_month() -> datetime.date:
+    """The date field's order of day and month follows the browser's language; a date
+    like 12/12 reads the same either way."""
+    day = timezone.localdate() + datetime.timedelta(days=1)
+    while day.day != day.month:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def test_a_counsellor_logs_a_call_with_the_keyboard_alone(page, live_server, alice):
+    CustomerFactory(name="Arun Antony", assigned_to=alice)
+    anjali = CustomerFactory(name="Anjali Alias", assigned_to=alice)
+    follow_up = _a_day_whose_day_is_its_month()
+
+    _sign_in_with_the_keyboard(page, live_server, "alice")
+    dialog, tabs = _open_update_status_with_the_keyboard(page, anjali)
+    assert tabs <= 25, f"{tabs} Tabs from the skip link to the row's actions"
+    shot(page, "85-keyboard-update-status")
+
+    # status: type ahead in the focused list; then remark, then the date (dd/mm/yyyy)
+    page.keyboard.type("Call l")
+    expect(dialog.locator("select[name=status]")).to_have_value(Status.CALL_LATER)
+    page.keyboard.press("Tab")
+    assert _focused(page)["name"] == "remark"
+    page.keyboard.type("Exams till Friday; call on Monday evening")
+    page.keyboard.press("Tab")
+    assert _focused(page)["name"] == "next_follow_up"
+    page.keyboard.type(follow_up.strftime("%d%m%Y"))  # the same typed day or month first
+    expect(dialog.locator("input[name=next_follow_up]")).to_have_value(follow_up.isoformat())
+
+    save = _tab_to(page, lambda f: f["text"] == "Save update", what="“Save update”")
+    assert save <= 3
+    with page.expect_navigation():  # saved: the list again
+        page.keyboard.press("Enter")
+
+    expect(success_message(page)).to_have_text("Anjali Alias is now “Call later”.")
+    # focus comes back to the control the dialog was opened from
+    page.wait_for_function(f"() => document.activeElement.id === 'row-actions-{anjali.pk}'")
+    anjali = Customer.objects.get(pk=anjali.pk)
+    assert anjali.status == Status.CALL_LATER
+    assert anjali.next_follow_up == follow_up
+    change = StatusChange.objects.get(customer=anjali)
+    assert change.remark == "Exams till Friday; call on Monday evening"
+    assert change.changed_by_id == alice.pk
+
+
+def test_the_dialog_keeps_focus_inside_and_gives_it_back_on_escape(page, live_server, alice):
+    anjali = CustomerFactory(name="Anjali Alias", assigned_to=alice)
+    _sign_in_with_the_keyboard(page, live_server, "alice")
+    _open_update_status_with_the_keyboard(page, anjali)
+
+    # Tab and Shift+Tab go round inside the dialog
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        assert _focused(page)["inDialog"], _focused(page)
+    for _ in range(12):
+        page.keyboard.press("Shift+Tab")
+        assert _focused(page)["inDialog"], _focused(page)
+
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    page.wait_for_function(f"() => document.activeElement.id === 'row-actions-{anjali.pk}'")
+    assert Customer.objects.get(pk=anjali.pk).status == Status.NEW
+
+
+def test_the_row_menu_closes_on_escape_and_focus_stays_on_its_button(page, live_server, alice):
+    anjali = CustomerFactory(name="Anjali Alias", assigned_to=alice)
+    _sign_in_with_the_keyboard(page, live_server, "alice")
+    trigger = page.locator(f"#row-actions-{anjali.pk}")
+    trigger.focus()
+    page.keyboard.press("Enter")
+    menu = page.locator(f"#row-actions-menu-{anjali.pk}")
+    expect(menu).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(menu).to_be_hidden()
+    expect(trigger).to_be_focused()
+    expect(trigger).to_have_attribute("aria-expanded", "false")
+
+
+def test_a_counsellor_opens_update_status_from_the_customer_page_with_the_keyboard(
+        page, live_server, alice):
+    anjali = CustomerFactory(name="Anjali Alias", assigned_to=alice)
+    _sign_in_with_the_keyboard(page, live_server, "alice")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the skip link
+    _tab_to(page, lambda f: f["text"] == "Anjali Alias", what="the customer's name")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith(f"/customers/customer/{anjali.pk}/change/"), page.url
+
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the skip link
+    tabs = _tab_to(page, lambda f: f["text"] == "Update status", what="“Update status”")
+    assert tabs <= 10, f"{tabs} Tabs from the skip link to “Update status”"
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Update status")
+    expect(dialog).to_be_visible()
+    page.wait_for_function("() => document.activeElement.name === 'status'")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    page.wait_for_function("() => document.activeElement.textContent.includes('Update status')")
