@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -38,7 +38,7 @@ from backoffice.core.admin_base import (
 )
 from backoffice.core.filters import LocalDateRangeFilter
 from backoffice.customers import exports as customer_exports
-from backoffice.customers import selectors, services
+from backoffice.customers import queue, selectors, services
 from backoffice.customers.details import details_shown
 from backoffice.customers.filters import (
     ChangedByFilter,
@@ -137,7 +137,9 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
     actions_detail = ["update_status", "share"]
     list_before_template = "admin/customers/customer/count_note.html"
     # what the source file said, under the timeline (read-only for everyone)
-    change_form_outer_after_template = "admin/customers/customer/source_details.html"
+    change_form_outer_after_template = "admin/customers/customer/after_form.html"
+    # Call and WhatsApp at hand above the form (recorded as touches)
+    change_form_outer_before_template = "admin/customers/customer/contact_bar.html"
 
     fieldsets = (
         (None, {"fields": ("name", "phone", "alternate_phone", "email", "contact_links", "area",
@@ -351,6 +353,9 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
             shown = details_shown(obj.source_details)
             context["source_details"] = shown if shown.items else None
             context["source_details_origin"] = self._source_details_origin(obj)
+            # the timeline with the taps on Call and WhatsApp among the status updates
+            context["timeline"] = selectors.customer_timeline(obj)
+            context["contact"] = queue.contact_links(obj, user=request.user)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _source_details_origin(self, obj) -> str:
@@ -680,6 +685,21 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
 
     def has_assign_permission(self, request):
         return request.user.has_perm("customers.assign_customer")
+
+    # --- "My calls" (backoffice/customers/views.py) -------------------------
+
+    def get_urls(self):
+        from backoffice.customers import views
+
+        own = [
+            path("my-calls/", self.admin_site.admin_view(views.my_calls),
+                 name="customers_customer_my_calls"),
+            path("my-calls/<int:pk>/", self.admin_site.admin_view(views.my_calls_update),
+                 name="customers_customer_my_calls_update"),
+            path("<int:pk>/touch/<str:kind>/", self.admin_site.admin_view(views.customer_touch),
+                 name="customers_customer_touch"),
+        ]
+        return own + super().get_urls()
 
 
 @admin.register(StatusChange)
