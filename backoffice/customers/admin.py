@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -54,7 +55,9 @@ from backoffice.customers.forms import (
     ShareForm,
     StatusUpdateForm,
 )
-from backoffice.customers.models import Customer, CustomerUserObjectPermission, StatusChange
+from backoffice.customers.models import (
+    Customer, CustomerUserObjectPermission, MessageTemplate, StatusChange,
+)
 from backoffice.customers.pagination import LargeTablePaginator
 from backoffice.customers.phones import phone_display
 from backoffice.customers.resources import CustomerResource
@@ -269,7 +272,7 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
         columns = ["name", "phone_link", "area", "status_badge"]
         if is_manager(request.user):
             columns.append("assigned_to")
-        columns += ["next_follow_up", "date_added"]
+        columns += ["follow_up_when", "date_added"]
         return columns
 
     def get_list_display_links(self, request, list_display):
@@ -277,7 +280,7 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
 
     def get_sortable_by(self, request):
         return ["name", "phone_link", "area", "status_badge", "assigned_to",
-                "next_follow_up", "date_added"]
+                "follow_up_when", "date_added"]
 
     def get_list_filter(self, request):
         filters = [
@@ -448,7 +451,38 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
             searching=bool(request.GET.get(SEARCH_VAR, "").strip()),
         )
 
+    # --- the follow-up worklists (the sidebar's "Follow-ups due") ----------
+
+    FOLLOW_UP_TITLES = {
+        "due": _("Follow-ups due"),
+        "overdue": _("Overdue follow-ups"),
+        "today": _("Follow-ups today"),
+        "week": _("Follow-ups in the next 7 days"),
+    }
+
+    def get_ordering(self, request):
+        # a follow-up list is worked through by date (the partial follow-up index)
+        if request.GET.get(FollowUpFilter.parameter_name) in self.FOLLOW_UP_TITLES:
+            return ("next_follow_up", "id")
+        return super().get_ordering(request)
+
+    def changelist_view(self, request, extra_context=None):
+        title = self.FOLLOW_UP_TITLES.get(request.GET.get(FollowUpFilter.parameter_name))
+        if title:
+            extra_context = {**(extra_context or {}), "title": title}
+        return super().changelist_view(request, extra_context)
+
     # --- columns ------------------------------------------------------------
+
+    @display(description=_("Next follow-up"), ordering="next_follow_up")
+    def follow_up_when(self, obj):
+        """The date, day first, marked when it has passed."""
+        if obj.next_follow_up is None:
+            return "—"
+        text = date_format(obj.next_follow_up)
+        if obj.next_follow_up < timezone.localdate():
+            return format_html('<span class="alims-overdue">{} · {}</span>', text, _("overdue"))
+        return text
 
     @display(description=_("Phone"), ordering="phone")
     def phone_link(self, obj):
@@ -740,3 +774,33 @@ class StatusChangeAdmin(ReadOnlyAdminMixin, BaseAdmin):
     @display(description=_("Remark"))
     def remark_short(self, obj):
         return (obj.remark[:80] + "…") if len(obj.remark) > 80 else obj.remark
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(BaseAdmin):
+    """The WhatsApp text per status, which managers edit (one per status,
+    made by the migration: none is added or deleted here)."""
+
+    list_display = ("status_label", "text")
+    ordering = ("id",)
+    fields = ("status_label", "text")
+    readonly_fields = ("status_label",)
+
+    @display(description=_("Status"))
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+    def has_module_permission(self, request):
+        return is_manager(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_manager(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_manager(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

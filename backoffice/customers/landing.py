@@ -15,8 +15,8 @@ def note_landing(sender, request, user, **kwargs) -> None:
     """user_logged_in: a counsellor who asked for no particular page."""
     from backoffice.accounts.roles import is_counsellor, is_manager
 
-    if request is None or not hasattr(request, "session"):
-        return
+    if request is None or not hasattr(request, "session") or request.method != "POST":
+        return  # not the sign-in form (a test's force_login, another backend)
     wanted = (request.POST.get("next") or request.GET.get("next") or "").split("?")[0]
     if is_counsellor(user) and not is_manager(user) and wanted in ("", reverse("admin:index")):
         request.session[LAND_ON_MY_CALLS] = True

@@ -282,3 +282,82 @@ def test_fifty_entries_take_a_bounded_number_of_queries(alice_client, alice,
     with django_assert_max_num_queries(20):
         response = alice_client.get(URL + "?today=50&overdue=50&new=50")
     assert response.content.decode().count('data-customer=') == 80
+
+
+# --- the follow-up list, the dashboard, the landing page, the templates' admin
+
+def test_follow_ups_due_is_sorted_by_date_with_overdue_marked_and_titled(alice_client, alice):
+    _lead(alice, name="Later Added", next_follow_up=_days(-5), date_added=_today())
+    _lead(alice, name="Earlier Added", next_follow_up=_today(),
+          date_added=_days(-30))
+    html = alice_client.get("/customers/customer/?follow_up=due").content.decode()
+    assert html.index("Later Added") < html.index("Earlier Added")
+    assert "overdue" in html[html.index("Later Added"):html.index("Earlier Added")]
+    assert "<title>Follow-ups due" in html or ">Follow-ups due<" in html
+
+
+def test_dashboard_to_call_lists_today_first_and_links_the_queue(alice_client, alice):
+    for n in range(16):
+        _lead(alice, name=f"Old {n}", next_follow_up=_days(-10 - n),
+              status=Status.CALL_LATER)
+    _lead(alice, name="Call Me Today", next_follow_up=_today(), phone="+919876500001",
+          status=Status.CALL_LATER)
+    html = alice_client.get("/").content.decode()
+    panel = html[html.index('id="panel-due"'):]
+    panel = panel[:panel.index("</section>")]
+    assert "Call Me Today" in panel
+    assert panel.index("Call Me Today") < panel.index("Old 15")  # the oldest overdue
+    assert URL in panel
+    assert "+91 98765 00001" in panel and 'href="tel:+919876500001"' in panel
+
+
+def test_counsellor_lands_on_my_calls_after_signing_in(client, alice):
+    from tests.factories import PASSWORD
+
+    response = client.post("/login/", {"username": "alice", "password": PASSWORD,
+                                       "next": "/"}, follow=True)
+    assert response.redirect_chain[-1][0] == URL
+    # the dashboard stays reachable afterwards
+    assert client.get("/").status_code == 200
+
+
+def test_counsellor_asking_for_a_page_lands_on_it(client, alice):
+    from tests.factories import PASSWORD
+
+    response = client.post("/login/?next=/customers/customer/", {
+        "username": "alice", "password": PASSWORD, "next": "/customers/customer/"})
+    assert response["Location"] == "/customers/customer/"
+    assert client.get("/").status_code == 200
+
+
+def test_manager_lands_on_the_dashboard(client, manager):
+    from tests.factories import PASSWORD
+
+    response = client.post("/login/", {"username": "maya", "password": PASSWORD, "next": "/"},
+                           follow=True)
+    assert response.redirect_chain[-1][0] == "/"
+    assert response.status_code == 200
+
+
+def test_manager_edits_the_whatsapp_message_of_a_status(manager_client, alice):
+    template = MessageTemplate.objects.get(status=Status.NEW)
+    url = reverse("admin:customers_messagetemplate_change", args=[template.pk])
+    response = manager_client.post(url, {"text": "Hi {name}, {counsellor} here."})
+    assert response.status_code == 302
+    _lead(alice, name="Anu")
+    client = __import__("tests.conftest", fromlist=["_client_for"])._client_for(alice)
+    assert "?text=Hi%20Anu%2C%20Alice%20Abraham%20here." in client.get(URL).content.decode()
+
+
+def test_counsellors_and_compliance_cannot_edit_messages(alice_client, reviewer_client):
+    template = MessageTemplate.objects.get(status=Status.NEW)
+    url = reverse("admin:customers_messagetemplate_change", args=[template.pk])
+    assert alice_client.get(url).status_code in (403, 404)
+    assert reviewer_client.get(url).status_code in (403, 404)
+    assert alice_client.post(url, {"text": "x"}).status_code in (403, 404)
+    template.refresh_from_db()
+    assert template.text != "x"
+
+
+def test_every_status_has_a_message_after_migrating():
+    assert set(MessageTemplate.objects.values_list("status", flat=True)) == set(Status.values)
