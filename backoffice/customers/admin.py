@@ -35,7 +35,8 @@ from unfold.decorators import action, display
 
 from backoffice.accounts.roles import is_manager
 from backoffice.core.admin_base import (
-    BaseAdmin, BulkActionFormMixin, ReadOnlyAdminMixin, ReadOnlyHistoryMixin,
+    BaseAdmin, BulkActionFormMixin, HiddenObjectsAnswer404Mixin, ReadOnlyAdminMixin,
+    ReadOnlyHistoryMixin,
 )
 from backoffice.core.filters import LocalDateRangeFilter
 from backoffice.customers import exports as customer_exports
@@ -777,7 +778,7 @@ class StatusChangeAdmin(ReadOnlyAdminMixin, BaseAdmin):
 
 
 @admin.register(MessageTemplate)
-class MessageTemplateAdmin(BaseAdmin):
+class MessageTemplateAdmin(HiddenObjectsAnswer404Mixin, BaseAdmin):
     """The WhatsApp text per status, which managers edit (one per status,
     made by the migration: none is added or deleted here)."""
 

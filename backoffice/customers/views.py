@@ -5,14 +5,14 @@ customer page's "Update status" dialog)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from backoffice.accounts.roles import is_manager
 from backoffice.customers import queue, selectors, services
@@ -86,12 +86,13 @@ def my_calls(request):
     return _queue_page(request, after=int(after) if (after or "").isdigit() else None)
 
 
-@require_POST
 def my_calls_update(request, pk):
     """POST: the status update of one lead from the queue, then back to the
     queue with the next lead open. Without JavaScript it is a plain form."""
     _counsellor_or_404(request)
-    customer = _customer_or_404(request, pk)
+    customer = _customer_or_404(request, pk)  # a hidden customer is 404, whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = QueueStatusForm(request.POST, presets=queue.follow_up_presets())
     if form.is_valid():
         try:
@@ -117,13 +118,14 @@ def my_calls_update(request, pk):
     return _queue_page(request, opened=customer.pk, bound=form, status=400)
 
 
-@require_POST
 def customer_touch(request, pk, kind):
     """POST (sent by the page as the Call or WhatsApp link opens): one
     contact attempt on the customer's timeline. 204, nothing to show."""
     if kind not in Touch.Kind.values:
         raise Http404
-    customer = _customer_or_404(request, pk)
+    customer = _customer_or_404(request, pk)  # a hidden customer is 404, whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.customer_touch_record(customer=customer, kind=kind, by=request.user)
     except PermissionDenied as exc:
