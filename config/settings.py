@@ -478,7 +478,10 @@ UNFOLD = {
     "SHOW_VIEW_ON_SITE": False,
     "SHOW_BACK_BUTTON": True,
     "ENVIRONMENT": "backoffice.core.theme.environment_label",
-    "STYLES": [lambda request: static("backoffice/css/theme.css")],
+    "STYLES": [lambda request: static("backoffice/css/theme.css"),
+               lambda request: static("backoffice/css/calls.css")],
+    # a tap on Call or WhatsApp is recorded as it opens (static/backoffice/js/touch.js)
+    "SCRIPTS": [lambda request: static("backoffice/js/touch.js")],
     "COLORS": {
         # A full 50-950 scale: #1d3362 is weight 600 (what unfold's buttons and
         # links use) and the hover colour #152548 is weight 700.

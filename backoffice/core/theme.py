@@ -59,13 +59,15 @@ def sidebar_navigation(request: HttpRequest) -> list[dict]:
     unassigned = on_list and request.GET.get("counsellor") == "none"
     due = on_list and request.GET.get("follow_up") == "due"
     saved, saved_active = _saved_views(request, customer_list, on_list)
+    my_calls = reverse("admin:customers_customer_my_calls")
     customers = [
         {
             "title": _("Customers"),
             "icon": "groups",
             "link": customer_list,
             "active": (request.path.startswith(customer_list)
-                       and not (unassigned or due or saved_active)),
+                       and not (unassigned or due or saved_active)
+                       and request.path != my_calls),
             "permission": lambda r: r.user.has_perm("customers.view_customer"),
         },
         {
@@ -82,6 +84,14 @@ def sidebar_navigation(request: HttpRequest) -> list[dict]:
             "permission": lambda r: r.user.has_perm("customers.view_statuschange"),
         },
     ]
+    if not is_manager(user):
+        customers.insert(0, {
+            "title": _("My calls"),
+            "icon": "call",
+            "link": my_calls,
+            "active": request.path == my_calls,
+            "permission": lambda r: r.user.has_perm("customers.change_customer"),
+        })
     if is_manager(user):
         customers.insert(
             1,
@@ -182,6 +192,12 @@ def sidebar_navigation(request: HttpRequest) -> list[dict]:
                     "icon": "dataset",
                     "link": reverse_lazy("admin:imports_datasource_changelist"),
                     "permission": lambda r: r.user.has_perm("imports.view_datasource"),
+                },
+                {
+                    "title": _("WhatsApp messages"),
+                    "icon": "chat",
+                    "link": reverse_lazy("admin:customers_messagetemplate_changelist"),
+                    "permission": lambda r: is_manager(r.user),
                 },
                 {
                     "title": _("Roles"),

@@ -14,8 +14,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -35,11 +36,12 @@ from unfold.decorators import action, display
 
 from backoffice.accounts.roles import is_manager
 from backoffice.core.admin_base import (
-    BaseAdmin, BulkActionFormMixin, ReadOnlyAdminMixin, ReadOnlyHistoryMixin,
+    BaseAdmin, BulkActionFormMixin, HiddenObjectsAnswer404Mixin, ReadOnlyAdminMixin,
+    ReadOnlyHistoryMixin,
 )
 from backoffice.core.filters import LocalDateRangeFilter
 from backoffice.customers import exports as customer_exports
-from backoffice.customers import selectors, services
+from backoffice.customers import queue, selectors, services
 from backoffice.customers.details import details_shown
 from backoffice.customers.filters import (
     ChangedByFilter,
@@ -56,7 +58,9 @@ from backoffice.customers.forms import (
     ShareForm,
     StatusUpdateForm,
 )
-from backoffice.customers.models import Customer, CustomerUserObjectPermission, StatusChange
+from backoffice.customers.models import (
+    Customer, CustomerUserObjectPermission, MessageTemplate, StatusChange,
+)
 from backoffice.customers.pagination import LargeTablePaginator
 from backoffice.customers.phones import phone_display
 from backoffice.customers.resources import CustomerResource
@@ -141,7 +145,9 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
     actions_detail = ["update_status", "share"]
     list_before_template = "admin/customers/customer/count_note.html"
     # what the source file said, under the timeline (read-only for everyone)
-    change_form_outer_after_template = "admin/customers/customer/source_details.html"
+    change_form_outer_after_template = "admin/customers/customer/after_form.html"
+    # Call and WhatsApp at hand above the form (recorded as touches)
+    change_form_outer_before_template = "admin/customers/customer/contact_bar.html"
 
     fieldsets = (
         (None, {"fields": ("name", "phone", "alternate_phone", "email", "contact_links", "area",
@@ -276,7 +282,7 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
         columns = ["name", "phone_link", "area", "status_badge"]
         if is_manager(request.user):
             columns.append("assigned_to")
-        columns += ["next_follow_up", "date_added"]
+        columns += ["follow_up_when", "date_added"]
         return columns
 
     def get_list_display_links(self, request, list_display):
@@ -284,7 +290,7 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
 
     def get_sortable_by(self, request):
         return ["name", "phone_link", "area", "status_badge", "assigned_to",
-                "next_follow_up", "date_added"]
+                "follow_up_when", "date_added"]
 
     def get_list_filter(self, request):
         filters = [
@@ -370,6 +376,9 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
             shown = details_shown(obj.source_details)
             context["source_details"] = shown if shown.items else None
             context["source_details_origin"] = self._source_details_origin(obj)
+            # the timeline with the taps on Call and WhatsApp among the status updates
+            context["timeline"] = selectors.customer_timeline(obj)
+            context["contact"] = queue.contact_links(obj, user=request.user)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _source_details_origin(self, obj) -> str:
@@ -462,7 +471,38 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
             searching=bool(request.GET.get(SEARCH_VAR, "").strip()),
         )
 
+    # --- the follow-up worklists (the sidebar's "Follow-ups due") ----------
+
+    FOLLOW_UP_TITLES = {
+        "due": _("Follow-ups due"),
+        "overdue": _("Overdue follow-ups"),
+        "today": _("Follow-ups today"),
+        "week": _("Follow-ups in the next 7 days"),
+    }
+
+    def get_ordering(self, request):
+        # a follow-up list is worked through by date (the partial follow-up index)
+        if request.GET.get(FollowUpFilter.parameter_name) in self.FOLLOW_UP_TITLES:
+            return ("next_follow_up", "id")
+        return super().get_ordering(request)
+
+    def changelist_view(self, request, extra_context=None):
+        title = self.FOLLOW_UP_TITLES.get(request.GET.get(FollowUpFilter.parameter_name))
+        if title:
+            extra_context = {**(extra_context or {}), "title": title}
+        return super().changelist_view(request, extra_context)
+
     # --- columns ------------------------------------------------------------
+
+    @display(description=_("Next follow-up"), ordering="next_follow_up")
+    def follow_up_when(self, obj):
+        """The date, day first, marked when it has passed."""
+        if obj.next_follow_up is None:
+            return "—"
+        text = date_format(obj.next_follow_up)
+        if obj.next_follow_up < timezone.localdate():
+            return format_html('<span class="alims-overdue">{} · {}</span>', text, _("overdue"))
+        return text
 
     @display(description=_("Phone"), ordering="phone")
     def phone_link(self, obj):
@@ -706,6 +746,21 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
     def has_assign_permission(self, request):
         return request.user.has_perm("customers.assign_customer")
 
+    # --- "My calls" (backoffice/customers/views.py) -------------------------
+
+    def get_urls(self):
+        from backoffice.customers import views
+
+        own = [
+            path("my-calls/", self.admin_site.admin_view(views.my_calls),
+                 name="customers_customer_my_calls"),
+            path("my-calls/<int:pk>/", self.admin_site.admin_view(views.my_calls_update),
+                 name="customers_customer_my_calls_update"),
+            path("<int:pk>/touch/<str:kind>/", self.admin_site.admin_view(views.customer_touch),
+                 name="customers_customer_touch"),
+        ]
+        return own + super().get_urls()
+
 
 @admin.register(StatusChange)
 class StatusChangeAdmin(ReadOnlyAdminMixin, BaseAdmin):
@@ -745,3 +800,33 @@ class StatusChangeAdmin(ReadOnlyAdminMixin, BaseAdmin):
     @display(description=_("Remark"))
     def remark_short(self, obj):
         return (obj.remark[:80] + "…") if len(obj.remark) > 80 else obj.remark
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(HiddenObjectsAnswer404Mixin, BaseAdmin):
+    """The WhatsApp text per status, which managers edit (one per status,
+    made by the migration: none is added or deleted here)."""
+
+    list_display = ("status_label", "text")
+    ordering = ("id",)
+    fields = ("status_label", "text")
+    readonly_fields = ("status_label",)
+
+    @display(description=_("Status"))
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+    def has_module_permission(self, request):
+        return is_manager(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_manager(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_manager(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -188,3 +188,25 @@ class ShareForm(BaseDialogForm):
             self.fields["counsellor"].queryset = counsellors_active().exclude(
                 pk=self.customer.assigned_to_id
             )
+
+
+class QueueStatusForm(_StatusFields):
+    """The status update on "My calls": a status, a remark and either a
+    one-tap follow-up preset (the button pressed) or a date. The same rules as
+    the "Update status" dialog (``_StatusFields``) and the same service."""
+
+    preset = forms.CharField(required=False)
+
+    def __init__(self, *args, presets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.presets = {preset.key: preset for preset in presets}
+        self.fields["status"].widget = forms.RadioSelect()
+        self.next_follow_up_time = None
+
+    def clean(self):
+        preset = self.presets.get(self.cleaned_data.get("preset") or "")
+        if preset is not None:
+            self.cleaned_data["next_follow_up"] = preset.date
+            self.next_follow_up_time = preset.time
+            self.errors.pop("next_follow_up", None)
+        return super().clean()

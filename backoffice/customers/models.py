@@ -64,12 +64,17 @@ class Customer(models.Model):
     )
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     next_follow_up = models.DateField(_("next follow-up"), null=True, blank=True)
+    # The hour of a follow-up set for a time of day ("later today"); most
+    # follow-ups are for a day and have none.
+    next_follow_up_time = models.TimeField(_("follow-up time"), null=True, blank=True,
+                                           editable=False)
     last_contacted = models.DateTimeField(_("last contacted"), null=True, blank=True)
     # Kept by the services for the reports, so that funnels and first-contact
     # times need no scan of the status history:
     first_contacted = models.DateTimeField(
         _("first contacted"), null=True, blank=True, editable=False,
-        help_text=_("When the first status update after the customer was added was made."),
+        help_text=_("When the customer was first contacted after being added: the first "
+                    "status update or tap on Call or WhatsApp."),
     )
     statuses_seen = models.PositiveIntegerField(
         _("statuses ever held"), default=0, editable=False,
@@ -162,6 +167,11 @@ class Customer(models.Model):
             # the list's "last contacted" range (most new leads were never contacted)
             models.Index(fields=["last_contacted"], name="customer_last_contacted_idx",
                          condition=models.Q(last_contacted__isnull=False)),
+            # "My calls": a counsellor's new leads without a follow-up, oldest
+            # assignment first
+            models.Index(fields=["assigned_to", "assigned_at", "id"],
+                         name="customer_new_leads_idx",
+                         condition=models.Q(status="new", next_follow_up__isnull=True)),
             models.Index(fields=["name"], name="customer_name_idx"),
             models.Index(fields=["area"], name="customer_area_idx"),
             # duplicates are found by either number; most customers have no second one
@@ -245,6 +255,52 @@ class StatusChange(models.Model):
     def __str__(self) -> str:
         old = self.get_from_status_display() or "—"
         return f"{old} → {self.get_to_status_display()}"
+
+
+class Touch(models.Model):
+    """A tap on Call or WhatsApp for a customer: a contact attempt, recorded
+    before the phone's dialer or WhatsApp opens (attempt counts build on it)."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", _("Call")
+        WHATSAPP = "whatsapp", _("WhatsApp message")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="touches",
+                                 db_index=False)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"),
+                           on_delete=models.SET_NULL, null=True, related_name="+",
+                           db_index=False)
+
+    class Meta:
+        verbose_name = _("call or message")
+        verbose_name_plural = _("calls and messages")
+        indexes = [
+            models.Index(fields=["customer", "-at"], name="touch_customer_idx"),
+            models.Index(fields=["by", "-at"], name="touch_by_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+
+class MessageTemplate(models.Model):
+    """The WhatsApp text offered for customers in one status; managers edit
+    it. ``{name}`` and ``{counsellor}`` are replaced (nothing else is)."""
+
+    status = models.CharField(_("status"), max_length=32, choices=Status.choices, unique=True)
+    text = models.TextField(
+        _("message"), max_length=1000,
+        help_text=_("{name} becomes the customer's name, {counsellor} yours."))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("WhatsApp message")
+        verbose_name_plural = _("WhatsApp messages")
+
+    def __str__(self) -> str:
+        return str(self.get_status_display())
 
 
 class CustomerUserObjectPermission(UserObjectPermissionBase):

@@ -2,17 +2,22 @@
 place that decides which customers a user may see; every page, export, filter,
 autocomplete, action and report starts from it."""
 
+import datetime
 import json
 import re
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import BooleanField, Expression, F, Q, QuerySet
+from django.db.models import BooleanField, Count, Expression, F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from backoffice.accounts.roles import is_manager
 from backoffice.customers.models import Customer, CustomerUserObjectPermission, StatusChange
 from backoffice.customers.phones import phone_try_normalize
+from backoffice.customers.statuses import Status
 
 
 def customer_ids_shared_with(user) -> list[int]:
@@ -174,3 +179,96 @@ def customer_search(queryset: QuerySet[Customer], term: str) -> QuerySet[Custome
         words &= (Q(name__icontains=word) | Q(email__icontains=word) | Q(area__icontains=word)
                   | Q(remarks__icontains=word))
     return queryset.filter(words | Q(SourceDetailValueIs(term)))
+
+
+# --- "My calls": a counsellor's work queue -----------------------------------
+
+QUEUE_GROUP_FIRST = 10     # entries a group shows at first
+QUEUE_GROUP_MORE = 20      # "Show more" adds this many
+QUEUE_GROUP_MAX = 100      # never more than this per group on one page
+
+
+@dataclass
+class QueueGroup:
+    key: str
+    title: str
+    count: int
+    limit: int
+    entries: list = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        """How many "Show more" would add (0: all shown, or the page's bound)."""
+        if self.limit >= QUEUE_GROUP_MAX:
+            return 0
+        return max(0, min(self.count, QUEUE_GROUP_MAX, self.limit + QUEUE_GROUP_MORE)
+                   - len(self.entries))
+
+
+def queue_limit(value) -> int:
+    """A group's length asked for in the address, bounded."""
+    try:
+        wanted = int(value)
+    except (TypeError, ValueError):
+        return QUEUE_GROUP_FIRST
+    return max(QUEUE_GROUP_FIRST, min(wanted, QUEUE_GROUP_MAX))
+
+
+def calls_queue(user, *, limits: dict[str, int] | None = None,
+                today: datetime.date | None = None) -> list[QueueGroup]:
+    """The counsellor's calls for today, in the order to make them: follow-ups
+    due today (those without a time first, then by time), overdue ones (oldest
+    first), then new leads nobody has called back with a status yet (oldest
+    assignment first). Only customers ``customers_visible_to(user)``; each
+    group is cut at its limit (at most QUEUE_GROUP_MAX) and counted whole."""
+    limits = limits or {}
+    today = today or timezone.localdate()
+    visible = customers_visible_to(user)
+    new_leads = Q(status=Status.NEW, next_follow_up__isnull=True)
+    counts = visible.aggregate(
+        today=Count("pk", filter=Q(next_follow_up=today)),
+        overdue=Count("pk", filter=Q(next_follow_up__lt=today)),
+        new=Count("pk", filter=new_leads),
+    )
+    plan = [
+        ("today", _("Due today"), Q(next_follow_up=today),
+         (F("next_follow_up_time").asc(nulls_first=True), "pk")),
+        ("overdue", _("Overdue"), Q(next_follow_up__lt=today),
+         ("next_follow_up", F("next_follow_up_time").asc(nulls_first=True), "pk")),
+        ("new", _("New leads, not called yet"), new_leads,
+         (F("assigned_at").asc(nulls_last=True), "pk")),
+    ]
+    groups = []
+    for key, title, condition, ordering in plan:
+        limit = queue_limit(limits.get(key))
+        group = QueueGroup(key=key, title=str(title), count=counts[key], limit=limit)
+        if group.count:
+            group.entries = list(visible.filter(condition).order_by(*ordering)[:limit])
+        groups.append(group)
+    return groups
+
+
+def message_templates() -> dict[str, str]:
+    """The WhatsApp text per status (managers edit them); a status without a
+    row gets the default text."""
+    from backoffice.customers.models import MessageTemplate
+    from backoffice.customers.whatsapp import DEFAULT_TEXTS
+
+    texts = {str(status): text for status, text in DEFAULT_TEXTS.items()}
+    texts.update(MessageTemplate.objects.values_list("status", "text"))
+    return texts
+
+
+def customer_timeline(customer: Customer, *, limit: int = 30) -> list:
+    """The latest status updates and taps on Call or WhatsApp of one customer,
+    newest first, together: ``limit`` at most."""
+    from backoffice.customers.models import Touch
+
+    changes = list(StatusChange.objects.filter(customer=customer).select_related("changed_by")
+                   .order_by("-changed_at", "-pk")[:limit])
+    touches = list(Touch.objects.filter(customer=customer).select_related("by")
+                   .order_by("-at", "-pk")[:limit])
+    merged = [(change.changed_at, "status", change) for change in changes]
+    merged += [(touch.at, "touch", touch) for touch in touches]
+    merged.sort(key=lambda item: item[0], reverse=True)
+    return [{"at": at, "kind": kind, "item": item} for at, kind, item in merged[:limit]]

@@ -7,9 +7,10 @@ from collections.abc import Iterable, Sequence
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import (
-    Case, Count, IntegerField, Max, Min, OuterRef, QuerySet, Subquery, Sum, Value, When,
+    Case, Count, Exists, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value,
+    When,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
@@ -19,7 +20,7 @@ from backoffice.accounts.roles import is_counsellor, is_manager
 from backoffice.audit.models import ActivityLog
 from backoffice.audit.services import activity_record, ids_detail
 from backoffice.customers.contacts import alternate_phone_normalize, email_normalize
-from backoffice.customers.models import Customer, StatusChange
+from backoffice.customers.models import Customer, StatusChange, Touch
 from backoffice.customers.phones import phone_normalize
 from backoffice.customers.statuses import NEEDS_FOLLOW_UP, Status, funnel_rank, status_bit
 
@@ -140,6 +141,8 @@ def customer_update(*, customer: Customer, by: User, **changes) -> Customer:
     if "next_follow_up" in changes and changes["next_follow_up"] != locked.next_follow_up:
         if changes["next_follow_up"] and changes["next_follow_up"] < timezone.localdate():
             raise ValidationError({"next_follow_up": _("The follow-up date is in the past.")})
+    if "next_follow_up" in changes and changes["next_follow_up"] != locked.next_follow_up:
+        locked.next_follow_up_time = None  # a time of day belonged to the old date
     for field, value in changes.items():
         setattr(locked, field, value)
     locked.updated_by = by
@@ -156,21 +159,27 @@ def customer_change_status(
     remark: str,
     next_follow_up: datetime.date | None = None,
     by: User,
+    next_follow_up_time: datetime.time | None = None,
 ) -> StatusChange:
     """Record a status update: the StatusChange row for the timeline and the
-    customer's history row for compliance, together or not at all."""
+    customer's history row for compliance, together or not at all.
+    ``next_follow_up_time`` is the hour of a follow-up set for a time of day
+    ("later today"); it needs a date."""
     try:
         status = Status(status)
     except ValueError as exc:
         raise ValidationError({"status": _("Unknown status “%s”.") % status}) from exc
     remark = (remark or "").strip()
     _check_follow_up(status, next_follow_up)
+    if next_follow_up_time is not None and next_follow_up is None:
+        raise ValidationError({"next_follow_up": _("A follow-up time needs a date.")})
     # Lock the row: two people updating the same customer at once are applied
     # one after the other, each seeing the other's status as "from".
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     if not by.has_perm("customers.change_customer", locked):
         raise PermissionDenied(_("You may not change this customer."))
-    if status == locked.status and not remark and next_follow_up == locked.next_follow_up:
+    if (status == locked.status and not remark and next_follow_up == locked.next_follow_up
+            and next_follow_up_time == locked.next_follow_up_time):
         raise ValidationError(_("Nothing to update: choose a new status or write a remark."))
 
     change = StatusChange.objects.create(
@@ -185,6 +194,7 @@ def customer_change_status(
     if remark:
         locked.remarks = remark
     locked.next_follow_up = next_follow_up
+    locked.next_follow_up_time = next_follow_up_time
     locked.last_contacted = change.changed_at
     if locked.first_contacted is None:
         locked.first_contacted = change.changed_at
@@ -198,10 +208,33 @@ def customer_change_status(
         % {"from": Status(change.from_status).label, "to": status.label},
     )
     # Hand the fresh state back to the caller's instance.
-    for field in ("status", "remarks", "next_follow_up", "last_contacted", "first_contacted",
-                  "stage_reached", "statuses_seen", "updated_at"):
+    for field in ("status", "remarks", "next_follow_up", "next_follow_up_time", "last_contacted",
+                  "first_contacted", "stage_reached", "statuses_seen", "updated_at"):
         setattr(customer, field, getattr(locked, field))
     return change
+
+
+@transaction.atomic
+def customer_touch_record(*, customer: Customer, kind: str, by: User) -> Touch:
+    """A tap on Call or WhatsApp: a contact attempt. Recorded as a Touch (the
+    timeline, attempt counts) and, like a status update, it makes the customer
+    contacted now (``last_contacted``, and ``first_contacted`` the first time)."""
+    try:
+        kind = Touch.Kind(kind)
+    except ValueError as exc:
+        raise ValidationError(_("Unknown kind of contact “%s”.") % kind) from exc
+    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    if not by.has_perm("customers.change_customer", locked):
+        raise PermissionDenied(_("You may not change this customer."))
+    touch = Touch.objects.create(customer=locked, kind=kind, by=by)
+    locked.last_contacted = touch.at
+    if locked.first_contacted is None:
+        locked.first_contacted = touch.at
+    locked.updated_by = by
+    _save_with_history(locked, by=by, reason=str(kind.label))
+    customer.last_contacted = locked.last_contacted
+    customer.first_contacted = locked.first_contacted
+    return touch
 
 
 def _check_assignee(counsellor: User) -> None:
@@ -354,7 +387,8 @@ def customers_reporting_fields_refresh(customers: QuerySet[Customer] | None = No
     from the status history, for customers written without the services (bulk
     loads, the migrations that added the fields). ``models`` = (Customer,
     StatusChange), for a migration's historical models."""
-    customer_model, change_model = models or (Customer, StatusChange)
+    customer_model, change_model, *rest = models or (Customer, StatusChange, Touch)
+    touch_model = rest[0] if rest else None
     if customers is None:
         customers = customer_model.objects.all()
 
@@ -369,10 +403,20 @@ def customers_reporting_fields_refresh(customers: QuerySet[Customer] | None = No
     changes = change_model.objects.filter(customer=OuterRef("pk")).order_by().values("customer")
     stage = changes.annotate(m=Max(rank_of("to_status"))).values("m")
     first = changes.exclude(from_status="").annotate(m=Min("changed_at")).values("m")
+    first_contacted = Subquery(first)
+    if touch_model is not None:
+        # a tap on Call or WhatsApp is a contact too: the earlier of the two
+        touches = (touch_model.objects.filter(customer=OuterRef("pk")).order_by()
+                   .values("customer").annotate(m=Min("at")).values("m"))
+        first_contacted = Case(
+            When(Q(Exists(first)) & Q(Exists(touches)),
+                 then=Least(Subquery(first), Subquery(touches))),
+            default=Coalesce(Subquery(first), Subquery(touches)),
+        )
     # the sum of the distinct bits of the statuses it went through is their OR
     seen = changes.annotate(m=Sum(bit_of("to_status"), distinct=True)).values("m")
     return customers.update(
         stage_reached=Greatest(Coalesce(Subquery(stage), Value(0)), rank_of("status")),
-        first_contacted=Subquery(first),
+        first_contacted=first_contacted,
         statuses_seen=Coalesce(Subquery(seen), Value(0)).bitor(bit_of("status")),
     )

@@ -13,7 +13,7 @@ import json
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -180,14 +180,19 @@ def counsellor_dashboard(user) -> dict:
                                            _("the same days last month")),
         },
         "due_today": counts["today"], "overdue_count": counts["overdue"],
-        "due": list(due[:15]),
+        # today's calls first, then the overdue ones (oldest first): today's are
+        # never hidden behind old ones
+        "due": list(due.order_by(Case(When(next_follow_up=today, then=Value(0)),
+                                      default=Value(1)),
+                                 F("next_follow_up_time").asc(nulls_first=True),
+                                 "next_follow_up", "pk")[:15]),
         "activity": list(StatusChange.objects.filter(
             changed_by=user, customer__in=customers_visible_to(user))
             .select_related("customer").order_by("-changed_at")[:10]),
         "progress_bar": min(data["target_progress"] or 0, 100),
         "links": {
             "customers": customer_list,
-            "due": customer_list + "?follow_up=due",
+            "due": reverse("admin:customers_customer_my_calls"),
             "reports": reverse("reports:index"),
         },
     }

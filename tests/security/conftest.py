@@ -7,6 +7,7 @@ from backoffice.accounts.roles import ROLE_PERMISSIONS
 from backoffice.audit.models import ActivityLog
 from backoffice.audit.services import activity_record
 from backoffice.customers import services
+from backoffice.customers.models import MessageTemplate
 from backoffice.imports import services as import_services
 from backoffice.imports.models import DataSource
 from tests.factories import second_factor_given
@@ -78,6 +79,7 @@ def world(db, manager, superuser, other_counsellor):
         "customers.customer": customer,
         "customers.statuschange": customer.status_changes.first(),
         "customers.historicalcustomer": customer.history.first(),
+        "customers.messagetemplate": MessageTemplate.objects.order_by("pk").first(),
         "imports.datasource": source,
         "imports.importrun": run,
         "audit.activitylog": activity_record(user=manager, action=ActivityLog.Action.EXPORT,

@@ -66,7 +66,7 @@ class Route:
 # that must point at a real object.
 DEFAULTS = {
     "object_id": 1, "pk": 1, "version_id": 1, "id": 1,
-    "fmt": "csv", "identifier": "status_distribution",
+    "fmt": "csv", "identifier": "status_distribution", "kind": "call",
     "queue_index": 0, "scheduler_index": 0, "connection_index": 0,
     "job_id": "x", "result_id": "x", "key": "x", "scheduler_name": "x", "cron_job_name": "x",
     "token": "x", "uidb64": "MQ", "content_type_id": 1, "app_label": "customers",
@@ -153,6 +153,7 @@ ROLES = [
     Role("manager", "Sales Manager", frozenset({
         "customers.customer", "customers.statuschange", "customers.historicalcustomer",
         "imports.importrun", "imports.datasource", "audit.activitylog", "accounts.user",
+        "customers.messagetemplate",
     })),
     Role("counsellor", "Student Counsellor", frozenset(CUSTOMER_MODELS),
          own_customers_only=True),

@@ -57,13 +57,13 @@ def test_a_counsellor_sees_only_her_own_figures(alice_client, team):
     assert all(change.customer.assigned_to.username == "alice" for change in d["activity"])
 
 
-def test_a_counsellors_due_list_is_hers_oldest_first(alice_client, bob, team):
+def test_a_counsellors_due_list_is_hers_today_first_then_overdue(alice_client, bob, team):
     today = timezone.localdate()
     for key, days in (("c1", -3), ("c2", 0), ("c3", 2), ("c4", -5)):  # c4 is bob's
         team[key].next_follow_up = today + datetime.timedelta(days=days)
         team[key].save()
     d = _dashboard(alice_client)
-    assert [c.name for c in d["due"]] == ["c1", "c2"]
+    assert [c.name for c in d["due"]] == ["c2", "c1"]
     assert (d["due_today"], d["overdue_count"]) == (1, 1)
 
 

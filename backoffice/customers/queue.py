@@ -1,0 +1,109 @@
+"""What the "My calls" page shows of each customer, and the one-tap
+follow-up presets. Reads only; the writes go through the services."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from backoffice.customers.phones import phone_display
+from backoffice.customers.statuses import BADGE_OF_STAGE, NEEDS_FOLLOW_UP, stage_of
+from backoffice.customers.whatsapp import message_render, whatsapp_url
+
+# "Later today" is offered while now + LATER_TODAY_HOURS still falls on the
+# working day (until DAY_ENDS).
+LATER_TODAY_HOURS = 3
+DAY_ENDS = datetime.time(21, 0)
+
+
+@dataclass(frozen=True)
+class Preset:
+    key: str
+    label: str
+    date: datetime.date
+    time: datetime.time | None = None
+
+    @property
+    def when(self) -> str:
+        """The preset's day (and hour) in words: ``Tue 1 Dec, 15:30``."""
+        text = dateformat.format(self.date, "D j M")
+        return f"{text}, {self.time.strftime('%H:%M')}" if self.time else text
+
+
+def follow_up_presets(now: datetime.datetime | None = None) -> list[Preset]:
+    """Later today (+3 h, rounded up to the quarter hour, while the working day
+    lasts), tomorrow, in 3 days, next week (the same weekday a week on)."""
+    now = timezone.localtime(now)
+    today = now.date()
+    presets = []
+    later = now + datetime.timedelta(hours=LATER_TODAY_HOURS)
+    minutes = (later.minute + 14) // 15 * 15
+    later = later.replace(minute=0, second=0, microsecond=0) + datetime.timedelta(
+        minutes=minutes)
+    if later.date() == today and later.time() <= DAY_ENDS:
+        presets.append(Preset("later", _("Later today"), today, later.time()))
+    presets += [
+        Preset("tomorrow", _("Tomorrow"), today + datetime.timedelta(days=1)),
+        Preset("3days", _("In 3 days"), today + datetime.timedelta(days=3)),
+        Preset("week", _("Next week"), today + datetime.timedelta(days=7)),
+    ]
+    return presets
+
+
+def _days(n: int) -> str:
+    return ngettext("%d day", "%d days", n) % n
+
+
+def due_text(customer, today: datetime.date) -> tuple[str, bool]:
+    """When the call is due, in words, and whether it is overdue."""
+    due = customer.next_follow_up
+    if due is None:
+        if customer.assigned_at:
+            days = (today - timezone.localtime(customer.assigned_at).date()).days
+            if days <= 0:
+                return _("New, assigned today"), False
+            return _("New, assigned %s ago") % _days(days), False
+        return _("New"), False
+    if due < today:
+        late = (today - due).days
+        return _("Overdue by %(late)s (due %(date)s)") % {
+            "late": _days(late), "date": dateformat.format(due, "j M Y")}, True
+    if due == today:
+        if customer.next_follow_up_time:
+            return _("Today, %s") % customer.next_follow_up_time.strftime("%H:%M"), False
+        return _("Today"), False
+    return dateformat.format(due, "j M Y"), False
+
+
+def queue_entry(customer, *, counsellor_name: str, templates: dict[str, str],
+                today: datetime.date) -> dict:
+    """One customer as the queue shows it. The message is text; the template
+    escapes it (and the URL carries it percent-encoded)."""
+    due, overdue = due_text(customer, today)
+    message = message_render(templates.get(customer.status, ""), name=customer.name,
+                             counsellor=counsellor_name)
+    return {
+        "customer": customer,
+        "phone": phone_display(customer.phone),
+        "tel": customer.phone,
+        "whatsapp": whatsapp_url(customer.phone, message),
+        "status_badge": BADGE_OF_STAGE[stage_of(customer.status)],
+        "due": due,
+        "overdue": overdue,
+        "needs_follow_up": customer.status in NEEDS_FOLLOW_UP,
+    }
+
+
+def contact_links(customer, *, user, templates: dict[str, str] | None = None) -> dict:
+    """The customer's number to read and to dial, and the WhatsApp link with
+    the message for the customer's status."""
+    from backoffice.customers.selectors import message_templates
+
+    templates = message_templates() if templates is None else templates
+    name = user.get_full_name() or user.get_username()
+    message = message_render(templates.get(customer.status, ""), name=customer.name,
+                             counsellor=name)
+    return {"phone": phone_display(customer.phone), "tel": customer.phone,
+            "whatsapp": whatsapp_url(customer.phone, message)}
