@@ -63,8 +63,10 @@ def _assert_defused(cells, payloads=PAYLOADS):
 
 @pytest.fixture
 def imports_here(settings, tmp_path):
-    """Import jobs run in this process; uploads go to this test's own folder."""
+    """Import jobs run in this process, inside the request (not on a thread of
+    their own); uploads go to this test's own folder."""
     settings.JOBS_RUN_IN_PROCESS = True
+    settings.JOBS_IN_PROCESS_THREADS = False
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
