@@ -13,6 +13,11 @@ def _test_settings(settings):
     # Dashboards are computed afresh: a cached figure would outlive the test's
     # data. tests/backoffice/reports/test_dashboard.py turns the cache on.
     settings.DASHBOARD_CACHE_SECONDS = 0
+    # Jobs started in-process run inside the request, for determinism (an
+    # in-memory test database cannot take a second thread's writes);
+    # tests/backoffice/imports/test_in_thread.py and the import browser test
+    # run them on their own thread, as the embedded setup does.
+    settings.JOBS_IN_PROCESS_THREADS = False
     # Static files come from the app folders, never from a collected manifest.
     settings.STORAGES = {
         **settings.STORAGES,

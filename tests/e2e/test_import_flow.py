@@ -26,6 +26,7 @@ LEADS = (
 
 @pytest.fixture(autouse=True)
 def private_storage(settings, tmp_path):
+    settings.JOBS_IN_PROCESS_THREADS = True  # the embedded setup's own way
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",

@@ -6,6 +6,7 @@ jobs inside the request, for determinism: tests/conftest.py)."""
 import contextlib
 import datetime
 import sqlite3
+import statistics
 import threading
 import time
 
@@ -208,7 +209,10 @@ def test_people_keep_saving_while_an_import_writes(on_disk_sqlite, manager, alic
     assert run.state == ImportRun.State.COMPLETED, run.message
     assert run.created == 4000
     assert len(waits) >= 3, "the import ended before anyone could save"
-    assert max(waits) < 5, waits
+    # a save waits for the batch being written, not for the import: most
+    # waits are short, and none comes near the database's lock timeout
+    assert statistics.median(waits) < 1, waits
+    assert max(waits) < 15, waits
 
 
 def test_a_revert_returns_at_once_runs_once_and_records_its_end(manager_client, manager):
