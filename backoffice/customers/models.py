@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -301,6 +303,15 @@ class MessageTemplate(models.Model):
 
     def __str__(self) -> str:
         return str(self.get_status_display())
+
+    def clean(self) -> None:
+        """A placeholder we do not fill would reach the customer as typed."""
+        unknown = sorted({word for word in re.findall(r"\{([^{}]*)\}", self.text or "")
+                          if word not in ("name", "counsellor")})
+        if unknown:
+            raise ValidationError({"text": _(
+                "Only {name} and {counsellor} are filled in; %(unknown)s would reach the "
+                "customer as typed.") % {"unknown": ", ".join("{%s}" % w[:40] for w in unknown)}})
 
 
 class CustomerUserObjectPermission(UserObjectPermissionBase):

@@ -349,6 +349,19 @@ def test_manager_edits_the_whatsapp_message_of_a_status(manager_client, alice):
     assert "?text=Hi%20Anu%2C%20Alice%20Abraham%20here." in client.get(URL).content.decode()
 
 
+def test_a_message_with_a_placeholder_we_do_not_fill_is_refused(manager_client):
+    template = MessageTemplate.objects.get(status=Status.NEW)
+    before = template.text
+    url = reverse("admin:customers_messagetemplate_change", args=[template.pk])
+    response = manager_client.post(url, {"text": 'Hi {name} {first_name} "><img src=x>'})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "{first_name} would reach the customer as typed" in page
+    assert "<img src=x>" not in page
+    template.refresh_from_db()
+    assert template.text == before
+
+
 def test_counsellors_and_compliance_cannot_edit_messages(alice_client, reviewer_client):
     template = MessageTemplate.objects.get(status=Status.NEW)
     url = reverse("admin:customers_messagetemplate_change", args=[template.pk])
