@@ -113,8 +113,9 @@ def my_calls_update(request, pk):
             messages.success(request, _("%(name)s is now “%(status)s”.") % {
                 "name": customer.name, "status": customer.get_status_display()})
             keep = {key: request.GET[key] for key in GROUPS if request.GET.get(key)}
+            # on to the next lead, scrolled into view (the confirmation floats above)
             return redirect(reverse("admin:customers_customer_my_calls") + "?"
-                            + urlencode({**keep, "after": customer.pk}))
+                            + urlencode({**keep, "after": customer.pk}) + "#open-lead")
     return _queue_page(request, opened=customer.pk, bound=form, status=400)
 
 

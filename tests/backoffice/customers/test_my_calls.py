@@ -122,7 +122,9 @@ def test_update_with_a_preset_saves_through_the_service_and_opens_the_next(alice
     response = alice_client.post(_update_url(first), {
         "status": Status.CALL_NOT_ATTENDED, "remark": "no answer", "preset": "tomorrow"})
     assert response.status_code == 302
-    assert response["Location"] == f"{URL}?after={first.pk}"
+    # the next lead opens, scrolled into view
+    assert response["Location"] == f"{URL}?after={first.pk}#open-lead"
+    assert 'id="open-lead"' in alice_client.get(f"{URL}?after={first.pk}").content.decode()
     first.refresh_from_db()
     assert first.status == Status.CALL_NOT_ATTENDED
     assert first.next_follow_up == _days(1)
@@ -152,7 +154,10 @@ def test_status_that_needs_a_follow_up_without_one_shows_the_rule(alice_client, 
     lead = _lead(alice, name="Meera")
     response = alice_client.post(_update_url(lead), {"status": Status.CALL_LATER, "preset": ""})
     assert response.status_code == 400
-    assert "needs a follow-up date" in response.content.decode()
+    page = response.content.decode()
+    assert "needs a follow-up date" in page
+    # the form posts to its own card's anchor: the answer opens where the error is
+    assert f'{_update_url(lead)}#lead-{lead.pk}"' in page and f'id="lead-{lead.pk}"' in page
     lead.refresh_from_db()
     assert lead.status == Status.NEW
 
