@@ -376,8 +376,8 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
             shown = details_shown(obj.source_details)
             context["source_details"] = shown if shown.items else None
             context["source_details_origin"] = self._source_details_origin(obj)
-            # the timeline with the taps on Call and WhatsApp among the status updates
-            context["timeline"] = selectors.customer_timeline(obj)
+            # the taps on Call and WhatsApp (status updates: the Timeline tab)
+            context["touches"] = selectors.customer_touches(obj)
             context["contact"] = queue.contact_links(obj, user=request.user)
         return super().render_change_form(request, context, add, change, form_url, obj)
 

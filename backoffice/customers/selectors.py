@@ -259,16 +259,10 @@ def message_templates() -> dict[str, str]:
     return texts
 
 
-def customer_timeline(customer: Customer, *, limit: int = 30) -> list:
-    """The latest status updates and taps on Call or WhatsApp of one customer,
-    newest first, together: ``limit`` at most."""
+def customer_touches(customer: Customer, *, limit: int = 30) -> list:
+    """The latest taps on Call or WhatsApp of one customer, newest first
+    (its status updates are on the customer page's Timeline tab)."""
     from backoffice.customers.models import Touch
 
-    changes = list(StatusChange.objects.filter(customer=customer).select_related("changed_by")
-                   .order_by("-changed_at", "-pk")[:limit])
-    touches = list(Touch.objects.filter(customer=customer).select_related("by")
-                   .order_by("-at", "-pk")[:limit])
-    merged = [(change.changed_at, "status", change) for change in changes]
-    merged += [(touch.at, "touch", touch) for touch in touches]
-    merged.sort(key=lambda item: item[0], reverse=True)
-    return [{"at": at, "kind": kind, "item": item} for at, kind, item in merged[:limit]]
+    return list(Touch.objects.filter(customer=customer).select_related("by")
+                .order_by("-at", "-pk")[:limit])
