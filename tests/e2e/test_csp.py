@@ -175,6 +175,10 @@ def test_the_counsellor_meets_no_policy_violation(page, live_server, leads, alic
     page.set_viewport_size({"width": 375, "height": 812})
     _anonymous_pages(page, live_server)
     login(page, live_server, "alice", next_url="/")
+    # a counsellor lands on My calls, then opens the dashboard
+    expect(page.locator("#my-calls")).to_be_visible()
+    assert_no_csp_violations(page)
+    _visit(page, live_server, "/")
     _charts_draw(page)
     shot(page, "62-csp-counsellor-dashboard")
     assert_no_csp_violations(page)

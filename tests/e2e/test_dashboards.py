@@ -47,6 +47,9 @@ def test_the_manager_dashboard_shows_kpis_and_draws_its_charts(page, live_server
 
 def test_the_counsellor_dashboard_is_hers_and_draws_its_chart(page, live_server, leads):
     login(page, live_server, "alice", next_url="/")
+    # a counsellor lands on My calls; the dashboard is a click away
+    expect(page.locator("#my-calls")).to_be_visible()
+    page.goto(f"{live_server.url}/")
     dashboard = page.locator("#dashboard[data-role=counsellor]")
     expect(dashboard).to_be_visible()
     expect(dashboard).not_to_contain_text("Bob Babu")
