@@ -102,8 +102,9 @@ def test_a_counsellor_logs_a_call_with_the_keyboard_alone(page, live_server, ali
     page.keyboard.type("Exams till Friday; call on Monday evening")
     page.keyboard.press("Tab")
     assert _focused(page)["name"] == "next_follow_up"
-    page.keyboard.type(follow_up.strftime("%d%m%Y"))  # the same typed day or month first
-    expect(dialog.locator("input[name=next_follow_up]")).to_have_value(follow_up.isoformat())
+    page.keyboard.type(follow_up.strftime("%d/%m/%Y"))  # a day-first text box
+    expect(dialog.locator("input[name=next_follow_up]")).to_have_value(
+        follow_up.strftime("%d/%m/%Y"))
 
     save = _tab_to(page, lambda f: f["text"] == "Save update", what="“Save update”")
     assert save <= 3
