@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from backoffice.customers.models import Customer, StatusChange, Touch
+from backoffice.customers.models import StatusChange, Touch
 from backoffice.customers.statuses import Status
 from tests.conftest import _client_for
 from tests.factories import CustomerFactory

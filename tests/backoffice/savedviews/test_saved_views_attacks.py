@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from backoffice.savedviews.models import SavedView
 from backoffice.savedviews.services import saved_view_save
-from tests.conftest import _client_for
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
