@@ -205,3 +205,15 @@ def test_another_persons_identical_update_is_recorded(alice, manager_client):
     response = manager_client.post(_update(mine.pk), {"status": Status.VALID, "remark": "Same"})
     assert response.status_code == 302
     assert StatusChange.objects.filter(customer=mine).count() == 2
+
+
+def test_hostile_counsellor_names_are_escaped_on_the_timeline_and_in_links(alice):
+    alice.first_name = XSS
+    alice.save()
+    client = _client_for(alice)
+    mine = _lead(alice, name="Plain")
+    client.post(_touch(mine.pk))
+    for url in (URL, reverse("admin:customers_customer_change", args=[mine.pk])):
+        html = client.get(url).content.decode()
+        assert "<img src=x" not in html
+        assert "%22%3E%3Cimg" in html  # in the WhatsApp text, percent-encoded

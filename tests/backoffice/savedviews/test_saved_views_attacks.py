@@ -116,3 +116,13 @@ def test_a_counsellor_cannot_filter_by_data_source_or_counsellor(alice_client, b
                    {"assigned_to__username": "bob"}):
         response = alice_client.get(LIST, params, follow=True)
         assert "Bobs Customer" not in response.content.decode()
+
+
+def test_the_data_source_filter_escapes_hostile_source_names(manager_client):
+    from backoffice.imports.models import DataSource
+
+    source = DataSource.objects.create(name=XSS, slug="hostile")
+    CustomerFactory(data_source=source)
+    for params in ({}, {"data_source__id__exact": str(source.pk)}):
+        html = manager_client.get(LIST, params).content.decode()
+        assert "<img src=x" not in html
