@@ -217,3 +217,27 @@ def test_hostile_counsellor_names_are_escaped_on_the_timeline_and_in_links(alice
         html = client.get(url).content.decode()
         assert "<img src=x" not in html
         assert "%22%3E%3Cimg" in html  # in the WhatsApp text, percent-encoded
+
+
+def test_an_enormous_whatsapp_message_is_refused(manager_client):
+    from backoffice.customers.models import MessageTemplate
+
+    template = MessageTemplate.objects.get(status=Status.NEW)
+    url = reverse("admin:customers_messagetemplate_change", args=[template.pk])
+    response = manager_client.post(url, {"text": "x" * 100_000})
+    assert response.status_code == 200  # the form again, with the error
+    template.refresh_from_db()
+    assert len(template.text) <= 1000
+
+
+def test_a_template_cannot_read_attributes_through_its_placeholders(alice_client, alice,
+                                                                    manager_client):
+    from backoffice.customers.models import MessageTemplate
+
+    template = MessageTemplate.objects.get(status=Status.NEW)
+    url = reverse("admin:customers_messagetemplate_change", args=[template.pk])
+    manager_client.post(url, {"text": "{name.__class__} {counsellor!r} {0} %(name)s {name}"})
+    _lead(alice, name="Anu")
+    html = alice_client.get(URL).content.decode()
+    assert "class" not in html.split("wa.me/")[1].split('"')[0].replace("__class__", "")
+    assert "%7Bname.__class__%7D" in html and "Anu" in html
