@@ -5,7 +5,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import (
     Case, Count, Exists, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value,
     When,
@@ -103,7 +103,15 @@ def customer_create(
         customer.assigned_to = assigned_to
         customer.assigned_at = timezone.now()
     customer.full_clean()
-    _save_with_history(customer, by=by, reason=_("Created"))
+    try:
+        with transaction.atomic():
+            _save_with_history(customer, by=by, reason=_("Created"))
+    except IntegrityError as exc:
+        # the same phone added by someone else between the check and the write
+        if Customer.objects.filter(phone=customer.phone).exists():
+            raise ValidationError({"phone": _("This phone number is already a customer.")}
+                                  ) from exc
+        raise
     StatusChange.objects.create(
         customer=customer,
         from_status="",
