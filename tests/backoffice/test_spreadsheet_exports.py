@@ -65,6 +65,7 @@ def _assert_defused(cells, payloads=PAYLOADS):
 def imports_here(settings, tmp_path):
     """Import jobs run in this process; uploads go to this test's own folder."""
     settings.JOBS_RUN_IN_PROCESS = True
+    settings.JOBS_IN_PROCESS_THREADS = False  # inside the test, as tests/conftest.py has it
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
