@@ -5,7 +5,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import (
     Case, Count, Exists, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value,
     When,
@@ -103,7 +103,15 @@ def customer_create(
         customer.assigned_to = assigned_to
         customer.assigned_at = timezone.now()
     customer.full_clean()
-    _save_with_history(customer, by=by, reason=_("Created"))
+    try:
+        with transaction.atomic():
+            _save_with_history(customer, by=by, reason=_("Created"))
+    except IntegrityError as exc:
+        # the same phone added by someone else between the check and the write
+        if Customer.objects.filter(phone=customer.phone).exists():
+            raise ValidationError({"phone": _("This phone number is already a customer.")}
+                                  ) from exc
+        raise
     StatusChange.objects.create(
         customer=customer,
         from_status="",
@@ -178,6 +186,11 @@ def customer_change_status(
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     if not by.has_perm("customers.change_customer", locked):
         raise PermissionDenied(_("You may not change this customer."))
+    repeated = _status_change_just_made(locked, status=status, remark=remark,
+                                        next_follow_up=next_follow_up,
+                                        next_follow_up_time=next_follow_up_time, by=by)
+    if repeated is not None:
+        return repeated  # a double submit (a double tap on Save): recorded once
     if (status == locked.status and not remark and next_follow_up == locked.next_follow_up
             and next_follow_up_time == locked.next_follow_up_time):
         raise ValidationError(_("Nothing to update: choose a new status or write a remark."))
@@ -214,6 +227,28 @@ def customer_change_status(
     return change
 
 
+# The same update or tap by the same person again within this many seconds is
+# the same one sent twice (a double tap, a resent form), not a new one.
+REPEAT_WINDOW_SECONDS = 10
+
+
+def _status_change_just_made(locked: Customer, *, status, remark, next_follow_up,
+                             next_follow_up_time, by: User) -> StatusChange | None:
+    """The customer's latest status update if it is this very one, made by
+    ``by`` moments ago and already applied (the customer is locked)."""
+    if (locked.status != status or locked.next_follow_up != next_follow_up
+            or locked.next_follow_up_time != next_follow_up_time):
+        return None
+    last = (StatusChange.objects.filter(customer=locked).order_by("-changed_at", "-pk")
+            .first())
+    if (last is None or last.changed_by_id != by.pk or last.to_status != status
+            or last.remark != remark or last.next_follow_up != next_follow_up
+            or timezone.now() - last.changed_at
+            > datetime.timedelta(seconds=REPEAT_WINDOW_SECONDS)):
+        return None
+    return last
+
+
 @transaction.atomic
 def customer_touch_record(*, customer: Customer, kind: str, by: User) -> Touch:
     """A tap on Call or WhatsApp: a contact attempt. Recorded as a Touch (the
@@ -226,6 +261,11 @@ def customer_touch_record(*, customer: Customer, kind: str, by: User) -> Touch:
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     if not by.has_perm("customers.change_customer", locked):
         raise PermissionDenied(_("You may not change this customer."))
+    since = timezone.now() - datetime.timedelta(seconds=REPEAT_WINDOW_SECONDS)
+    repeated = (Touch.objects.filter(customer=locked, kind=kind, by=by, at__gte=since)
+                .order_by("-at").first())
+    if repeated is not None:
+        return repeated  # the same tap sent twice (a double tap): one attempt
     touch = Touch.objects.create(customer=locked, kind=kind, by=by)
     locked.last_contacted = touch.at
     if locked.first_contacted is None:

@@ -82,8 +82,16 @@ def my_calls(request):
     if is_manager(request.user):
         return redirect(reverse("admin:customers_customer_changelist") + "?follow_up=due")
     _counsellor_or_404(request)
-    after = request.GET.get("after")
-    return _queue_page(request, after=int(after) if (after or "").isdigit() else None)
+    return _queue_page(request, after=_pk_or_none(request.GET.get("after")))
+
+
+def _pk_or_none(value) -> int | None:
+    """A customer id from the address, or None for anything else (``isdigit``
+    also says yes to "²" and to numbers too long for ``int``)."""
+    value = value or ""
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):
+        return None
+    return int(value)
 
 
 def my_calls_update(request, pk):

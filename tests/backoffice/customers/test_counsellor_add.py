@@ -111,3 +111,23 @@ def test_the_duplicate_check_is_one_query(alice, bob, django_assert_num_queries)
     with django_assert_num_queries(1):
         message = customer_phone_taken_message(phone="+919876543210", user=alice)
     assert message == "This phone number is already a customer of Bob Babu."
+
+
+def test_a_phone_added_by_someone_else_at_the_same_moment_is_a_message_not_a_failure(
+        alice_client, bob, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from backoffice.customers import services
+
+    CustomerFactory(assigned_to=bob, phone="+919876543210")
+    # the form's and the model's checks ran before the other person's row was written
+    monkeypatch.setattr(Customer, "validate_unique", lambda self, exclude=None: None)
+    monkeypatch.setattr(Customer, "validate_constraints", lambda self, exclude=None: None)
+    with pytest.raises(ValidationError):
+        services.customer_create(name="Walk In", phone="98765 43210", by=bob)
+    from backoffice.customers.forms import CustomerAdminForm
+
+    monkeypatch.setattr(CustomerAdminForm, "clean_phone", lambda self: self.cleaned_data["phone"])
+    response = _post(alice_client)
+    assert response.status_code == 403  # said, not a server error
+    assert Customer.objects.filter(phone="+919876543210").count() == 1

@@ -1,0 +1,72 @@
+"""Compliance reads and changes nothing: every state-changing URL added for
+My calls, WhatsApp messages, walk-in customers, saved views, sign-in unlock
+and the import history, posted as a compliance reviewer (with the CSRF
+token), leaves the database as it was."""
+
+import pytest
+from axes.models import AccessAttempt
+from django.test import Client
+from django.urls import reverse
+
+from backoffice.customers.models import Customer, MessageTemplate, StatusChange, Touch
+from backoffice.customers.statuses import Status
+from backoffice.imports import services as import_services
+from backoffice.imports.models import ImportRun
+from backoffice.savedviews.models import SavedView
+from backoffice.savedviews.services import saved_view_save
+from tests.backoffice.imports.conftest import csv_file, run_import
+from tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _state():
+    return (
+        list(Customer.objects.order_by("pk").values_list("pk", "status", "remarks",
+                                                         "last_contacted", "assigned_to")),
+        StatusChange.objects.count(), Touch.objects.count(),
+        list(MessageTemplate.objects.order_by("pk").values_list("text", flat=True)),
+        list(SavedView.objects.order_by("pk").values_list("name", "query", "shared")),
+        list(ImportRun.objects.order_by("pk").values_list("pk", "state")),
+        AccessAttempt.objects.count(),
+    )
+
+
+def test_compliance_posts_change_nothing(reviewer, manager, alice):
+    customer = CustomerFactory(assigned_to=alice)
+    template = MessageTemplate.objects.get(status=Status.NEW)
+    view = saved_view_save(owner=manager, name="Team", query="area=Kochi", shared=True)
+    unstarted = import_services.import_run_create(upload=csv_file(["Anu,9876543211,Kochi,,"]),
+                                                  by=manager)
+    finished = run_import(["Binu,9876543212,Kochi,,"], by=manager)
+    for _ in range(5):
+        Client().post("/login/", {"username": "alice", "password": "wrong", "next": "/"})
+    before = _state()
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reviewer)
+    from tests.factories import second_factor_given
+
+    second_factor_given(client, reviewer)
+    client.get("/")  # the CSRF cookie
+    token = client.cookies["csrftoken"].value
+    posts = [
+        (reverse("admin:customers_customer_touch", args=[customer.pk, "call"]), {}),
+        (reverse("admin:customers_customer_my_calls_update", args=[customer.pk]),
+         {"status": Status.VALID, "remark": "x"}),
+        ("/customers/customer/add/", {"name": "X", "phone": "9876500000", "status": "new",
+                                      "_save": "Save"}),
+        (reverse("admin:customers_messagetemplate_change", args=[template.pk]),
+         {"text": "changed"}),
+        (reverse("savedviews:add"), {"name": "Mine", "query": "area=X"}),
+        (reverse("savedviews:delete", args=[view.pk]), {}),
+        ("/accounts/user/", {"action": "unlock_sign_in", "apply": "1",
+                             "_selected_action": [alice.pk]}),
+        (reverse("admin:imports_importrun_discard", args=[unstarted.pk]), {"discard": "1"}),
+        (reverse("admin:imports_importrun_revert", args=[finished.pk]), {"confirm": "1"}),
+        (reverse("admin:imports_importrun_run_again", args=[finished.pk]), {}),
+    ]
+    for url, data in posts:
+        response = client.post(url, {**data, "csrfmiddlewaretoken": token})
+        assert response.status_code in (302, 403, 404), url
+    assert _state() == before
