@@ -106,7 +106,7 @@ def test_counsellor_performance_keeps_its_target_columns_at_1366(page, live_serv
 def test_import_history_keeps_invalid_and_imported_by_at_1366(page, live_server, busy_team):
     page.set_viewport_size(DESKTOP)
     login(page, live_server, "maya", next_url="/imports/importrun/")
-    for column in ("Invalid", "Imported by"):
+    for column in ("Refused", "Imported by"):  # "Refused" was "Invalid" before
         header = page.locator("#result_list thead th", has_text=column)
         expect(header).to_be_visible()
         assert _right_edge(header) <= DESKTOP["width"], column
