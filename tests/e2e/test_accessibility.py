@@ -86,8 +86,10 @@ def test_the_managers_pages_pass_axe(page, live_server, leads, axe_ready):
 def test_the_counsellors_pages_pass_axe(page, live_server, leads, axe_ready):
     login(page, live_server, "alice", next_url="/")
     _check_all(page, live_server, [
+        ("counsellor-my-calls", "/customers/customer/my-calls/"),
         ("counsellor-dashboard", "/"),
         ("counsellor-customer-list", "/customers/customer/"),
+        ("counsellor-add-customer", "/customers/customer/add/"),
         ("counsellor-customer-page", f"/customers/customer/{leads[0].pk}/change/"),
     ])
     # The "Update status" dialog, open over the list.
