@@ -236,7 +236,13 @@ def test_a_template_cannot_read_attributes_through_its_placeholders(alice_client
 
     template = MessageTemplate.objects.get(status=Status.NEW)
     url = reverse("admin:customers_messagetemplate_change", args=[template.pk])
-    manager_client.post(url, {"text": "{name.__class__} {counsellor!r} {0} %(name)s {name}"})
+    hostile = "{name.__class__} {counsellor!r} {0} %(name)s {name}"
+    # the admin refuses placeholders it does not fill ...
+    response = manager_client.post(url, {"text": hostile})
+    assert response.status_code == 200 and "would reach the customer as typed" in (
+        response.content.decode())
+    # ... and a template written some other way is still read as plain text
+    MessageTemplate.objects.filter(pk=template.pk).update(text=hostile)
     _lead(alice, name="Anu")
     html = alice_client.get(URL).content.decode()
     assert "class" not in html.split("wa.me/")[1].split('"')[0].replace("__class__", "")
