@@ -3,20 +3,33 @@
 from functools import wraps
 
 from django.contrib.admin import helpers
+from django.forms import CheckboxInput
 from django.http import Http404, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.urls import URLPattern
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from unfold.admin import ModelAdmin, checkbox
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
 
 _PK = "__ALIMS_PK__"
+
+# unfold's look from one class (theme.css, .alims-select) instead of its 30
+# utility classes on every row
+checkbox = CheckboxInput(
+    {"class": "action-select alims-select", "aria-label": _("Select record")},
+    lambda value: False,
+)
 
 
 class BaseAdmin(ModelAdmin):
     """unfold's ModelAdmin, with the row checkbox rendered once per page
     instead of once per row through the widget template."""
+
+    # unfold's list templates ask for these on every row; an attribute that is not
+    # there makes Django's template engine list the whole admin class (dir()) each time
+    list_sections = ()
 
     @cached_property
     def _checkbox_html(self) -> str:

@@ -25,6 +25,26 @@ class Status(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
 
 
+_LABELS: dict[tuple[str | None, str], str] = {}
+
+
+def status_label(code: str) -> str:
+    """A status's name in the active language, for lists that show it on every
+    row (``get_status_display`` hashes the whole choice list each call). An
+    unknown code reads as written."""
+    from django.utils.translation import get_language
+
+    key = (get_language(), code)
+    label = _LABELS.get(key)
+    if label is None:
+        try:
+            label = str(Status(code).label)
+        except ValueError:
+            label = code
+        _LABELS[key] = label
+    return label
+
+
 class Stage(models.TextChoices):
     NEW = "new", _("New")
     CONTACT_ATTEMPTED = "contact_attempted", _("Contact attempted")

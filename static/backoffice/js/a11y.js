@@ -9,6 +9,11 @@
    2. Icon ligatures (material-symbols spans) are hidden from screen readers
       everywhere, also in content htmx or Alpine add later; a control left with only
       an icon is named from its title (or from the icon's meaning).
+   3. A list's row actions: one menu written under the table (<template
+      id="alims-row-menu">, its links carrying "__pk__") is copied for the row whose "…"
+      button is pressed and placed under it. Focus moves to its first action; Up, Down,
+      Home and End move between actions; Escape or Tab away closes it, Escape returning
+      focus to the button; a click elsewhere closes it.
 */
 (function () {
   "use strict";
@@ -183,6 +188,111 @@
   });
 
   document.addEventListener("keydown", trapTab, true);
+
+  // --- 3. row actions -------------------------------------------------------
+
+  var rowMenu = null;      // the open menu (a copy of the template), or null
+  var rowMenuButton = null;
+
+  function closeRowMenu(returnFocus) {
+    if (!rowMenu) return;
+    var button = rowMenuButton;
+    // hidden, not removed, while an action it started may still be loading (the
+    // dialog's link opens the dialog when its answer arrives); removed at the next open
+    rowMenu.hidden = true;
+    rowMenu = null;
+    rowMenuButton = null;
+    if (button) {
+      button.setAttribute("aria-expanded", "false");
+      button.removeAttribute("aria-controls");
+      if (returnFocus) button.focus();
+    }
+  }
+
+  function placeRowMenu(menu, button) {
+    var box = button.getBoundingClientRect();
+    var width = menu.offsetWidth;
+    var left = Math.max(8, Math.min(box.right - width, window.innerWidth - width - 8));
+    var top = box.bottom + 4;
+    if (top + menu.offsetHeight > window.innerHeight - 8 && box.top - menu.offsetHeight - 4 > 8) {
+      top = box.top - menu.offsetHeight - 4;  // no room below: above the button
+    }
+    menu.style.left = left + "px";
+    menu.style.top = top + "px";
+  }
+
+  function openRowMenu(button) {
+    var template = document.getElementById("alims-row-menu");
+    if (!template) return;
+    document.querySelectorAll("nav.alims-row-menu[hidden]").forEach(function (old) { old.remove(); });
+    var pk = encodeURIComponent(button.getAttribute("data-row-menu"));
+    var menu = template.content.firstElementChild.cloneNode(true);
+    menu.id = "row-actions-menu-" + button.id.replace(/^row-actions-/, "");
+    menu.querySelectorAll("a").forEach(function (link) {
+      ["href", "hx-get"].forEach(function (name) {
+        var value = link.getAttribute(name);
+        if (value) link.setAttribute(name, value.split("__pk__").join(pk));
+      });
+      if (link.hasAttribute("data-return-focus")) link.setAttribute("data-return-focus", "#" + CSS.escape(button.id));
+    });
+    document.body.appendChild(menu);
+    if (window.htmx) window.htmx.process(menu);
+    placeRowMenu(menu, button);
+    rowMenu = menu;
+    rowMenuButton = button;
+    button.setAttribute("aria-expanded", "true");
+    button.setAttribute("aria-controls", menu.id);
+    var first = menu.querySelector("a");
+    if (first) first.focus();
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-row-menu]");
+    if (button) {
+      var wasOpen = rowMenuButton === button;
+      closeRowMenu(false);
+      if (!wasOpen) openRowMenu(button);
+      return;
+    }
+    if (rowMenu && event.target.closest && event.target.closest("nav.alims-row-menu") === rowMenu) {
+      // an action was chosen: its link goes on (a page, or the dialog htmx opens)
+      closeRowMenu(false);
+      return;
+    }
+    closeRowMenu(false);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (!rowMenu) return;
+    var items = Array.prototype.slice.call(rowMenu.querySelectorAll("a"));
+    var index = items.indexOf(document.activeElement);
+    if (event.key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation();
+      closeRowMenu(true);
+    } else if (event.key === "Tab" && index >= 0) {
+      // Tab leaves the menu from its button: on to the row's next control (or back)
+      closeRowMenu(true);
+    } else if (index >= 0 && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+      event.preventDefault();
+      var step = event.key === "ArrowDown" ? 1 : -1;
+      items[(index + step + items.length) % items.length].focus();
+    } else if (index >= 0 && (event.key === "Home" || event.key === "End")) {
+      event.preventDefault();
+      items[event.key === "Home" ? 0 : items.length - 1].focus();
+    }
+  }, true);
+
+  document.addEventListener("focusin", function (event) {
+    if (!rowMenu) return;
+    if (rowMenu.contains(event.target) || event.target === rowMenuButton) return;
+    closeRowMenu(false);
+  });
+
+  window.addEventListener("resize", function () { closeRowMenu(false); });
+  window.addEventListener("scroll", function () {
+    if (rowMenu && rowMenuButton) placeRowMenu(rowMenu, rowMenuButton);
+  }, true);
 
   function start() {
     hideIcons(document);
