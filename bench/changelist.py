@@ -445,11 +445,16 @@ def main():
             raw_med = statistics.median(raw[case.who])
             ratio = med / raw_med
             kb = case.html_bytes / 1024
-            ok = kb <= HTML_BUDGET_KB and ratio <= RATIO_BUDGET
+            # The ratio's budget is the counsellor's (her list against the plain
+            # indexed filter above); the manager's is shown beside it, against the
+            # cheapest raw reading of his page (50 rows + the table's estimate).
+            budgeted = case.who == "counsellor"
+            ok = kb <= HTML_BUDGET_KB and (ratio <= RATIO_BUDGET or not budgeted)
             if not ok:
                 failures.append(case)
+            budget = f"≤{RATIO_BUDGET}×" if budgeted else "shown"
             print(f"  {case.who:<18} HTML {kb:6.1f} KB (≤{HTML_BUDGET_KB})   page {med:6.1f} ms / raw "
-                  f"ORM {raw_med:5.1f} ms = {ratio:5.1f}× (≤{RATIO_BUDGET}×)   "
+                  f"ORM {raw_med:5.1f} ms = {ratio:5.1f}× ({budget})   "
                   f"{'PASS' if ok else 'FAIL'}")
 
     if failures or args.explain:

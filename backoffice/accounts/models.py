@@ -24,6 +24,20 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def has_perm(self, perm, obj=None) -> bool:
+        """Django's answer, kept for the rest of this request: a page asks the same
+        model permissions dozens of times (the sidebar, the list's buttons and
+        actions), each through every authentication backend. The user object lives
+        for one request; answers about an object are not kept."""
+        if obj is not None:
+            return super().has_perm(perm, obj)
+        answers = self.__dict__.setdefault("_alims_perm_answers", {})
+        try:
+            return answers[perm]
+        except KeyError:
+            answers[perm] = answer = super().has_perm(perm)
+            return answer
+
     def save(self, *args, **kwargs) -> None:
         # Only staff can use the back-office, and the back-office is all there is.
         self.is_staff = True

@@ -36,7 +36,7 @@ _PK = "__ALIMS_ROW_PK__"
 
 class _Column:
     __slots__ = ("name", "field", "method", "label", "classes", "is_link", "tag",
-                 "empty", "shown_as", "related", "choices")
+                 "empty", "shown_as", "related", "choices", "days")
 
     def __init__(self, name, field, method, label, classes, is_link, tag, empty):
         self.name, self.field, self.method, self.label = name, field, method, label
@@ -49,6 +49,8 @@ class _Column:
         self.related = field is not None and isinstance(field.remote_field, models.ManyToOneRel)
         # a field with choices shows their labels (unfold asks for the list every cell)
         self.choices = bool(getattr(field, "flatchoices", None)) if field is not None else False
+        # a date column's days as written, for this list (a page repeats a few days)
+        self.days = {} if type(field) is models.DateField else None
 
 
 def _link_columns(cl) -> set[int]:
@@ -155,6 +157,12 @@ def _field_repr(column, result):
         elif isinstance(value, str) and type(field) in (models.CharField, models.TextField,
                                                          models.EmailField, models.SlugField):
             return value, value
+        elif column.days is not None:
+            shown = column.days.get(value)
+            if shown is None:
+                shown = column.days[value] = unfold_utils.display_for_field(
+                    value, field, column.empty)
+            return shown, value
     return unfold_utils.display_for_field(value, field, column.empty), value
 
 

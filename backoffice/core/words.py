@@ -25,6 +25,29 @@ def local_datetime(value: datetime.datetime | None, *, empty: str = EMPTY) -> st
     return date_format(value, "DATETIME_FORMAT")
 
 
+def moment_writer(*, empty: str = EMPTY):
+    """``local_datetime`` for many moments at once (an export's rows): the
+    format, the time zone and the month names are read once, not per value
+    (Django's date_format parses its format on every call: a third of a large
+    export's time). Any other format than the site's falls back to it."""
+    from django.utils.dates import MONTHS_3
+    from django.utils.formats import get_format
+
+    if get_format("DATETIME_FORMAT") != "j M Y, H:i":
+        return lambda value: local_datetime(value, empty=empty)
+    months = {number: str(name).title() for number, name in MONTHS_3.items()}
+    zone = timezone.get_current_timezone()
+
+    def write(value: datetime.datetime | None) -> str:
+        if value is None:
+            return empty
+        if timezone.is_aware(value):
+            value = value.astimezone(zone)
+        return f"{value.day} {months[value.month]} {value.year}, {value.hour:02d}:{value.minute:02d}"
+
+    return write
+
+
 def local_date(value: datetime.date | datetime.datetime | None, *, empty: str = EMPTY) -> str:
     """A day: "12 Oct 2026" (a moment is first put in the site's time zone)."""
     if value is None:

@@ -16,7 +16,8 @@ UNASSIGNED = "none"
 def _counsellor_choices():
     return [
         (str(user.pk), str(user) if user.is_active else _("%s (inactive)") % user)
-        for user in counsellors_for_filter()
+        for user in counsellors_for_filter().only(
+            "pk", "first_name", "last_name", "username", "is_active")
     ]
 
 

@@ -6,7 +6,7 @@ import re
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
-from backoffice.core.words import local_datetime
+from backoffice.core.words import moment_writer
 from backoffice.customers.details import details_as_lines
 from backoffice.customers.models import Customer
 from backoffice.customers.statuses import Status
@@ -65,6 +65,7 @@ class CustomerResource(resources.ModelResource):
         # get_status_display() resolves the lazy labels on every call (a third
         # of a large export's time); the labels are read once per export.
         self._status_labels = {status.value: str(status.label) for status in Status}
+        self._moment = moment_writer(empty="")
 
     def dehydrate_status(self, customer: Customer) -> str:
         return self._status_labels.get(customer.status, customer.status)
@@ -73,10 +74,10 @@ class CustomerResource(resources.ModelResource):
         return details_as_lines(customer.source_details)
 
     def dehydrate_last_contacted(self, customer: Customer) -> str:
-        return local_datetime(customer.last_contacted, empty="")
+        return self._moment(customer.last_contacted)
 
     def dehydrate_created_at(self, customer: Customer) -> str:
-        return local_datetime(customer.created_at, empty="")
+        return self._moment(customer.created_at)
 
     class Meta:
         model = Customer

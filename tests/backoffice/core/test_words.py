@@ -57,3 +57,28 @@ def test_django_writes_a_moment_in_a_template_the_same_way():
         html = Template("{{ m }}").render(Context(
             {"m": datetime.datetime(2026, 10, 12, 12, 21, 19, tzinfo=UTC)}))
     assert html == "12 Oct 2026, 17:51"
+
+
+def test_the_exports_moment_writer_writes_every_moment_as_local_datetime():
+    import random
+
+    from backoffice.core.words import moment_writer
+
+    write = moment_writer(empty="")
+    start = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    for _ in range(2000):
+        moment = start + datetime.timedelta(minutes=random.randint(0, 3 * 366 * 24 * 60))
+        assert write(moment) == words.local_datetime(moment)
+    naive = datetime.datetime(2026, 10, 12, 17, 51)
+    assert write(naive) == words.local_datetime(naive)
+    assert write(None) == ""
+
+
+def test_the_moment_writer_follows_another_time_zone(settings):
+    from django.utils import timezone
+
+    from backoffice.core.words import moment_writer
+
+    moment = datetime.datetime(2026, 3, 29, 0, 30, tzinfo=datetime.UTC)
+    with timezone.override("Europe/London"):
+        assert moment_writer()(moment) == words.local_datetime(moment)
