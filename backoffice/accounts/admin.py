@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -44,7 +45,7 @@ class UserAdmin(
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm
     list_display = ("username", "full_name", "role", "monthly_target", "email", "is_active",
-                    "two_factor", "last_login")
+                    "two_factor", "sign_in", "last_login")
     actions = ["set_monthly_target", "unlock_sign_in", "reset_two_factor"]
     list_filter = ("groups", "is_active", "is_superuser")
     search_fields = ("username", "first_name", "last_name", "email")
@@ -63,8 +64,10 @@ class UserAdmin(
     readonly_fields = ("last_login", "date_joined")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups").annotate(
-            _two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
+        from backoffice.accounts.selectors import users_with_lock_out
+
+        return users_with_lock_out(super().get_queryset(request).prefetch_related("groups").annotate(
+            _two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))))
 
     def user_change_password(self, request, id, form_url=""):
         self._404_unless_visible(request)
@@ -178,6 +181,19 @@ class UserAdmin(
     @display(description=_("2FA"), boolean=True)
     def two_factor(self, obj):
         return getattr(obj, "_two_factor", None)
+
+    @display(description=_("Sign-in"))
+    def sign_in(self, obj):
+        """"Locked until 17:51" while too many wrong passwords keep the person
+        out (the "Unlock sign-in" action lets them in at once)."""
+        from backoffice.accounts.selectors import sign_in_cool_off
+        from backoffice.core.words import local_datetime
+
+        since = getattr(obj, "_locked_since", None)
+        if since is None:
+            return "—"
+        return format_html('<span class="alims-locked">{}</span>',
+                           _("Locked until %s") % local_datetime(since + sign_in_cool_off()))
 
     @display(description=_("Name"), ordering="first_name")
     def full_name(self, obj):

@@ -129,3 +129,21 @@ def sign_in_locked_usernames(usernames) -> set[str]:
     return set(AccessAttempt.objects.filter(
         username__in=list(usernames), attempt_time__gte=timezone.now() - sign_in_cool_off(),
     ).values_list("username", flat=True).distinct())
+
+
+def users_with_lock_out(queryset):
+    """``queryset`` with ``_locked_since``: the newest failed sign-in of a
+    username that is locked out now (AXES_FAILURE_LIMIT failures from one
+    address within the cool-off), else None. The lock-out lasts the cool-off
+    from that moment."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.db.models import OuterRef, Subquery
+    from django.utils import timezone
+
+    attempts = AccessAttempt.objects.filter(
+        username=OuterRef("username"),
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=timezone.now() - sign_in_cool_off(),
+    ).order_by("-attempt_time").values("attempt_time")[:1]
+    return queryset.annotate(_locked_since=Subquery(attempts))

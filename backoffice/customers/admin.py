@@ -394,7 +394,16 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
             # the taps on Call and WhatsApp (status updates: the Timeline tab)
             context["touches"] = selectors.customer_touches(obj)
             context["contact"] = queue.contact_links(obj, user=request.user)
+        if not is_manager(request.user):
+            # one button: "Save" goes on to the customer (see response_post_save_add)
+            context["show_save_and_add_another"] = False
+            context["show_save_and_continue"] = False
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_post_save_add(self, request, obj):
+        """A new customer — a walk-in, an enquiry on the phone — is called or
+        updated next: "Save" goes on to their page, not back to the list."""
+        return redirect(reverse("admin:customers_customer_change", args=[obj.pk]))
 
     def _source_details_origin(self, obj) -> str:
         parts = []

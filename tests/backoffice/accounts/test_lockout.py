@@ -153,3 +153,18 @@ def test_the_unlock_confirmation_escapes_names(manager_client):
     hostile = CounsellorFactory(username="evil", first_name='"><img src=x onerror=alert(1)>')
     content = _unlock(manager_client, hostile, apply=False).content.decode()
     assert "<img src=x" not in content and "&lt;img src=x" in content
+
+
+def test_the_users_list_marks_a_locked_sign_in_until_when(manager_client, alice, bob):
+    _lock_out("alice")
+    _attempt(Client(), "bob")  # one wrong password: not locked
+    html = manager_client.get(USERS).content.decode()
+    alice_row = re.search(r'<tr class="data-row[^"]*">((?:(?!</tr>).)*?>alice<(?:(?!</tr>).)*)',
+                          html, re.S).group(1)
+    bob_row = re.search(r'<tr class="data-row[^"]*">((?:(?!</tr>).)*?>bob<(?:(?!</tr>).)*)',
+                        html, re.S).group(1)
+    assert re.search(r'<span class="alims-locked">Locked until \d{1,2} \w{3} \d{4}, \d\d:\d\d',
+                     alice_row)
+    assert "Locked" not in bob_row
+    _unlock(manager_client, alice)
+    assert "Locked until" not in manager_client.get(USERS).content.decode()

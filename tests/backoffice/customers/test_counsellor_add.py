@@ -131,3 +131,23 @@ def test_a_phone_added_by_someone_else_at_the_same_moment_is_a_message_not_a_fai
     response = _post(alice_client)
     assert response.status_code == 403  # said, not a server error
     assert Customer.objects.filter(phone="+919876543210").count() == 1
+
+
+def test_saving_a_new_customer_goes_on_to_their_page(alice_client):
+    response = _post(alice_client)
+    customer = Customer.objects.get(phone="+919876543210")
+    assert response.status_code == 302
+    assert response["Location"] == f"/customers/customer/{customer.pk}/change/"
+    page = alice_client.get(response["Location"]).content.decode()
+    assert "was added successfully" in page or "Walk In" in page
+
+
+def test_a_counsellors_add_form_has_one_save_button(alice_client):
+    content = alice_client.get(ADD).content.decode()
+    assert 'name="_save"' in content
+    assert 'name="_addanother"' not in content and 'name="_continue"' not in content
+
+
+def test_a_managers_add_form_keeps_save_and_add_another(manager_client):
+    content = manager_client.get(ADD).content.decode()
+    assert 'name="_addanother"' in content

@@ -382,3 +382,27 @@ def test_counsellors_and_compliance_cannot_edit_messages(alice_client, reviewer_
 
 def test_every_status_has_a_message_after_migrating():
     assert set(MessageTemplate.objects.values_list("status", flat=True)) == set(Status.values)
+
+
+def test_a_follow_up_typed_day_first_in_the_queue_is_saved(alice_client, alice):
+    lead = _lead(alice, name="Typed Date")
+    day = _days(3)
+    html = alice_client.get(URL).content.decode()
+    assert 'type="date"' not in html  # a native box would read month first in an American browser
+    assert 'name="next_follow_up" inputmode="numeric"' in html
+    response = alice_client.post(_update_url(lead), {
+        "status": Status.CALL_LATER, "remark": "exams", "preset": "",
+        "next_follow_up": day.strftime("%d/%m/%Y")})
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert lead.status == Status.CALL_LATER and lead.next_follow_up == day
+
+
+def test_a_follow_up_typed_month_first_is_refused_with_how_to_write_it(alice_client, alice):
+    lead = _lead(alice, name="Wrong Order")
+    response = alice_client.post(_update_url(lead), {
+        "status": Status.CALL_LATER, "remark": "", "preset": "", "next_follow_up": "12/25/2026"})
+    assert response.status_code == 400  # the queue again, the lead open with the error
+    assert "Write the date day first" in response.content.decode()
+    lead.refresh_from_db()
+    assert lead.status == Status.NEW
