@@ -1,3 +1,4 @@
+import datetime
 import json
 from datetime import timedelta
 
@@ -22,6 +23,7 @@ from backoffice.audit.exports import CsvExportMixin
 from backoffice.audit.exports import local_time as _local
 from backoffice.audit.models import ActivityLog
 from backoffice.audit.selectors import MATCHES_CAP, customer_ids_matching
+from backoffice.core import words
 from backoffice.core.admin_base import BaseAdmin, HiddenObjectsAnswer404Mixin, ReadOnlyAdminMixin
 from backoffice.core.filters import LocalDateRangeFilter
 from backoffice.customers.details import details_as_lines
@@ -149,14 +151,16 @@ class ReviewChangeList(ChangeList):
                 else reverse("admin:customers_historicalcustomer_changelist") + f"?q={record.id}"
             )
             record.field_changes = [
-                (FIELD_LABELS[field], review_value(field, old, names),
-                 review_value(field, new, names))
+                (FIELD_LABELS[field], review_value(field, old, names, on_screen=True),
+                 review_value(field, new, names, on_screen=True))
                 for field, old, new in changes[record.history_id]
             ]
 
 
-def review_value(field: str, value, names: dict) -> str:
-    """A field's value as a reviewer reads it: labels, names, local dates."""
+def review_value(field: str, value, names: dict, *, on_screen: bool = False) -> str:
+    """A field's value as a reviewer reads it: labels, names, local dates; on
+    the screen phones as people write them (the CSV keeps the stored number,
+    which a spreadsheet reads as text)."""
     if value is None or value == "" or value == {} or value == []:
         return "—"
     if field == "source_details":
@@ -165,8 +169,14 @@ def review_value(field: str, value, names: dict) -> str:
         return str(Status(value).label) if value in Status.values else str(value)
     if field in names:
         return names[field].get(value, f"#{value}")
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
+    if on_screen and field in ("phone", "alternate_phone"):
+        from backoffice.customers.phones import phone_display
+
+        return phone_display(str(value))  # +91 98765 43210, as every page writes it
+    if isinstance(value, datetime.datetime):
+        return words.local_datetime(value)
+    if isinstance(value, datetime.date):
+        return words.local_date(value)
     return str(value)
 
 

@@ -37,6 +37,8 @@ def customer_ids_matching(term: str, *, cap: int = MATCHES_CAP) -> tuple[set[int
 REVIEWED_FIELDS = (
     "status", "assigned_to", "next_follow_up", "remarks", "name", "phone", "alternate_phone",
     "email", "area", "date_added", "data_source", "source_details",
+    # a call or a WhatsApp message tapped (a Touch) changes only this
+    "last_contacted",
 )
 
 

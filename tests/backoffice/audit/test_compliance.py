@@ -4,6 +4,7 @@ and import runs; exports each (logged); changes nothing."""
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -18,6 +19,7 @@ from backoffice.audit.models import ActivityLog
 from backoffice.customers import services
 from backoffice.customers.models import Customer
 from tests.backoffice.imports.conftest import run_import
+from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -352,3 +354,20 @@ def test_every_list_search_is_bounded(reviewer_client, url):
     with CaptureQueriesContext(connection) as queries:
         assert reviewer_client.get(url, {"q": term}).status_code == 200
     assert max(q["sql"].upper().count("LIKE") for q in queries.captured_queries) <= 4 * 8
+
+
+def test_the_review_writes_dates_in_words_and_phones_as_people_read_them(reviewer_client):
+    customer = CustomerFactory(name="Dated Person", phone="+919876543210",
+                               date_added=datetime.date(2026, 10, 12))
+    html = reviewer_client.get(REVIEW, {"q": str(customer.pk)}).content.decode()
+    assert "12 Oct 2026" in html and "12/10/2026" not in html
+    assert "+91 98765 43210" in html and "+919876543210" not in html
+
+
+def test_a_tapped_call_reads_as_last_contacted_in_the_review(reviewer_client, alice):
+    from backoffice.customers import services
+
+    customer = CustomerFactory(name="Called Person", assigned_to=alice)
+    services.customer_touch_record(customer=customer, kind="call", by=alice)
+    html = reviewer_client.get(REVIEW, {"q": str(customer.pk)}).content.decode()
+    assert re.search(r"Last contacted</span>: — → \d{1,2} \w{3} \d{4}, \d\d:\d\d", html)

@@ -31,7 +31,7 @@ def test_an_email_and_alternate_phone_change_reads_with_labels(reviewer_client, 
                              alternate_phone="9812345678")
     body = reviewer_client.get(REVIEW, {"field": "email"}).content.decode()
     assert "Email</span>: old@x.example → new@x.example" in body
-    assert "Alternate phone</span>: — → +919812345678" in body
+    assert "Alternate phone</span>: — → +91 98123 45678" in body
 
 
 def test_an_imports_change_of_the_source_details_shows(reviewer_client, manager):
