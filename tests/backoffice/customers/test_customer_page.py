@@ -229,3 +229,11 @@ def test_a_manager_adds_a_customer_with_email_and_alternate_phone(manager_client
     assert response.status_code == 302, response.content.decode()[:2000]
     customer = Customer.objects.get()
     assert (customer.email, customer.alternate_phone) == ("lead@example.com", "+919812345678")
+
+
+def test_a_deleted_customers_history_reads_dashes_not_none(manager_client):
+    customer = CustomerFactory(name="Gone Person")
+    manager_client.post(f"/customers/customer/{customer.pk}/delete/", {"post": "yes"})
+    html = manager_client.get(f"/customers/customer/{customer.pk}/history/").content.decode()
+    assert "Gone Person" in html
+    assert ">None<" not in html.replace(" ", "").replace("\n", "")
