@@ -180,7 +180,8 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
     def source(self, obj):
         if obj.data_source:
             return obj.data_source
-        return services.importer_label(obj.importer) or "—"
+        # a file in the product's own columns (name, phone, …): the standard list
+        return services.importer_label(obj.importer) or _("Standard lead list")
 
     @display(description=_("File name"), ordering="original_name")
     def file_name(self, obj):

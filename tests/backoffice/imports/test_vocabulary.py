@@ -179,3 +179,28 @@ def test_the_revert_result_names_the_customers_it_kept(manager_client, manager, 
     kept_list = page.content.decode().split('id="revert-kept"', 1)[1].split("</ul>", 1)[0]
     assert "1 customer kept because it was edited or reassigned after the import" in kept_list
     assert reverse("admin:customers_customer_change", args=[kept.pk]) in kept_list
+
+
+def test_the_result_says_why_rows_were_refused(manager_client, manager):
+    run = run_import(ROWS, by=manager)
+    html = manager_client.get(reverse("admin:imports_importrun_progress", args=[run.pk])
+                              ).content.decode()
+    note = html.split('id="refused-note"', 1)[1].split("</p>", 1)[0]
+    assert "1 row was refused: it has no phone number that can be read" in note
+    assert 'id="refused-rows"' in note
+
+
+def test_a_result_with_nothing_refused_or_kept_has_no_coloured_zeros(manager_client, manager):
+    run = run_import(["Anu,9876543210,Kochi,,"], by=manager)
+    html = manager_client.get(reverse("admin:imports_importrun_progress", args=[run.pk])
+                              ).content.decode()
+    assert 'id="refused-note"' not in html
+    assert 'text-red-700" data-count="invalid"' not in html
+    assert 'text-orange-700" data-count="warnings"' not in html
+
+
+def test_the_history_names_the_standard_lead_list(manager_client, manager):
+    run_import(ROWS, by=manager)
+    page = manager_client.get(reverse("admin:imports_importrun_changelist")).content.decode()
+    cell = page.split('class="field-source', 1)[1].split("</td>", 1)[0]
+    assert "Standard lead list" in cell
