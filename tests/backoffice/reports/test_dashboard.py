@@ -175,3 +175,9 @@ def test_a_counsellors_admissions_card_shows_the_change_against_last_month(alice
     d = _dashboard(alice_client)
     assert d["month_admissions_before"] == 0
     assert d["changes"]["month_admissions"]["text"] == "3 more than the same days last month"
+
+
+def test_the_conversion_card_says_which_customers_it_counts(manager_client):
+    html = manager_client.get("/").content.decode()
+    card = html.split('data-kpi="conversion"', 1)[1].split("</div>", 1)[0]
+    assert "of all customers, since the first" in card
