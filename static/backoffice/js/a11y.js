@@ -333,6 +333,11 @@
       }
       seen[name] = (seen[name] || 0) + 1;
       box.setAttribute("aria-label", seen[name] > 1 ? name + " " + seen[name] : name);
+      // a box with links or buttons in it scrolls as Tab goes through them: it is
+      // not a stop of its own (simplebar makes every box one)
+      if (box.getAttribute("tabindex") === "0" && box.querySelector(FOCUSABLE)) {
+        box.removeAttribute("tabindex");
+      }
     });
   }
 
