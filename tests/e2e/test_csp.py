@@ -192,3 +192,18 @@ def test_the_counsellor_meets_no_policy_violation(page, live_server, leads, alic
     theirs = Customer.objects.exclude(assigned_to=alice).order_by("pk").first()
     _visit(page, live_server, f"/customers/customer/{theirs.pk}/change/", status=404)
     assert_no_csp_violations(page)
+
+
+def test_a_deleted_customers_history_meets_no_policy_violation(page, live_server, manager):
+    from backoffice.customers import services
+    from tests.factories import CustomerFactory
+
+    customer = CustomerFactory(name="Gone Person")
+    pk = customer.pk
+    services.customer_delete(customers=[customer], by=manager)
+    login(page, live_server, "maya", next_url=f"/customers/customer/{pk}/history/")
+    expect(page.locator("#main")).to_contain_text("Gone Person")
+    assert_no_csp_violations(page)
+    page.goto(f"{live_server.url}/customers/historicalcustomer/?q={pk}")
+    expect(page.locator("#result_list")).to_contain_text("Deleted")
+    assert_no_csp_violations(page)
