@@ -110,7 +110,10 @@ def _build_plan(cl):
     return columns
 
 
-def _change_url_template(cl) -> str | None:
+def _change_url_template(cl) -> tuple[str, str] | None:
+    """The row's change link as the text before and after the row's key. The key's
+    place is the placeholder's first occurrence (in the path): the filters kept
+    for the way back come after it and may hold anything typed, the placeholder too."""
     template = getattr(cl, "_alims_change_url", False)
     if template is False:
         try:
@@ -122,9 +125,10 @@ def _change_url_template(cl) -> str | None:
         except NoReverseMatch:
             template = None
         else:
-            template = add_preserved_filters(
+            head, _, tail = add_preserved_filters(
                 {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, url
-            )
+            ).partition(_PK)
+            template = (head, tail)
         cl._alims_change_url = template
     return template
 
@@ -195,7 +199,7 @@ def items_for_result(cl, result, form):
             template = _change_url_template(cl)
             if template is not None:
                 pk = quote(getattr(result, cl.pk_attname))
-                url = escape(template.replace(_PK, str(pk)))
+                url = escape(f"{template[0]}{pk}{template[1]}")
                 content = (f'<a href="{url}" class="{" ".join(unfold_list.LINK_CLASSES)}" >'
                            f"{content}</a>")
         yield mark_safe(f'<{column.tag} class="{classes}" data-label="{column.label}">{content}'
