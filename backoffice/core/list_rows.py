@@ -22,6 +22,7 @@ from django.contrib.admin.utils import (
     _get_non_gfk_field,
     quote,
 )
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch, reverse
@@ -68,7 +69,9 @@ def _plan(cl):
         return plan
     plan = None
     model_admin = cl.model_admin
-    if not getattr(model_admin, "ordering_field", None) and not cl.is_popup and not cl.to_field:
+    if (not getattr(model_admin, "ordering_field", None) and not cl.is_popup and not cl.to_field
+            # a list that says where its rows link: the quick path writes Django's link
+            and type(cl).url_for_result is ChangeList.url_for_result):
         plan = _build_plan(cl)
     cl._alims_row_plan = plan
     return plan
