@@ -28,15 +28,30 @@ class User(AbstractUser):
         """Django's answer, kept for the rest of this request: a page asks the same
         model permissions dozens of times (the sidebar, the list's buttons and
         actions), each through every authentication backend. The user object lives
-        for one request; answers about an object are not kept."""
+        for one request; answers about an object are not kept.
+
+        The kept answers hold only while what Django's answer depends on is as it
+        was: the user still active, still (or still not) a superuser, and Django's
+        own permission cache the same one (clearing it, as after granting a
+        permission, clears these too)."""
         if obj is not None:
             return super().has_perm(perm, obj)
-        answers = self.__dict__.setdefault("_alims_perm_answers", {})
-        try:
-            return answers[perm]
-        except KeyError:
-            answers[perm] = answer = super().has_perm(perm)
-            return answer
+        state = (self.is_active, self.is_superuser, self.__dict__.get("_perm_cache"))
+        kept = self.__dict__.get("_alims_perm_answers")
+        if kept is not None and kept[0] == state:
+            answers = kept[1]
+            if perm in answers:
+                return answers[perm]
+        else:
+            answers = {}
+        answer = super().has_perm(perm)
+        # asking may have filled Django's cache: the state is read again
+        state = (self.is_active, self.is_superuser, self.__dict__.get("_perm_cache"))
+        if kept is None or kept[0] != state:
+            answers = {}
+        answers[perm] = answer
+        self.__dict__["_alims_perm_answers"] = (state, answers)
+        return answer
 
     def save(self, *args, **kwargs) -> None:
         # Only staff can use the back-office, and the back-office is all there is.

@@ -22,6 +22,7 @@ from django.contrib.admin.utils import (
     _get_non_gfk_field,
     quote,
 )
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch, reverse
@@ -68,7 +69,9 @@ def _plan(cl):
         return plan
     plan = None
     model_admin = cl.model_admin
-    if not getattr(model_admin, "ordering_field", None) and not cl.is_popup and not cl.to_field:
+    if (not getattr(model_admin, "ordering_field", None) and not cl.is_popup and not cl.to_field
+            # a list that says where its rows link: the quick path writes Django's link
+            and type(cl).url_for_result is ChangeList.url_for_result):
         plan = _build_plan(cl)
     cl._alims_row_plan = plan
     return plan
@@ -110,7 +113,10 @@ def _build_plan(cl):
     return columns
 
 
-def _change_url_template(cl) -> str | None:
+def _change_url_template(cl) -> tuple[str, str] | None:
+    """The row's change link as the text before and after the row's key. The key's
+    place is the placeholder's first occurrence (in the path): the filters kept
+    for the way back come after it and may hold anything typed, the placeholder too."""
     template = getattr(cl, "_alims_change_url", False)
     if template is False:
         try:
@@ -122,9 +128,10 @@ def _change_url_template(cl) -> str | None:
         except NoReverseMatch:
             template = None
         else:
-            template = add_preserved_filters(
+            head, _, tail = add_preserved_filters(
                 {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, url
-            )
+            ).partition(_PK)
+            template = (head, tail)
         cl._alims_change_url = template
     return template
 
@@ -195,7 +202,7 @@ def items_for_result(cl, result, form):
             template = _change_url_template(cl)
             if template is not None:
                 pk = quote(getattr(result, cl.pk_attname))
-                url = escape(template.replace(_PK, str(pk)))
+                url = escape(f"{template[0]}{pk}{template[1]}")
                 content = (f'<a href="{url}" class="{" ".join(unfold_list.LINK_CLASSES)}" >'
                            f"{content}</a>")
         yield mark_safe(f'<{column.tag} class="{classes}" data-label="{column.label}">{content}'

@@ -63,3 +63,28 @@ def test_every_control_on_a_counsellors_pages_is_44px_to_tap(page, live_server, 
         if found:
             small[path] = found
     assert not small, small
+
+
+def test_a_long_list_fits_a_phone_and_its_last_rows_menu_can_be_tapped(page, live_server,
+                                                                       alice):
+    """Nine and more pages: the pages of the list, each 44px to tap, wrap rather than
+    widen the page (a page wider than the phone is zoomed out, and the row menu,
+    placed by the screen, then opens away from its button)."""
+    from tests.e2e.conftest import horizontal_overflow, login
+
+    CustomerFactory.create_batch(451, assigned_to=alice)
+    page.set_viewport_size(MOBILE)
+    login(page, live_server, "alice")
+    for path in ("/customers/customer/", "/customers/customer/?p=5"):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+        assert horizontal_overflow(page) == 0, path
+    button = page.locator("button[data-row-menu]").last
+    button.scroll_into_view_if_needed()
+    button.click()
+    link = page.locator("nav.alims-row-menu:not([hidden]) a").first
+    box = link.bounding_box()
+    hit = page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('a') === "
+                        "document.querySelector('nav.alims-row-menu:not([hidden]) a')",
+                        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+    assert hit

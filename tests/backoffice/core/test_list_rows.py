@@ -72,3 +72,44 @@ def test_a_hostile_name_is_escaped_in_its_cell(manager, data):
     html = "".join("".join(ours) for ours, _ in rows)
     assert "<img src=x" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_a_filter_holding_the_row_key_placeholder_is_kept_as_typed(manager_client, data):
+    """The change link is written once per list with a placeholder for the row's key;
+    a search or filter of the list (kept in the link for the way back) that happens
+    to hold that placeholder is not a place for the key."""
+    from django.urls import reverse
+
+    from backoffice.customers.models import StatusChange
+
+    change = StatusChange.objects.filter(customer=data).latest("pk")
+    url = reverse("admin:customers_statuschange_changelist")
+    html = manager_client.get(url, {"q": list_rows._PK}).content.decode()
+    assert f"/{change.pk}/change/?_changelist_filters=q%3D{list_rows._PK}" in html
+    assert f"q%3D{change.pk}" not in html
+
+
+def test_a_list_whose_rows_link_elsewhere_keeps_its_links(manager, data):
+    """A change list may say where its rows link (ChangeList.url_for_result): the
+    quick path writes Django's change link, so such a list is left to unfold."""
+    from django.contrib.admin.views.main import ChangeList
+
+    model_admin = admin.site._registry[type(data)]
+
+    class Elsewhere(model_admin.get_changelist(None)):
+        def url_for_result(self, result):
+            return f"/elsewhere/{result.pk}/"
+
+    assert Elsewhere.url_for_result is not ChangeList.url_for_result
+    request = RequestFactory().get("/customers/customer/")
+    request.user = manager
+    original = model_admin.get_changelist
+    model_admin.get_changelist = lambda request, **kwargs: Elsewhere
+    try:
+        cl = model_admin.get_changelist_instance(request)
+    finally:
+        model_admin.get_changelist = original
+    cl.get_results(request)
+    for result in cl.result_list:
+        ours = "".join(list_rows.items_for_result(cl, result, None))
+        assert f'href="/elsewhere/{result.pk}/"' in ours
