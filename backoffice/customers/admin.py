@@ -534,12 +534,12 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
         return self._tel_link(obj.phone)
 
     # sorted in pipeline order (New, Invalid, Valid, …, Joined, Dropped), not by code;
-    # one short badge (theme.css, .alims-badge) rather than unfold's label template,
+    # one short badge (theme.css, .alims-tag) rather than unfold's label template,
     # rendered 50 times a page
     @display(description=_("Status"), ordering=status_rank())
     def status_badge(self, obj):
         return mark_safe(
-            f'<span class="alims-badge alims-badge-{STATUS_BADGES.get(obj.status, "default")}">'
+            f'<span class="alims-tag alims-tag-{STATUS_BADGES.get(obj.status, "default")}">'
             f"{html_escape(status_label(obj.status))}</span>"
         )
 

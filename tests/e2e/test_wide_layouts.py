@@ -78,6 +78,9 @@ def busy_team(manager, alice):
         )
     services.customer_create(name="Walk-in " + "Kunjikrishnan " * 6, phone="9876500000",
                              by=manager)
+    # the widest badge and a long one-word area in the same list
+    CustomerFactory(name="Athira Joseph", assigned_to=alice, status=Status.WAITING_FOR_DOCUMENTS,
+                    area="Thiruvananthapuram")
     return team
 
 
