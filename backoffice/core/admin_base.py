@@ -30,6 +30,8 @@ class BaseAdmin(ModelAdmin):
     # unfold's list templates ask for these on every row; an attribute that is not
     # there makes Django's template engine list the whole admin class (dir()) each time
     list_sections = ()
+    # an empty cell reads as every empty value of the product does
+    empty_value_display = "—"
 
     @cached_property
     def _checkbox_html(self) -> str:

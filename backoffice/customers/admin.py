@@ -46,6 +46,7 @@ from backoffice.core.admin_base import (
     ReadOnlyHistoryMixin,
 )
 from backoffice.core.filters import LocalDateRangeFilter
+from backoffice.core.words import local_date
 from backoffice.customers import exports as customer_exports
 from backoffice.customers import queue, selectors, services
 from backoffice.customers.details import details_shown
@@ -413,7 +414,7 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
             run = obj.import_run
             parts.append(_("import #%(number)s of %(file)s, %(date)s") % {
                 "number": run.pk, "file": run.original_name,
-                "date": timezone.localtime(run.created_at).strftime("%d/%m/%Y")})
+                "date": local_date(run.created_at)})
         return " · ".join(str(part) for part in parts)
 
     @display(description=_("Alternate phone"))

@@ -223,7 +223,11 @@ class ImportRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.original_name} ({self.created_at:%d %b %Y %H:%M})" if self.created_at else self.original_name
+        if not self.created_at:
+            return self.original_name
+        from backoffice.core.words import local_datetime
+
+        return f"{self.original_name} ({local_datetime(self.created_at)})"
 
     @property
     def duration(self):

@@ -364,9 +364,10 @@ def trend_rows(params) -> list[dict]:
         for key in ("contacts", "admissions", "joined"):
             bucket[key] += row[key]
     rows = [buckets[k] for k in sorted(buckets)]
-    label = {"day": "%d %b", "week": "%d %b", "month": "%b %Y"}[params.period_granularity]
+    label = {"day": "{day} %b", "week": "{day} %b", "month": "%b %Y"}[params.period_granularity]
     for row in rows:
-        row["period_label"] = row["period"].strftime(label)
+        # "2 Nov", as dates read everywhere (not "02 Nov")
+        row["period_label"] = row["period"].strftime(label).replace("{day}", str(row["period"].day))
         row["partial"] = period_partial(row["period"], params)
         if row["partial"]:
             row["period_label"] += f" ({row['partial']})"
