@@ -68,14 +68,11 @@ def short_date(value: datetime.date | None, *, empty: str = "") -> str:
 
 def status_label(code: str | None, *, empty: str = EMPTY) -> str:
     """A customer status's label ("Call not attended"); an unknown code as it is."""
-    from backoffice.customers.statuses import Status
+    from backoffice.customers import statuses
 
     if not code:
         return empty
-    try:
-        return str(Status(code).label)
-    except ValueError:
-        return str(code)
+    return statuses.status_label(str(code))
 
 
 def value_for_people(value: Any, *, field=None, empty: str = EMPTY) -> str:
