@@ -5,6 +5,8 @@ from django.db.models import Exists, OuterRef
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -43,6 +45,7 @@ class UserAdmin(
 ):
     form = UserChangeForm
     add_form = UserCreationForm
+    empty_value_display = "—"
     change_password_form = AdminPasswordChangeForm
     list_display = ("username", "full_name", "role", "monthly_target", "email", "is_active",
                     "two_factor", "sign_in", "last_login")
@@ -192,8 +195,11 @@ class UserAdmin(
         since = getattr(obj, "_locked_since", None)
         if since is None:
             return "—"
-        return format_html('<span class="alims-locked">{}</span>',
-                           _("Locked until %s") % local_datetime(since + sign_in_cool_off()))
+        until = timezone.localtime(since + sign_in_cool_off())
+        # a lock lasts minutes: today's needs only its time (the column stays narrow)
+        when = (date_format(until, "H:i") if until.date() == timezone.localdate()
+                else local_datetime(until))
+        return format_html('<span class="alims-locked">{}</span>', _("Locked until %s") % when)
 
     @display(description=_("Name"), ordering="first_name")
     def full_name(self, obj):

@@ -88,3 +88,20 @@ def test_a_long_list_fits_a_phone_and_its_last_rows_menu_can_be_tapped(page, liv
                         "document.querySelector('nav.alims-row-menu:not([hidden]) a')",
                         [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
     assert hit
+
+
+def test_a_managers_row_checkbox_is_44px_to_tap_on_a_phone(page, live_server, manager, alice):
+    """The 16 px box sits in a 44 px label: a tap beside the box still selects the row,
+    and "Select all rows" is as tall."""
+    from tests.e2e.conftest import login
+
+    CustomerFactory.create_batch(3, assigned_to=alice)
+    page.set_viewport_size(MOBILE)
+    login(page, live_server, "maya")
+    target = page.locator("#result_list tbody label.alims-check-hit").first
+    box = target.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44, box
+    toggle = page.locator("#result_list thead .action-checkbox-column label").first
+    assert toggle.bounding_box()["height"] >= 44
+    page.mouse.click(box["x"] + 4, box["y"] + 4)  # the label's corner, not the box
+    assert page.locator("#result_list tbody input.action-select").first.is_checked()

@@ -122,3 +122,20 @@ def test_import_history_keeps_invalid_and_imported_by_at_1366(page, live_server,
     expect(page.locator("#result_list thead th", has_text="Unchanged")).to_be_visible()
     expect(page.locator("#result_list thead th", has_text="Duplicates")).to_be_visible()
     expect(page.locator("#columns-toggle")).to_have_attribute("aria-pressed", "true")
+
+
+def test_the_users_list_keeps_last_sign_in_at_1366_with_a_locked_sign_in(page, live_server,
+                                                                        busy_team):
+    from tests.backoffice.accounts.test_lockout import _lock_out
+
+    _lock_out(busy_team[1].username)
+    busy_team[2].email = "gopalakrishnan.venkataraghavan-ramachandran@admissions.example.invalid"
+    busy_team[2].save(update_fields=["email"])
+    page.set_viewport_size(DESKTOP)
+    login(page, live_server, "maya", next_url="/accounts/user/")
+    expect(page.locator(".alims-locked")).to_be_visible()
+    header = page.locator("#result_list thead th", has_text="Last login")
+    expect(header).to_be_visible()
+    assert _right_edge(header) <= DESKTOP["width"]
+    assert _overflowing_tables(page) == []
+    shot(page, "83-wide-users")

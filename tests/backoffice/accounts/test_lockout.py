@@ -163,8 +163,22 @@ def test_the_users_list_marks_a_locked_sign_in_until_when(manager_client, alice,
                           html, re.S).group(1)
     bob_row = re.search(r'<tr class="data-row[^"]*">((?:(?!</tr>).)*?>bob<(?:(?!</tr>).)*)',
                         html, re.S).group(1)
-    assert re.search(r'<span class="alims-locked">Locked until \d{1,2} \w{3} \d{4}, \d\d:\d\d',
-                     alice_row)
+    # a lock of minutes ending today: its time alone
+    assert re.search(r'<span class="alims-locked">Locked until \d\d:\d\d</span>', alice_row)
     assert "Locked" not in bob_row
     _unlock(manager_client, alice)
     assert "Locked until" not in manager_client.get(USERS).content.decode()
+
+
+def test_a_lock_that_ends_on_another_day_shows_its_date(manager_client, alice, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    _lock_out("alice")
+    today = timezone.localdate()
+    # as if the page were read the evening before the lock ends
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: today - datetime.timedelta(days=1))
+    html = manager_client.get(USERS).content.decode()
+    assert re.search(r'<span class="alims-locked">Locked until \d{1,2} \w{3} \d{4}, \d\d:\d\d</span>',
+                     html)
