@@ -134,9 +134,10 @@ def manager_dashboard(user) -> dict:
         },
         "imports": list(ImportRun.objects.select_related("created_by", "data_source")
                         .order_by("-created_at")[:5]),
-        # in the order of the (next_follow_up, assigned_to) index: no sort
+        # in the order of the (next_follow_up, assigned_to) index: no sort ("assigned_to"
+        # alone would sort by the counsellor's name, reading every customer of the oldest day)
         "overdue": list(selectors.overdue_follow_ups(user).select_related("assigned_to")
-                        .order_by("next_follow_up", "assigned_to")[:8]),
+                        .order_by("next_follow_up", "assigned_to_id")[:8]),
         "links": {
             "customers": customer_list,
             "unassigned": customer_list + "?counsellor=none",

@@ -181,3 +181,16 @@ def test_the_conversion_card_says_which_customers_it_counts(manager_client):
     html = manager_client.get("/").content.decode()
     card = html.split('data-kpi="conversion"', 1)[1].split("</div>", 1)[0]
     assert "of all customers, since the first" in card
+
+
+def test_the_managers_overdue_list_is_read_in_its_index_order_not_by_counsellor_name(
+        manager_client, team):
+    """Ordering by the counsellor (a foreign key) would sort by the counsellor's name:
+    a join sort reading every customer of the oldest day."""
+    with CaptureQueriesContext(connection) as queries:
+        _dashboard(manager_client)
+    overdue = [q["sql"] for q in queries.captured_queries
+               if "next_follow_up" in q["sql"] and "LIMIT 8" in q["sql"]]
+    assert len(overdue) == 1
+    order = overdue[0].split("ORDER BY", 1)[1]
+    assert "first_name" not in order and "assigned_to_id" in order
