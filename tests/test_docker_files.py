@@ -1,0 +1,54 @@
+"""The Docker files agree with the README: every variable of its table can be set in
+.env (.env.example lists it) and reaches the containers (docker-compose.yml passes it),
+and the image's processes are the Procfile's."""
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# set by the stack or the image itself, not by .env
+FIXED = {"DATABASE_URL", "REDIS_URL", "DATA_DIR", "JOBS_IN_PROCESS_THREADS"}
+
+
+def _readme_variables() -> set[str]:
+    names = set()
+    for line in (ROOT / "README.md").read_text().splitlines():
+        if line.startswith("| `"):
+            first_cell = line.split("|")[1]
+            names.update(re.findall(r"`([A-Z][A-Z0-9_]+)`", first_cell))
+    return names
+
+
+def _example_variables() -> set[str]:
+    return set(re.findall(r"^([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
+
+
+def _compose_variables() -> set[str]:
+    return set(re.findall(r"\$\{([A-Z][A-Z0-9_]+)[:}]", (ROOT / "docker-compose.yml").read_text()))
+
+
+def test_every_readme_variable_can_be_set_in_the_env_example():
+    readme = _readme_variables()
+    assert len(readme) > 40
+    assert readme - FIXED - _example_variables() == set()
+
+
+def test_every_variable_of_the_env_example_reaches_the_containers():
+    assert _example_variables() - {"BASE_IMAGE"} <= _compose_variables() | {"BASE_IMAGE"}
+    assert "BASE_IMAGE" in _compose_variables()
+
+
+def test_the_env_example_holds_no_secret():
+    values = dict(re.findall(r"^([A-Z][A-Z0-9_]+)=(.*)$", (ROOT / ".env.example").read_text(), re.M))
+    assert values["SECRET_KEY"] == "" and values["POSTGRES_PASSWORD"] == ""
+    assert "${SECRET_KEY:?" in (ROOT / "docker-compose.yml").read_text()
+
+
+def test_the_image_runs_the_procfiles_processes():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    compose = (ROOT / "docker-compose.yml").read_text()
+    assert 'CMD ["gunicorn", "config.wsgi", "--config", "config/gunicorn.py"]' in dockerfile
+    assert re.search(r"^USER (?!root)\w+", dockerfile, re.M)
+    assert "HEALTHCHECK" in dockerfile and "/app/docker/healthcheck.py" in dockerfile
+    assert '"rqworker", "default"' in compose and "worker: python manage.py rqworker default" in (
+        ROOT / "Procfile").read_text()
