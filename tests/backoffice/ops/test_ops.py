@@ -175,3 +175,14 @@ def test_failed_logins_are_counted_against_the_client_not_the_proxy(manager):
     client = _client_from("10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.9")
     client.post("/login/", {"username": "maya", "password": "wrong"})
     assert AccessAttempt.objects.get().ip_address == "198.51.100.9"
+
+
+def test_health_answers_over_plain_http_when_pages_redirect_to_https(rq_worker_up):
+    """A load balancer's or the container's own probe asks over plain HTTP inside the
+    network; every other page still goes to HTTPS."""
+    with override_settings(SECURE_SSL_REDIRECT=True):
+        client = Client()
+        assert client.get("/health/").status_code == 200
+        login = client.get("/login/")
+        assert login.status_code == 301 and login["Location"].startswith("https://")
+        assert client.get("/health/x").status_code == 301  # the exact path only
