@@ -36,9 +36,10 @@ RUN DATA_DIR=/tmp/build-data STATIC_MANIFEST=True STATIC_ROOT=/app/staticfiles \
 # --- runtime: Debian's Python, the virtualenv and the code; no compilers, no pip cache
 FROM ${BASE_IMAGE} AS runtime
 ENV DEBIAN_FRONTEND=noninteractive
-# apt reads Debian's mirror over plain HTTP (signed packages): no extra authority here
+# apt reads Debian's mirror over plain HTTP (signed packages): no extra authority here;
+# postgresql-client for `manage.py backup_database` / `restore_database` (pg_dump 15)
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends python3 ca-certificates tzdata \
+    && apt-get install -y --no-install-recommends python3 ca-certificates tzdata postgresql-client \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 alims \
     && useradd --system --uid 10001 --gid alims --home-dir /app --shell /usr/sbin/nologin alims \

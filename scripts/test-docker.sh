@@ -98,7 +98,7 @@ if ! DOCKER_BUILDKIT=0 docker build --network host -t "$IMAGE" . >/tmp/alims-doc
   exit 1
 fi
 rm -f docker/extra-ca/ci-host-bundle.crt
-docker image inspect "$IMAGE" --format '✓ built: {{.Size}} bytes, user {{.Config.User}}, cmd {{.Config.Cmd}}' \
+docker image inspect "$IMAGE" --format '✓ built: {{.Size}}, user {{.Config.User}}, cmd {{.Config.Cmd}}' \
   | awk '{ $3 = sprintf("%.0f MB", $3 / 1e6); print }'
 
 # --- a database of its own -------------------------------------------------------
@@ -155,6 +155,11 @@ echo "✓ the web container is healthy (its own HEALTHCHECK on /health/)"
 
 step "preflight (a one-off command, with the worker running)"
 "${RUN[@]}" "$IMAGE" python manage.py preflight || { echo "✗ preflight failed"; exit 1; }
+
+step "a backup from the image (pg_dump)"
+"${RUN[@]}" "$IMAGE" python manage.py backup_database >/tmp/alims-docker-backup.log 2>&1 \
+  || { cat /tmp/alims-docker-backup.log; echo "✗ backup_database failed"; exit 1; }
+echo "✓ $(tail -1 /tmp/alims-docker-backup.log)"
 
 step "the web process, over HTTP"
 "$PY" scripts/docker_smoke.py "http://127.0.0.1:$WEB_PORT" "$DB_URL" smoke.manager "$PASSWORD" \
