@@ -52,3 +52,14 @@ def test_the_image_runs_the_procfiles_processes():
     assert "HEALTHCHECK" in dockerfile and "/app/docker/healthcheck.py" in dockerfile
     assert '"rqworker", "default"' in compose and "worker: python manage.py rqworker default" in (
         ROOT / "Procfile").read_text()
+
+
+# read by settings, but set by the image or the test suite, not by an operator
+INTERNAL = {"JOBS_RUN_IN_PROCESS", "STATIC_MANIFEST", "STATIC_ROOT", "WHITENOISE_USE_FINDERS"}
+
+
+def test_every_variable_the_settings_read_is_in_the_readmes_table():
+    settings = (ROOT / "config" / "settings.py").read_text()
+    read = set(re.findall(r'env_(?:str|bool|int|list)\(\s*"([A-Z0-9_]+)"', settings))
+    assert len(read) > 40
+    assert read - INTERNAL - _readme_variables() == set()
