@@ -6,14 +6,15 @@ REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=False; `manage.py check --deploy`
 refuses unsafe values (see backoffice/core/checks.py and the README).
 """
 
+import os
 from pathlib import Path
 
-import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_EVAL, UNSAFE_HASHES
 from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.core.db import database_config
 from backoffice.core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -130,35 +131,20 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-}
+# SQLite in DATA_DIR, or DATABASE_URL. On PostgreSQL, persistent connections
+# (DB_CONN_MAX_AGE, checked before reuse) by default, or with DATABASE_POOL=True
+# psycopg's pool (DATABASE_POOL_MIN_SIZE / _MAX_SIZE / _TIMEOUT) in each process;
+# every connection starts with the web statement timeout. backoffice/core/db.py.
+DATABASES = {"default": database_config(os.environ, DATA_DIR)}
+DATABASE_POOL = env_bool("DATABASE_POOL", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded database lives in DATA_DIR; a fresh clone has no such folder yet.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            # WAL lets the web server read while a job writes.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-        }
-    )
 # PostgreSQL cancels a statement after this many seconds in a web request (a
 # slow search cannot hold a worker), and after DB_STATEMENT_TIMEOUT_JOBS in the
 # rq worker and management commands (0: no limit). backoffice/core/db.py.
 DB_STATEMENT_TIMEOUT_WEB = env_int("DB_STATEMENT_TIMEOUT_WEB", 20)
 DB_STATEMENT_TIMEOUT_JOBS = env_int("DB_STATEMENT_TIMEOUT_JOBS", 0)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    from backoffice.core.db import statement_timeout_options
-
-    DATABASES["default"]["OPTIONS"] = statement_timeout_options(
-        DATABASES["default"].get("OPTIONS", {}), DB_STATEMENT_TIMEOUT_WEB)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, jobs ----------------------------------------------------------
