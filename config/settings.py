@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: every request gets its id (X-Request-ID) and one log line, whatever answers it
+    "backoffice.ops.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy and Permissions-Policy on every response, the
@@ -422,15 +424,54 @@ AXES_ENABLE_ADMIN = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 # --- Logging --------------------------------------------------------------
+# Everything to stdout, one record a line: JSON in production (LOG_FORMAT=json,
+# the default when DATABASE_URL is set and not DEBUG), plain text otherwise.
+# Every record carries the request id when there is one (the request's, or in
+# the rq worker the id of the request that enqueued the job); each request
+# writes one line on `alims.request` (backoffice/ops/request_log.py).
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+LOG_FORMAT = env_str(
+    "LOG_FORMAT", "json" if not DEBUG and env_str("DATABASE_URL") else "plain").lower()
+if LOG_FORMAT not in ("json", "plain"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "filters": {"request_id": {"()": "backoffice.ops.request_log.RequestIdFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "logging.Formatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+            "defaults": {"request_id": "-"},
+        },
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["levelname", "name", "message"],
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601, UTC
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # the request lines are ours; runserver's own lines would repeat them
+        "django.server": {"level": "WARNING"},
+        # the rq worker's lines in the same format (rq adds a handler of its
+        # own only to a logger that has none)
+        "rq.worker": {"handlers": ["console"], "propagate": False},
+        "rq.job": {"handlers": ["console"], "propagate": False},
+        "rq.scheduler": {"handlers": ["console"], "propagate": False},
     },
 }
 
