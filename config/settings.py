@@ -15,7 +15,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.core.db import database_config
-from backoffice.core.env import env_bool, env_int, env_list, env_str
+from backoffice.core.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var")))
@@ -474,6 +474,19 @@ LOGGING = {
         "rq.scheduler": {"handlers": ["console"], "propagate": False},
     },
 }
+
+# --- Errors to Sentry -------------------------------------------------------
+# Only with SENTRY_DSN (otherwise sentry_sdk is not even imported). No personal
+# data is sent: backoffice/ops/sentry.py scrubs every event and breadcrumb.
+SENTRY_DSN = env_str("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "production" if not DEBUG else "development")
+SENTRY_TRACES_SAMPLE_RATE = env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0)
+if SENTRY_DSN:
+    from backoffice.ops.sentry import sentry_init
+
+    sentry_init(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT,
+                traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+                release=env_str("SENTRY_RELEASE"))
 
 # --- Admin theme (django-unfold) -----------------------------------------
 UNFOLD = {
