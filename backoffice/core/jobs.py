@@ -45,10 +45,21 @@ def enqueue(func: Callable[..., Any], *args: Any, queue: str = "default", thread
 
     # the worker's log lines of this job carry the request's id (the logging
     # filter reads it from the job's meta)
+    options = {"description": job_description(func, args, kwargs)}
     request_id = current_request_id()
     if request_id:
-        kwargs = {**kwargs, "meta": {"request_id": request_id}}
-    django_rq.get_queue(queue).enqueue(func, *args, **kwargs)
+        options["meta"] = {"request_id": request_id}
+    django_rq.get_queue(queue).enqueue(func, *args, **kwargs, **options)
+
+
+def job_description(func: Callable[..., Any], args: tuple, kwargs: dict) -> str:
+    """What the worker logs (and Sentry shows) for a job: its function and its
+    ids, not its other arguments. rq's own description is the call with every
+    argument's repr: a password-reset mail's body and address in the log."""
+    shown = [repr(arg) if isinstance(arg, int) and not isinstance(arg, bool) else "…"
+             for arg in args]
+    shown += [f"{name}=…" for name in kwargs]
+    return f"{func.__module__}.{getattr(func, '__qualname__', func.__name__)}({', '.join(shown)})"
 
 
 def _start_thread(func: Callable[..., Any], args: tuple, kwargs: dict) -> threading.Thread:

@@ -168,7 +168,25 @@ def test_a_job_sent_to_rq_carries_the_request_id_in_its_meta(settings, monkeypat
     finally:
         request_id_var.reset(token)
     jobs.enqueue(print, "b", queue="default")
-    assert sent == [(print, ("a",), {"meta": {"request_id": "req-rq"}}), (print, ("b",), {})]
+    assert [kwargs.get("meta") for _, _, kwargs in sent] == [{"request_id": "req-rq"}, None]
+    assert [args for _, args, _ in sent] == [("a",), ("b",)]
+
+
+def test_a_job_sent_to_rq_is_described_by_its_function_and_ids_only(settings, monkeypatch):
+    from backoffice.accounts.jobs import mail_send
+
+    settings.JOBS_RUN_IN_PROCESS = False
+    sent = []
+    monkeypatch.setattr("django_rq.get_queue", lambda name: SimpleNamespace(
+        enqueue=lambda func, *args, **kwargs: sent.append(kwargs)))
+    jobs.enqueue(mail_send, subject="Reset", body="https://x/password-reset/MQ/abc-token/",
+                 from_email="no-reply@x", to=["anu@example.com"])
+    jobs.enqueue(log_from_a_job, 42, "Anu Kumar", True)
+    mail, other = sent
+    assert mail["description"] == ("backoffice.accounts.jobs.mail_send"
+                                   "(subject=…, body=…, from_email=…, to=…)")
+    assert mail["to"] == ["anu@example.com"]  # the job itself still gets them
+    assert other["description"] == f"{__name__}.log_from_a_job(42, …, …)"
 
 
 def test_in_the_worker_records_carry_the_request_id_of_the_job(monkeypatch):
@@ -183,3 +201,36 @@ def test_a_forged_request_id_in_a_job_meta_is_ignored(monkeypatch):
     monkeypatch.setattr("rq.get_current_job",
                         lambda: SimpleNamespace(meta={"request_id": "<x>\nfake"}))
     assert current_request_id() is None
+
+
+def log_from_a_job(marker):
+    logging.getLogger("tests.job").warning("job line %s", marker)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_real_rq_workers_lines_of_a_job_carry_the_request_id(settings, tmp_path):
+    import os
+    import subprocess
+    import sys
+    import uuid
+    from pathlib import Path
+
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set: the rq worker test runs in the service leg")
+    settings.JOBS_RUN_IN_PROCESS = False
+    marker = uuid.uuid4().hex
+    token = request_id_var.set("req-to-worker")
+    try:
+        jobs.enqueue(log_from_a_job, marker, queue="default")
+    finally:
+        request_id_var.reset(token)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "rqworker", "default", "--burst"],
+        cwd=Path(__file__).resolve().parents[3], capture_output=True, text=True, timeout=120,
+        env={**os.environ, "LOG_FORMAT": "json", "DATA_DIR": str(tmp_path)}, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    (job_line,) = [line for line in lines if line["message"] == f"job line {marker}"]
+    assert job_line["request_id"] == "req-to-worker"
+    assert any(line["logger"] == "rq.worker" for line in lines)
