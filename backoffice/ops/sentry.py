@@ -7,7 +7,7 @@ without it this module is never imported and nothing is sent.
 event and breadcrumb dictionaries (they return a scrubbed copy):
 
 * phone-like digit runs (7 or more digits, with an optional +, spaces, dashes,
-  brackets) anywhere in the parts that carry data: messages, exception values,
+  brackets) and email addresses anywhere in the parts that carry data: messages, exception values,
   the request (data, query string, headers, URL), extra, tags, contexts,
   breadcrumbs, stack frames' variables;
 * the values of personal keys (names, phones, email, remarks, searches,
@@ -33,11 +33,14 @@ FILTERED = "[Filtered]"
 # the match: "12-34" is not a phone.
 _DIGIT_RUN = re.compile(r"[(+]{0,2}\d(?:[ \-()]{0,2}\d)+")
 _MIN_DIGITS = 7
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 _PERSONAL_KEYS = frozenset({
     "name", "first_name", "last_name", "full_name", "username", "customer_name",
     "phone", "alternate_phone", "phone_number", "mobile", "whatsapp",
     "email", "remarks", "remark", "note", "notes", "address",
+    # a mail job's arguments (a password-reset link in the body)
+    "to", "cc", "bcc", "recipient_list", "body", "html",
     "q", "search", "term", "query_text",
     "password", "password1", "password2", "old_password", "new_password1", "new_password2",
     "secret", "token", "otp_token", "csrfmiddlewaretoken", "sessionid", "csrftoken",
@@ -71,7 +74,7 @@ def scrub_digits(text: str) -> str:
             return FILTERED
         return run
 
-    return _DIGIT_RUN.sub(replace, text)
+    return _DIGIT_RUN.sub(replace, _EMAIL.sub(FILTERED, text))
 
 
 def scrub_text(text: str) -> str:

@@ -41,6 +41,22 @@ def test_a_phone_number_is_filtered_however_it_is_written(number):
     assert scrub_text(f"Call {number} today") == f"Call {FILTERED} today"
 
 
+def test_email_addresses_are_filtered_anywhere():
+    assert scrub_text("sent to anu.kumar+leads@mail.example.co.in") == f"sent to {FILTERED}"
+
+
+def test_an_rq_jobs_extra_keeps_its_function_and_loses_mail_contents():
+    event = scrub_event({"extra": {"rq-job": {
+        "job_id": "5d0de166", "func": "backoffice.accounts.forms.mail_send",
+        "description": "mail_send(body='https://x/reset/abc', to=['anu@example.com'])",
+        "kwargs": {"subject": "Reset", "body": "https://x/reset/abc-token",
+                   "to": ["anu@example.com"]}}}})
+    job = event["extra"]["rq-job"]
+    assert job["func"] == "backoffice.accounts.forms.mail_send"
+    assert job["kwargs"]["body"] == FILTERED and job["kwargs"]["to"] == FILTERED
+    assert "anu@example.com" not in job["description"]
+
+
 def test_short_numbers_and_ids_stay():
     assert scrub_text("row 12 of 3456, run 42, 12-34") == "row 12 of 3456, run 42, 12-34"
 
