@@ -64,11 +64,16 @@ def test_database_pool_refuses_anything_but_true_or_false(tmp_path, raw):
         database_config({**POSTGRES, "DATABASE_POOL": raw}, tmp_path)
 
 
-def test_the_pool_is_ignored_on_sqlite_by_the_dict_and_refused_by_the_check(settings, tmp_path):
-    assert "pool" not in database_config({"DATABASE_POOL": "True"}, tmp_path)["OPTIONS"]
+def test_the_pool_is_ignored_on_sqlite_by_the_dict_and_refused_by_the_check(tmp_path):
+    database = database_config({"DATABASE_POOL": "True"}, tmp_path)
+    assert "pool" not in database["OPTIONS"]
+    assert [error.id for error in database_pool_errors(True, database)] == ["backoffice.E004"]
+
+
+def test_the_check_reads_the_setting(settings):
     settings.DATABASE_POOL = True
-    errors = check_database_pool(None)
-    assert [error.id for error in errors] == ["backoffice.E004"]
+    sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    assert bool(check_database_pool(None)) == sqlite
 
 
 def test_the_check_accepts_the_pool_on_postgres(tmp_path):
@@ -88,17 +93,21 @@ def test_the_check_is_silent_without_the_pool(settings):
 
 
 @pytest.mark.services
+@pytest.mark.django_db
 def test_with_database_pool_connections_come_from_psycopgs_pool():
-    """Against the service leg's PostgreSQL: a query, the connection back to
-    the pool, a second query from it."""
+    """Against the service leg's PostgreSQL (this test's database): queries,
+    each connection back to the pool, the next one from it."""
     import os
     import subprocess
     import sys
     from pathlib import Path
 
+    from django.db import connection
+
     url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
+    if connection.vendor != "postgresql":
         pytest.skip("DATABASE_URL is not PostgreSQL: runs in the service leg")
+    url = url.rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"]
     code = (
         "import django\ndjango.setup()\n"
         "from django.db import connection\n"
@@ -110,7 +119,8 @@ def test_with_database_pool_connections_come_from_psycopgs_pool():
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[3],
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_POOL": "True",
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": url,
+             "DATABASE_POOL": "True",
              "DATABASE_POOL_MAX_SIZE": "3"},
         capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr

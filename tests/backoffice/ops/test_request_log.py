@@ -5,6 +5,7 @@ import logging
 import re
 import threading
 from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 from pythonjsonlogger.json import JsonFormatter
@@ -117,10 +118,20 @@ def test_control_characters_in_the_path_are_escaped_in_the_line(client, request_
     assert "\n" not in line.path and "\\x0a" in line.path
 
 
-@pytest.mark.django_db
-def test_health_checks_log_at_debug(client, request_lines):
-    client.get("/health/")
-    assert request_lines()[0].levelno == logging.DEBUG
+@pytest.mark.parametrize(("path", "status", "level"), [
+    ("/health/", 200, logging.DEBUG),  # every few seconds from the load balancer
+    ("/health/", 503, logging.WARNING),  # failing: seen
+    ("/customers/customer/", 200, logging.INFO),
+    ("/customers/customer/", 500, logging.INFO),  # the exception is logged on its own
+])
+def test_the_lines_level(rf, request_lines, path, status, level):
+    from django.http import HttpResponse
+
+    from backoffice.ops.request_log import RequestLogMiddleware
+
+    RequestLogMiddleware(lambda request: HttpResponse(status=status))(rf.get(path))
+    (line,) = request_lines()
+    assert (line.status, line.levelno) == (status, level)
 
 
 @pytest.mark.urls(URLS)
@@ -151,7 +162,8 @@ def test_a_job_thread_started_by_a_request_carries_its_id():
 
     token = request_id_var.set("req-thread")
     try:
-        jobs._start_thread(job, (), {}).join(timeout=10)
+        with mock.patch.object(jobs, "_job_statement_timeout"):  # no database here
+            jobs._start_thread(job, (), {}).join(timeout=10)
     finally:
         request_id_var.reset(token)
     assert done.is_set() and seen == ["req-thread"]
