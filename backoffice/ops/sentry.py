@@ -241,5 +241,7 @@ def sentry_init(*, dsn: str, environment: str, traces_sample_rate: float,
         max_request_body_size="never",
         traces_sample_rate=traces_sample_rate,
         before_send=before_send,
+        # with SENTRY_TRACES_SAMPLE_RATE, traces carry the request too
+        before_send_transaction=before_send,
         before_breadcrumb=before_breadcrumb,
     )

@@ -208,6 +208,8 @@ print(json.dumps({
     "traces": options["traces_sample_rate"],
     "locals": options["include_local_variables"],
     "integrations": sorted(client.integrations),
+    "hooks": [getattr(options[name], "__name__", None)
+              for name in ("before_send", "before_send_transaction", "before_breadcrumb")],
 }))
 from backoffice.ops.request_log import request_id_var
 request_id_var.set("req-sentry")
@@ -233,6 +235,7 @@ def test_with_sentry_dsn_the_client_sends_scrubbed_events_only():
     assert options["active"] and options["pii"] is False and options["locals"] is False
     assert options["environment"] == "staging" and options["traces"] == 0.25
     assert {"django", "rq"} <= set(options["integrations"])
+    assert options["hooks"] == ["before_send", "before_send", "before_breadcrumb"]
     assert len(events) == 1
     event = json.loads(events[0])
     assert event["tags"]["request_id"] == "req-sentry"
