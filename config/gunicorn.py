@@ -32,6 +32,9 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # One line per request to stdout ("-"); GUNICORN_ACCESS_LOG= (empty) turns it off
 # where the product's own request log (JSON, with the request id) is enough.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+# The path without its query string, and no referrer: searches put phone numbers and
+# names in the query string, and they must not reach the logs.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss "%(a)s"'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # X-Forwarded-* from these addresses only (the proxy in front); the product reads

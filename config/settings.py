@@ -6,15 +6,16 @@ REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=False; `manage.py check --deploy`
 refuses unsafe values (see backoffice/core/checks.py and the README).
 """
 
+import os
 from pathlib import Path
 
-import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_EVAL, UNSAFE_HASHES
 from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.core.env import env_bool, env_int, env_list, env_str
+from backoffice.core.db import database_config
+from backoffice.core.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var")))
@@ -71,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: every request gets its id (X-Request-ID) and one log line, whatever answers it
+    "backoffice.ops.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy and Permissions-Policy on every response, the
@@ -130,35 +133,20 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-}
+# SQLite in DATA_DIR, or DATABASE_URL. On PostgreSQL, persistent connections
+# (DB_CONN_MAX_AGE, checked before reuse) by default, or with DATABASE_POOL=True
+# psycopg's pool (DATABASE_POOL_MIN_SIZE / _MAX_SIZE / _TIMEOUT) in each process;
+# every connection starts with the web statement timeout. backoffice/core/db.py.
+DATABASES = {"default": database_config(os.environ, DATA_DIR)}
+DATABASE_POOL = env_bool("DATABASE_POOL", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded database lives in DATA_DIR; a fresh clone has no such folder yet.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            # WAL lets the web server read while a job writes.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-        }
-    )
 # PostgreSQL cancels a statement after this many seconds in a web request (a
 # slow search cannot hold a worker), and after DB_STATEMENT_TIMEOUT_JOBS in the
 # rq worker and management commands (0: no limit). backoffice/core/db.py.
 DB_STATEMENT_TIMEOUT_WEB = env_int("DB_STATEMENT_TIMEOUT_WEB", 20)
 DB_STATEMENT_TIMEOUT_JOBS = env_int("DB_STATEMENT_TIMEOUT_JOBS", 0)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    from backoffice.core.db import statement_timeout_options
-
-    DATABASES["default"]["OPTIONS"] = statement_timeout_options(
-        DATABASES["default"].get("OPTIONS", {}), DB_STATEMENT_TIMEOUT_WEB)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, jobs ----------------------------------------------------------
@@ -438,17 +426,69 @@ AXES_ENABLE_ADMIN = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 # --- Logging --------------------------------------------------------------
+# Everything to stdout, one record a line: JSON in production (LOG_FORMAT=json,
+# the default when DATABASE_URL is set and not DEBUG), plain text otherwise.
+# Every record carries the request id when there is one (the request's, or in
+# the rq worker the id of the request that enqueued the job); each request
+# writes one line on `alims.request` (backoffice/ops/request_log.py).
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+LOG_FORMAT = env_str(
+    "LOG_FORMAT", "json" if not DEBUG and env_str("DATABASE_URL") else "plain").lower()
+if LOG_FORMAT not in ("json", "plain"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "filters": {"request_id": {"()": "backoffice.ops.request_log.RequestIdFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "logging.Formatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+            "defaults": {"request_id": "-"},
+        },
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["levelname", "name", "message"],
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601, UTC
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # the request lines are ours; runserver's own lines would repeat them
+        "django.server": {"level": "WARNING"},
+        # the rq worker's lines in the same format (rq adds a handler of its
+        # own only to a logger that has none)
+        "rq.worker": {"handlers": ["console"], "propagate": False},
+        "rq.job": {"handlers": ["console"], "propagate": False},
+        "rq.scheduler": {"handlers": ["console"], "propagate": False},
     },
 }
+
+# --- Errors to Sentry -------------------------------------------------------
+# Only with SENTRY_DSN (otherwise sentry_sdk is not even imported). No personal
+# data is sent: backoffice/ops/sentry.py scrubs every event and breadcrumb.
+SENTRY_DSN = env_str("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "production" if not DEBUG else "development")
+SENTRY_TRACES_SAMPLE_RATE = env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0)
+if SENTRY_DSN:
+    from backoffice.ops.sentry import sentry_init
+
+    sentry_init(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT,
+                traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+                release=env_str("SENTRY_RELEASE"))
 
 # --- Admin theme (django-unfold) -----------------------------------------
 UNFOLD = {

@@ -27,3 +27,6 @@ urlpatterns = [
     # The admin is the whole UI, at the site root; it goes last.
     path("", admin.site.urls),
 ]
+
+# the 500 page shows the request's reference (X-Request-ID) and needs no database
+handler500 = "backoffice.ops.views.server_error"

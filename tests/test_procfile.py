@@ -61,3 +61,16 @@ def test_gunicorns_settings_come_from_the_environment(monkeypatch):
     chosen = load(WEB_CONCURRENCY="3", PORT="9000", GUNICORN_ACCESS_LOG="", GUNICORN_TIMEOUT="60")
     assert chosen.workers == 3 and chosen.bind == "0.0.0.0:9000"
     assert chosen.accesslog is None and chosen.timeout == 60
+
+
+def test_gunicorns_access_log_leaves_out_query_strings_and_referrers():
+    """Searches carry phone numbers and names in the query string (and in the next
+    page's Referer)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", ROOT / "config" / "gunicorn.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert "%(U)s" in module.access_log_format
+    for leaky in ("%(r)s", "%(q)s", "%(f)s", "%({"):
+        assert leaky not in module.access_log_format

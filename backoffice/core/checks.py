@@ -92,3 +92,38 @@ def check_trusted_proxies(app_configs, **kwargs):
             hint="Set TRUSTED_PROXY_IPS to your proxies' addresses or networks instead.",
             id="backoffice.W005"))
     return errors
+
+
+@register()
+def check_database_pool(app_configs, **kwargs):
+    """DATABASE_POOL is psycopg's pool, for PostgreSQL only; on SQLite it would
+    be silently ignored (backoffice/core/db.py)."""
+    return database_pool_errors(getattr(settings, "DATABASE_POOL", False),
+                                settings.DATABASES["default"])
+
+
+def database_pool_errors(pool_on: bool, database: dict) -> list:
+    if not pool_on:
+        return []
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        return [Error(
+            "DATABASE_POOL is on but the database is not PostgreSQL.",
+            hint="Connection pooling is psycopg's: set DATABASE_URL to PostgreSQL, "
+                 "or DATABASE_POOL=False.",
+            id="backoffice.E004")]
+    pool = database.get("OPTIONS", {}).get("pool") or {}
+    errors = []
+    if pool.get("max_size", 1) < 1 or pool.get("min_size", 0) < 0 or pool.get("timeout", 1) <= 0:
+        errors.append(Error(
+            f"DATABASE_POOL sizes or timeout out of range: {pool}.",
+            hint="DATABASE_POOL_MAX_SIZE >= 1, DATABASE_POOL_MIN_SIZE >= 0, "
+                 "DATABASE_POOL_TIMEOUT > 0 (seconds).",
+            id="backoffice.E005"))
+    try:
+        import psycopg_pool  # noqa: F401
+    except ImportError:
+        errors.append(Error(
+            "DATABASE_POOL is on but psycopg_pool is not installed.",
+            hint="pip install -r requirements/prod.txt (psycopg[binary,pool]).",
+            id="backoffice.E006"))
+    return errors

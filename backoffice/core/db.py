@@ -11,7 +11,12 @@ each connection it opens. The process serving HTTP says so in config/wsgi.py
 Jobs run in-process (the embedded setup) run under the web timeout.
 """
 
+from collections.abc import Mapping
+from pathlib import Path
+
 from django.db.backends.signals import connection_created
+
+from backoffice.core.env import env_bool, env_int, env_str
 
 _serving_http = False
 
@@ -33,6 +38,48 @@ def statement_timeout_options(options: dict, seconds: int) -> dict:
     startup = options.get("options", "")
     return {**options,
             "options": f"{startup} -c statement_timeout={seconds * 1000}".strip()}
+
+
+def database_config(environ: Mapping[str, str], data_dir: Path) -> dict:
+    """The ``default`` database from the environment (config/settings.py).
+
+    SQLite in DATA_DIR without DATABASE_URL. On PostgreSQL: persistent
+    connections (DB_CONN_MAX_AGE seconds, checked before reuse), or with
+    DATABASE_POOL=True psycopg's connection pool in each process
+    (DATABASE_POOL_MIN_SIZE..DATABASE_POOL_MAX_SIZE connections, a request
+    waits DATABASE_POOL_TIMEOUT seconds for one); Django requires
+    CONN_MAX_AGE=0 with a pool. A pool on SQLite is refused by a system check
+    (backoffice/core/checks.py).
+    """
+    import dj_database_url
+
+    database = dj_database_url.parse(
+        env_str("DATABASE_URL", environ=environ) or f"sqlite:///{Path(data_dir) / 'db.sqlite3'}",
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60, environ),
+        conn_health_checks=True,
+    )
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["CONN_MAX_AGE"] = 0
+        database["OPTIONS"] = {
+            **database.get("OPTIONS", {}),
+            # WAL lets the web server read while a job writes.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    elif database["ENGINE"] == "django.db.backends.postgresql":
+        options = statement_timeout_options(
+            database.get("OPTIONS", {}), env_int("DB_STATEMENT_TIMEOUT_WEB", 20, environ))
+        if env_bool("DATABASE_POOL", False, environ):
+            max_size = env_int("DATABASE_POOL_MAX_SIZE", 4, environ)
+            options = {**options, "pool": {
+                "min_size": min(env_int("DATABASE_POOL_MIN_SIZE", 1, environ), max_size),
+                "max_size": max_size,
+                "timeout": env_int("DATABASE_POOL_TIMEOUT", 10, environ),
+            }}
+            database["CONN_MAX_AGE"] = 0
+        database["OPTIONS"] = options
+    return database
 
 
 def statement_timeout_seconds() -> int:

@@ -15,6 +15,7 @@ middle of a job stops it, and the job's own staleness check (a heartbeat that
 goes silent) lets it be run again, as after a worker dies.
 """
 
+import contextvars
 import logging
 import threading
 from collections.abc import Callable
@@ -40,11 +41,32 @@ def enqueue(func: Callable[..., Any], *args: Any, queue: str = "default", thread
         return
     import django_rq
 
-    django_rq.get_queue(queue).enqueue(func, *args, **kwargs)
+    from backoffice.ops.request_log import current_request_id
+
+    # the worker's log lines of this job carry the request's id (the logging
+    # filter reads it from the job's meta)
+    options = {"description": job_description(func, args, kwargs)}
+    request_id = current_request_id()
+    if request_id:
+        options["meta"] = {"request_id": request_id}
+    django_rq.get_queue(queue).enqueue(func, *args, **kwargs, **options)
+
+
+def job_description(func: Callable[..., Any], args: tuple, kwargs: dict) -> str:
+    """What the worker logs (and Sentry shows) for a job: its function and its
+    ids, not its other arguments. rq's own description is the call with every
+    argument's repr: a password-reset mail's body and address in the log."""
+    shown = [repr(arg) if isinstance(arg, int) and not isinstance(arg, bool) else "…"
+             for arg in args]
+    shown += [f"{name}=…" for name in kwargs]
+    return f"{func.__module__}.{getattr(func, '__qualname__', func.__name__)}({', '.join(shown)})"
 
 
 def _start_thread(func: Callable[..., Any], args: tuple, kwargs: dict) -> threading.Thread:
-    job = threading.Thread(target=_run_in_thread, args=(func, args, kwargs),
+    # the thread runs in a copy of this context: its log lines carry the
+    # request's id, as the request's own do
+    context = contextvars.copy_context()
+    job = threading.Thread(target=context.run, args=(_run_in_thread, func, args, kwargs),
                            name=f"job-{getattr(func, '__name__', 'job')}", daemon=True)
     with _threads_lock:
         _threads.add(job)

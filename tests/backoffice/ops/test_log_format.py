@@ -1,0 +1,85 @@
+"""Logs: JSON lines on stdout in production, plain lines in development."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+# a request through the whole stack, the way gunicorn's worker would serve it
+REQUEST_CODE = """
+import django
+django.setup()
+from django.test import Client
+from django.test.utils import setup_test_environment
+setup_test_environment()
+import logging
+logging.getLogger("rq.worker").info("worker line")
+response = Client().get("/health/?q=9876543210", HTTP_X_REQUEST_ID="req-json-1")
+logging.getLogger("alims.request").info("done")
+"""
+
+
+def _run(code: str, env: dict) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items()
+               if k not in {"LOG_FORMAT", "LOG_LEVEL", "DEBUG", "DATABASE_URL", "REDIS_URL",
+                            "SENTRY_DSN"}}
+    environ.update(env, DJANGO_SETTINGS_MODULE="config.settings")
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environ,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def _settings(env: dict, expression: str) -> str:
+    result = _run(f"import django; django.setup(); from django.conf import settings;"
+                  f"print({expression})", env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_log_format_is_json_in_production_and_plain_otherwise():
+    production = {"DATABASE_URL": "postgres://alims@db.internal:5432/alims"}
+    assert _settings(production, "settings.LOG_FORMAT") == "json"
+    assert _settings({**production, "DEBUG": "True"}, "settings.LOG_FORMAT") == "plain"
+    assert _settings({}, "settings.LOG_FORMAT") == "plain"
+    assert _settings({"LOG_FORMAT": "json"}, "settings.LOG_FORMAT") == "json"
+
+
+def test_an_unknown_log_format_is_refused():
+    result = _run("import django; django.setup()", {"LOG_FORMAT": "xml"})
+    assert result.returncode != 0 and "LOG_FORMAT must be json or plain" in result.stderr
+
+
+def test_json_lines_on_stdout_with_time_level_logger_message_and_request_id(tmp_path):
+    result = _run(REQUEST_CODE, {"LOG_FORMAT": "json", "LOG_LEVEL": "DEBUG",
+                                 "DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines, result.stderr
+    for line in lines:
+        assert {"time", "level", "logger", "message"} <= set(line), line
+    (request,) = [line for line in lines if line["logger"] == "alims.request"
+                  and line.get("path")]
+    assert request["request_id"] == "req-json-1"
+    assert request["path"] == "/health/" and request["method"] == "GET"
+    # a health check logs at DEBUG, at WARNING when it fails
+    assert request["level"] == ("DEBUG" if request["status"] == 200 else "WARNING")
+    assert "user_id" in request and isinstance(request["duration_ms"], float)
+    assert "9876543210" not in result.stdout
+    (done,) = [line for line in lines if line["message"] == "done"]
+    assert "request_id" not in done  # outside the request
+    (worker,) = [line for line in lines if line["logger"] == "rq.worker"]
+    assert worker["message"] == "worker line"
+
+
+def test_plain_lines_show_the_request_id_or_a_dash(tmp_path):
+    result = _run(REQUEST_CODE, {"LOG_FORMAT": "plain", "LOG_LEVEL": "DEBUG",
+                                 "DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert any(re.search(r" (DEBUG|WARNING) alims.request \[req-json-1\] GET /health/ \d{3} ", line)
+               for line in lines), lines
+    assert any(" INFO rq.worker [-] worker line" in line for line in lines), lines
+    assert not any(line.startswith("{") for line in lines)
