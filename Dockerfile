@@ -12,8 +12,8 @@ ARG BASE_IMAGE=debian:bookworm-slim
 
 # --- build: the pinned requirements in a virtualenv, the static files collected
 FROM ${BASE_IMAGE} AS build
-ENV DEBIAN_FRONTEND=noninteractive \
-    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+ARG DEBIAN_FRONTEND=noninteractive
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_CERT=/etc/ssl/certs/ca-certificates.crt \
     PYTHONDONTWRITEBYTECODE=1
@@ -35,8 +35,10 @@ RUN DATA_DIR=/tmp/build-data STATIC_MANIFEST=True STATIC_ROOT=/app/staticfiles \
 
 # --- runtime: Debian's Python, the virtualenv and the code; no compilers, no pip cache
 FROM ${BASE_IMAGE} AS runtime
-ENV DEBIAN_FRONTEND=noninteractive
-# apt reads Debian's mirror over plain HTTP (signed packages): no extra authority here;
+ARG DEBIAN_FRONTEND=noninteractive
+# apt reads Debian's mirror over plain HTTP (signed packages): no extra authority here
+# (a BASE_IMAGE whose apt sources are HTTPS behind an inspecting proxy needs its CA in
+# the base image itself);
 # postgresql-client for `manage.py backup_database` / `restore_database` (pg_dump 15)
 RUN apt-get update \
     && apt-get install -y --no-install-recommends python3 ca-certificates tzdata postgresql-client \

@@ -11,12 +11,20 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _cpus() -> int:
+    """The CPUs this process may use (a container's CPU set), not the host's count."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not Linux
+        return multiprocessing.cpu_count()
+
+
 bind = f"0.0.0.0:{_int('PORT', 8000)}"
 # Requests are CPU-bound Python: two processes a core, plus one (gunicorn's
 # rule of thumb), capped so that a big host does not open a hundred database
 # connections; WEB_CONCURRENCY overrides (the convention of Heroku and others; 0 is
 # "from the CPU count", which a Compose file can pass when nothing is set).
-workers = _int("WEB_CONCURRENCY", 0) or min(multiprocessing.cpu_count() * 2 + 1, 12)
+workers = _int("WEB_CONCURRENCY", 0) or min(_cpus() * 2 + 1, 12)
 threads = _int("GUNICORN_THREADS", 1)
 # Anything that can take long (imports, big exports, reverts) is a job; a request
 # that still runs this long is killed and logged rather than holding a worker.
@@ -39,7 +47,8 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # X-Forwarded-* from these addresses only (the proxy in front); the product reads
 # X-Forwarded-For itself from TRUSTED_PROXY_IPS (backoffice/ops/network.py).
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+forwarded_allow_ips = (os.environ.get("FORWARDED_ALLOW_IPS") or os.environ.get("TRUSTED_PROXY_IPS")
+                       or "127.0.0.1")
 # Large uploads stream to the view; headers stay bounded.
 limit_request_line = 8190
 # gunicorn's control socket (runtime management) is not used: it would be written

@@ -98,6 +98,10 @@ def main(base: str, database_url: str, username: str, password: str) -> None:
     if status != 200:
         fail(f"/health/ over plain HTTP answered {status}: {body[:300]!r}")
     ok(f"/health/ answers 200: {json.loads(body)}")
+    status, _, body = s.request("/health/live/", proxy=False)
+    if status != 200:
+        fail(f"/health/live/ over plain HTTP answered {status}")
+    ok("/health/live/ (the load balancer's probe) answers 200")
 
     status, headers, _ = s.request("/login/", proxy=False)
     if status != 301 or not headers.get("Location", "").startswith("https://"):
@@ -108,7 +112,9 @@ def main(base: str, database_url: str, username: str, password: str) -> None:
     if status != 200 or b'id="login-form"' not in page:
         fail(f"the login page answered {status}")
     request_id = headers.get("X-Request-ID") or headers.get("X-Request-Id")
-    ok("the login page renders" + (f" (request id {request_id})" if request_id else ""))
+    if not request_id or not re.fullmatch(r"[0-9a-f]{32}", request_id):
+        fail(f"the login page has no request id header: {request_id!r}")
+    ok(f"the login page renders (request id {request_id})")
     css = re.findall(rb'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"', page)
     if not css:
         fail("the login page links no hashed CSS file")
@@ -179,6 +185,12 @@ def main(base: str, database_url: str, username: str, password: str) -> None:
     if status != 200 or b"<script>alert(1)</script>" in page or b"Anu Thomas" not in page:
         fail(f"the imported customers' list answered {status} or rendered a name unescaped")
     ok("the imported customers are listed, names escaped")
+
+    status, _, page = s.request("/customers/customer/?" + urllib.parse.urlencode(
+        {"q": "+91 98765 43211"}))
+    if status != 200 or b"Rahul Nair" not in page:
+        fail(f"a search by phone number answered {status} without the customer")
+    ok("a search by phone number finds the customer (the logs must not hold the number)")
 
 
 if __name__ == "__main__":

@@ -19,8 +19,10 @@ WEB_PORT=${TEST_DOCKER_PORT:-18765}
 BASE_CACHE=${DOCKER_BASE_CACHE:-/var/cache/alims-docker}
 PY=.venv/bin/python
 PREFIX=alims-ci-$$
+LABEL=alims-ci-docker-leg
 STARTED_DOCKERD=""
 START=$(date +%s)
+LOGS=$(mktemp -d /tmp/alims-docker-leg.XXXXXX)
 
 skip() {
   echo "=================================================================="
@@ -33,6 +35,7 @@ step() { echo ">>> [$(( $(date +%s) - START ))s] $*"; }
 
 cleanup() {
   docker rm -f "$PREFIX-web" "$PREFIX-worker" >/dev/null 2>&1
+  docker image prune -f >/dev/null 2>&1  # the build stages (they hold the build's CA bundle)
   docker volume rm -f "$PREFIX-data" >/dev/null 2>&1
   rm -f docker/extra-ca/ci-host-bundle.crt
   [ -n "$DB_CREATED" ] && "$PY" - "$PG_ADMIN_URL" "$DB_NAME" <<'PY' >/dev/null 2>&1
@@ -47,6 +50,11 @@ PY
 DB_CREATED=""
 trap cleanup EXIT
 
+[ -x "$PY" ] || { echo "✗ $PY is missing: run make .venv/.dev (make test-docker does)"; exit 1; }
+# one run at a time on a machine: the database, Redis db, port and tag are the leg's own
+exec 9>/tmp/alims-docker-leg.lock
+flock -w 900 9 || { echo "✗ another Docker leg has held the lock for 15 minutes"; exit 1; }
+
 # --- an engine ---------------------------------------------------------------
 command -v docker >/dev/null 2>&1 || skip "the docker command is not installed (apt-get install docker.io)"
 if ! docker info >/dev/null 2>&1; then
@@ -60,6 +68,9 @@ if ! docker info >/dev/null 2>&1; then
     skip "no Docker engine is running and this user cannot start one"
   fi
 fi
+# containers an interrupted run left behind (they would hold the port and take the jobs)
+stale=$(docker ps -aq --filter "label=$LABEL")
+[ -z "$stale" ] || docker rm -f $stale >/dev/null
 
 # --- the services ------------------------------------------------------------
 "$PY" - "$PG_ADMIN_URL" "$REDIS_URL" <<'PY' || skip "PostgreSQL or Redis is not reachable on 127.0.0.1"
@@ -75,11 +86,12 @@ if ! docker image inspect debian:bookworm-slim >/dev/null 2>&1; then
     command -v debootstrap >/dev/null 2>&1 || skip "no registry and no debootstrap to make the base image"
     step "no registry: making debian:bookworm-slim with debootstrap (cached in $BASE_CACHE)"
     mkdir -p "$BASE_CACHE"
-    if [ ! -x "$BASE_CACHE/rootfs/usr/bin/apt-get" ]; then
+    if [ ! -f "$BASE_CACHE/rootfs.complete" ]; then  # written only after a whole debootstrap
       rm -rf "$BASE_CACHE/rootfs"
       debootstrap --variant=minbase bookworm "$BASE_CACHE/rootfs" http://deb.debian.org/debian \
-        >/tmp/alims-debootstrap.log 2>&1 || skip "debootstrap failed (see /tmp/alims-debootstrap.log)"
+        >"$LOGS/debootstrap.log" 2>&1 || skip "debootstrap failed (see $LOGS/debootstrap.log)"
       rm -rf "$BASE_CACHE/rootfs/var/lib/apt/lists/"* "$BASE_CACHE/rootfs/var/cache/apt/"*.bin
+      touch "$BASE_CACHE/rootfs.complete"
     fi
     tar -C "$BASE_CACHE/rootfs" -c . | docker import -c 'CMD ["bash"]' - debian:bookworm-slim >/dev/null \
       || { echo "docker import failed"; exit 1; }
@@ -92,9 +104,9 @@ if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
   cp /etc/ssl/certs/ca-certificates.crt docker/extra-ca/ci-host-bundle.crt
 fi
 step "building $IMAGE"
-if ! DOCKER_BUILDKIT=0 docker build --network host -t "$IMAGE" . >/tmp/alims-docker-build.log 2>&1; then
-  tail -40 /tmp/alims-docker-build.log
-  echo "✗ the image did not build (whole log: /tmp/alims-docker-build.log)"
+if ! DOCKER_BUILDKIT=0 docker build --network host -t "$IMAGE" . >$LOGS/build.log 2>&1; then
+  tail -40 $LOGS/build.log
+  echo "✗ the image did not build (whole log: $LOGS/build.log)"
   exit 1
 fi
 rm -f docker/extra-ca/ci-host-bundle.crt
@@ -119,9 +131,9 @@ ENV=(-e "DATABASE_URL=$DB_URL" -e "REDIS_URL=$REDIS_URL" -e "SECRET_KEY=$SECRET"
 RUN=(docker run --rm --network host "${ENV[@]}" -v "$PREFIX-data:/data")
 
 step "migrate (a one-off command from the image)"
-"${RUN[@]}" "$IMAGE" python manage.py migrate --noinput >/tmp/alims-docker-migrate.log 2>&1 \
-  || { tail -20 /tmp/alims-docker-migrate.log; echo "✗ migrate failed"; exit 1; }
-echo "✓ migrated ($(grep -c ' OK$' /tmp/alims-docker-migrate.log) migrations)"
+"${RUN[@]}" "$IMAGE" python manage.py migrate --noinput >$LOGS/migrate.log 2>&1 \
+  || { tail -20 $LOGS/migrate.log; echo "✗ migrate failed"; exit 1; }
+echo "✓ migrated ($(grep -c ' OK$' $LOGS/migrate.log) migrations)"
 
 step "a manager, made with a one-off command"
 PASSWORD=$("$PY" -c "import secrets; print(secrets.token_urlsafe(16))")
@@ -135,9 +147,9 @@ user.groups.add(Group.objects.get(name=SALES_MANAGER))
 " || { echo "✗ could not make the manager"; exit 1; }
 
 step "the worker and the web process"
-docker run -d --name "$PREFIX-worker" --network host "${ENV[@]}" -v "$PREFIX-data:/data" \
-  "$IMAGE" python manage.py rqworker default >/dev/null || exit 1
-docker run -d --name "$PREFIX-web" --network host "${ENV[@]}" -v "$PREFIX-data:/data" \
+docker run -d --name "$PREFIX-worker" --label "$LABEL" --network host "${ENV[@]}" -v "$PREFIX-data:/data" \
+  --health-interval 5s --health-start-period 5s "$IMAGE" python manage.py rqworker default >/dev/null || exit 1
+docker run -d --name "$PREFIX-web" --label "$LABEL" --network host "${ENV[@]}" -v "$PREFIX-data:/data" \
   --health-interval 5s --health-start-period 5s "$IMAGE" >/dev/null || exit 1
 status=""
 for _ in $(seq 60); do
@@ -151,32 +163,57 @@ if [ "$status" != "healthy" ]; then
   echo "✗ the web container is not healthy: $status"
   exit 1
 fi
-echo "✓ the web container is healthy (its own HEALTHCHECK on /health/)"
+echo "✓ the web container is healthy (its own HEALTHCHECK on /health/live/)"
 
 step "preflight (a one-off command, with the worker running)"
 "${RUN[@]}" "$IMAGE" python manage.py preflight || { echo "✗ preflight failed"; exit 1; }
 
 step "a backup from the image (pg_dump)"
-"${RUN[@]}" "$IMAGE" python manage.py backup_database >/tmp/alims-docker-backup.log 2>&1 \
-  || { cat /tmp/alims-docker-backup.log; echo "✗ backup_database failed"; exit 1; }
-echo "✓ $(tail -1 /tmp/alims-docker-backup.log)"
+"${RUN[@]}" "$IMAGE" python manage.py backup_database >$LOGS/backup.log 2>&1 \
+  || { cat $LOGS/backup.log; echo "✗ backup_database failed"; exit 1; }
+echo "✓ $(tail -1 $LOGS/backup.log)"
 
 step "the web process, over HTTP"
 "$PY" scripts/docker_smoke.py "http://127.0.0.1:$WEB_PORT" "$DB_URL" smoke.manager "$PASSWORD" \
   || { docker logs --tail 40 "$PREFIX-web"; docker logs --tail 40 "$PREFIX-worker"; exit 1; }
 
+step "the logs"
+docker logs "$PREFIX-web" >"$LOGS/web.log" 2>&1
+"$PY" - "$LOGS/web.log" <<'PY' || exit 1
+import json, sys
+lines = open(sys.argv[1], encoding="utf-8", errors="replace").read().splitlines()
+requests = []
+for line in lines:
+    try:
+        record = json.loads(line)
+    except ValueError:
+        continue
+    if record.get("logger") == "alims.request":
+        requests.append(record)
+if not requests or not all(r.get("request_id") and "status" in r and "path" in r for r in requests):
+    sys.exit(f"✗ no JSON request lines with request_id, path and status in the web log ({len(lines)} lines)")
+leaks = [line for line in lines if "98765" in line or "43211" in line]
+if leaks:
+    sys.exit(f"✗ a searched phone number reached the web log: {leaks[0][:200]}")
+print(f"✓ the web log: {len(requests)} JSON request lines with their request ids; no searched number")
+PY
+
 step "who the processes run as"
 for c in web worker; do
   uid=$(docker exec "$PREFIX-$c" id -u)
-  [ "$uid" != "0" ] || { echo "✗ the $c container runs as root"; exit 1; }
+  [[ $uid =~ ^[1-9][0-9]*$ ]] || { echo "✗ the $c container runs as uid '$uid'"; exit 1; }
   # every process in the container, not only the shell docker exec starts
   users=$(docker top "$PREFIX-$c" -o pid,user | awk 'NR > 1 { print $2 }' | sort -u | tr '\n' ' ')
   [ -n "$users" ] || { echo "✗ could not list the $c container's processes"; exit 1; }
   case " $users " in *" root "*|*" 0 "*) echo "✗ a process of the $c container runs as root: $users"; exit 1;; esac
   echo "✓ $c runs as uid $uid ($users)"
 done
-docker logs "$PREFIX-worker" 2>&1 | grep -q "Successfully completed\|Job OK" \
-  && echo "✓ the worker's log records the job" || { docker logs "$PREFIX-worker" | tail -20; echo "✗ the worker's log has no finished job"; exit 1; }
+worker_log=$(docker logs "$PREFIX-worker" 2>&1)
+health=$(docker inspect --format '{{.State.Health.Status}}' "$PREFIX-worker")
+[ "$health" = "healthy" ] || { echo "✗ the worker container is $health (its HEALTHCHECK)"; exit 1; }
+echo "✓ the worker container is healthy (no web process to ask: the check says so)"
+grep -q "import_run_job" <<<"$worker_log" && echo "✓ the worker's log names the import job" \
+  || { tail -20 <<<"$worker_log"; echo "✗ the worker's log does not name the import job"; exit 1; }
 
 step "docker-compose.yml"
 COMPOSE=$(command -v docker-compose || true)
@@ -185,10 +222,11 @@ if [ -n "$COMPOSE" ]; then
   SECRET_KEY=x POSTGRES_PASSWORD=x $COMPOSE -f docker-compose.yml --env-file .env.example config -q \
     || { echo "✗ docker-compose.yml does not validate"; exit 1; }
   empty=$(mktemp)
-  if env -u SECRET_KEY -u POSTGRES_PASSWORD $COMPOSE -f docker-compose.yml --env-file "$empty" config -q >/dev/null 2>&1; then
+  if missing=$(env -u SECRET_KEY POSTGRES_PASSWORD=x $COMPOSE -f docker-compose.yml --env-file "$empty" config -q 2>&1); then
     rm -f "$empty"; echo "✗ docker-compose.yml validates without SECRET_KEY (it must be required)"; exit 1
   fi
   rm -f "$empty"
+  grep -q "SECRET_KEY" <<<"$missing" || { echo "✗ without SECRET_KEY Compose says: $missing"; exit 1; }
   echo "✓ docker-compose.yml validates ($($COMPOSE version --short 2>/dev/null || echo compose)); SECRET_KEY is required"
 else
   echo "!!! docker-compose is not installed: the Compose file was not validated"

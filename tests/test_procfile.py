@@ -52,7 +52,7 @@ def test_gunicorns_settings_come_from_the_environment(monkeypatch):
         spec.loader.exec_module(module)
         return module
 
-    auto = min(multiprocessing.cpu_count() * 2 + 1, 12)
+    auto = min(len(os.sched_getaffinity(0)) * 2 + 1, 12)
     default = load()
     assert default.bind == "0.0.0.0:8000" and default.workers == auto
     assert default.accesslog == "-" and default.timeout == 30
