@@ -40,7 +40,6 @@ def test_the_worker_and_release_commands_exist():
 def test_gunicorns_settings_come_from_the_environment(monkeypatch):
     """PORT, WEB_CONCURRENCY (0: from the CPU count) and the access log switch."""
     import importlib.util
-    import multiprocessing
 
     def load(**env):
         for name in ("PORT", "WEB_CONCURRENCY", "GUNICORN_ACCESS_LOG", "GUNICORN_TIMEOUT"):
