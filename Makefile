@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-services e2e-tools bench-data bench lock clean
+.PHONY: run test test-services test-docker e2e-tools bench-data bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ e2e-tools:
 # The same suite against PostgreSQL and Redis (what .ci/run does second).
 test-services: $(VENV)/.dev e2e-tools
 	scripts/test-services.sh $(PYTEST_ARGS)
+
+# The Docker image built and run against PostgreSQL and Redis on 127.0.0.1
+# (what .ci/run does last; skipped loudly without a Docker engine).
+test-docker: $(VENV)/.dev
+	scripts/test-docker.sh
 
 bench-data: $(VENV)/.dev
 	$(BIN)/python bench/generate.py

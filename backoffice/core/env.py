@@ -17,7 +17,10 @@ _FALSE = {"false", "0"}
 
 
 def env_str(name: str, default: str = "", environ: Mapping[str, str] | None = None) -> str:
-    return (os.environ if environ is None else environ).get(name, default)
+    """An empty value is the default, as for the other readers (a Compose file passes
+    every variable through, set or not: ``DATA_DIR=`` must not mean the current folder)."""
+    raw = (os.environ if environ is None else environ).get(name)
+    return default if raw is None or raw == "" else raw
 
 
 def env_bool(name: str, default: bool, environ: Mapping[str, str] | None = None) -> bool:

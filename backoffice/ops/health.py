@@ -108,6 +108,18 @@ def health_view():
     return HealthView.as_view(checks=health_checks())
 
 
+def liveness_checks() -> list:
+    """What a load balancer and the container's HEALTHCHECK ask: can this web process
+    serve pages (its database, cache and file storage)? Not the queue: a stopped or
+    busy worker must not take every web process out of rotation — /health/ reports
+    that, for alerting."""
+    return health_checks()[:3]
+
+
+def liveness_view():
+    return HealthView.as_view(checks=liveness_checks())
+
+
 def health_checks_run() -> list[tuple[str, str]]:
     """(check, problem or "") for each health check, run here and now (the
     preflight command; the endpoint runs them concurrently)."""

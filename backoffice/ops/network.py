@@ -38,8 +38,8 @@ def trusted_proxy_networks(entries: tuple[str, ...]) -> list:
 
 
 def health_path(path: str) -> bool:
-    """The health endpoint, exactly (open past the allowlist)."""
-    return path in ("/health", "/health/")
+    """The health endpoints, exactly (open past the allowlist)."""
+    return path in ("/health", "/health/", "/health/live/")
 
 
 def _ip_or_none(address: str):

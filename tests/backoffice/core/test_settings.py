@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from backoffice.core.env import env_bool, env_int, env_list
+from backoffice.core.env import env_bool, env_int, env_list, env_str
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -72,3 +72,15 @@ def test_env_readers(monkeypatch):
     monkeypatch.setenv("A_NUMBER", "many")
     with pytest.raises(ImproperlyConfigured):
         env_int("A_NUMBER", 0)
+
+
+def test_an_empty_variable_is_its_default_for_every_reader(monkeypatch):
+    """A Compose file passes every variable through, set or not (``VAR: ${VAR:-}``)."""
+    for name in ("A_TEXT", "A_FLAG", "A_NUMBER", "A_LIST"):
+        monkeypatch.setenv(name, "")
+    assert env_str("A_TEXT", "Asia/Kolkata") == "Asia/Kolkata"
+    assert env_bool("A_FLAG", True) is True
+    assert env_int("A_NUMBER", 7) == 7
+    assert env_list("A_LIST", ["x"]) == ["x"]
+    monkeypatch.setenv("A_TEXT", "UTC")
+    assert env_str("A_TEXT", "Asia/Kolkata") == "UTC"

@@ -81,6 +81,7 @@ def test_the_allowlist_refuses_everyone_else_but_not_the_health_check():
     outsider = _client_from("203.0.113.70")
     assert outsider.get("/login/").status_code == 403
     assert outsider.get("/health/?format=json").status_code != 403
+    assert outsider.get("/health/live/").status_code == 200
 
 
 @override_settings(ADMIN_IP_ALLOWLIST=["203.0.113.7"], BEHIND_PROXY=True,
@@ -175,3 +176,32 @@ def test_failed_logins_are_counted_against_the_client_not_the_proxy(manager):
     client = _client_from("10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.9")
     client.post("/login/", {"username": "maya", "password": "wrong"})
     assert AccessAttempt.objects.get().ip_address == "198.51.100.9"
+
+
+def test_health_answers_over_plain_http_when_pages_redirect_to_https(rq_worker_up):
+    """A load balancer's or the container's own probe asks over plain HTTP inside the
+    network; every other page still goes to HTTPS."""
+    with override_settings(SECURE_SSL_REDIRECT=True):
+        client = Client()
+        assert client.get("/health/").status_code == 200
+        assert client.get("/health/live/").status_code == 200
+        login = client.get("/login/")
+        assert login.status_code == 301 and login["Location"].startswith("https://")
+        assert client.get("/health/x").status_code == 301  # the exact path only
+
+
+def test_liveness_asks_the_database_cache_and_storage_never_the_queue(settings):
+    """A stopped or busy worker fails /health/ (an alert), not the load balancer's
+    probe: that would take every web process out of rotation."""
+    from backoffice.ops.health import RQQueueAge, RQWorkers, liveness_checks
+
+    settings.REDIS_URL, settings.JOBS_RUN_IN_PROCESS = "redis://127.0.0.1:6379/15", False
+    checks = [str(c) for c in liveness_checks()]
+    assert checks == ["health_check.checks.Database", "health_check.checks.Cache",
+                      "health_check.checks.Storage"]
+    assert RQWorkers not in liveness_checks() and RQQueueAge not in liveness_checks()
+
+
+def test_liveness_answers_anyone_with_no_more_than_ok(client):
+    response = client.get("/health/live/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
