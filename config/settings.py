@@ -7,6 +7,7 @@ refuses unsafe values (see backoffice/core/checks.py and the README).
 """
 
 import os
+import sys
 from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF, UNSAFE_EVAL, UNSAFE_HASHES
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice.core.db import database_config
 from backoffice.core.storage import default_storage_config
+from backoffice.ops.request_log import log_stream
 from backoffice.core.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -457,7 +459,8 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
+            # stdout (gunicorn, rqworker); a one-off manage.py command's on stderr
+            "stream": log_stream(sys.argv),
             "formatter": LOG_FORMAT,
             "filters": ["request_id"],
         },

@@ -128,7 +128,9 @@ ENV=(-e "DATABASE_URL=$DB_URL" -e "REDIS_URL=$REDIS_URL" -e "SECRET_KEY=$SECRET"
      -e "ALLOWED_HOSTS=127.0.0.1,localhost" -e "CSRF_TRUSTED_ORIGINS=https://127.0.0.1"
      -e "SECURE_HTTPS=True" -e "BEHIND_PROXY=True" -e "TRUSTED_PROXY_IPS=127.0.0.1"
      -e "SECURE_HSTS_SECONDS=0" -e "PORT=$WEB_PORT" -e "WEB_CONCURRENCY=2")
-RUN=(docker run --rm --network host "${ENV[@]}" -v "$PREFIX-data:/data")
+# as the Compose file runs them: a read-only image, no capabilities, no privilege gain
+HARDEN=(--read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges:true)
+RUN=(docker run --rm --network host "${HARDEN[@]}" "${ENV[@]}" -v "$PREFIX-data:/data")
 
 step "migrate (a one-off command from the image)"
 "${RUN[@]}" "$IMAGE" python manage.py migrate --noinput >$LOGS/migrate.log 2>&1 \
@@ -147,9 +149,9 @@ user.groups.add(Group.objects.get(name=SALES_MANAGER))
 " || { echo "✗ could not make the manager"; exit 1; }
 
 step "the worker and the web process"
-docker run -d --name "$PREFIX-worker" --label "$LABEL" --network host "${ENV[@]}" -v "$PREFIX-data:/data" \
+docker run -d --name "$PREFIX-worker" --label "$LABEL" --network host "${HARDEN[@]}" "${ENV[@]}" -v "$PREFIX-data:/data" \
   --health-interval 5s --health-start-period 5s "$IMAGE" python manage.py rqworker default >/dev/null || exit 1
-docker run -d --name "$PREFIX-web" --label "$LABEL" --network host "${ENV[@]}" -v "$PREFIX-data:/data" \
+docker run -d --name "$PREFIX-web" --label "$LABEL" --network host "${HARDEN[@]}" "${ENV[@]}" -v "$PREFIX-data:/data" \
   --health-interval 5s --health-start-period 5s "$IMAGE" >/dev/null || exit 1
 status=""
 for _ in $(seq 60); do

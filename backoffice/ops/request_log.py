@@ -143,3 +143,18 @@ class RequestLogMiddleware:
                 "duration_ms": duration_ms,
             },
         )
+
+
+# long-running processes whose stdout is their log; any other manage.py command may
+# print data on stdout (`report --format json`, `import_customers`), so logs go to stderr
+LOGGING_PROCESSES = {"runserver", "rqworker", "rqscheduler"}
+
+
+def log_stream(argv: list[str]) -> str:
+    """Where this process's log lines go: stdout for servers and workers, stderr for a
+    one-off ``manage.py`` command, so that its output can be piped."""
+    from pathlib import Path
+
+    if len(argv) > 1 and Path(argv[0]).name == "manage.py" and argv[1] not in LOGGING_PROCESSES:
+        return "ext://sys.stderr"
+    return "ext://sys.stdout"

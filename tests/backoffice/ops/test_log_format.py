@@ -83,3 +83,28 @@ def test_plain_lines_show_the_request_id_or_a_dash(tmp_path):
                for line in lines), lines
     assert any(" INFO rq.worker [-] worker line" in line for line in lines), lines
     assert not any(line.startswith("{") for line in lines)
+
+
+def test_servers_and_workers_log_on_stdout_and_one_off_commands_on_stderr():
+    """`manage.py report --format json > figures.json` must hold the figures only."""
+    from backoffice.ops.request_log import log_stream
+
+    assert log_stream(["/usr/bin/gunicorn", "config.wsgi"]) == "ext://sys.stdout"
+    assert log_stream(["manage.py", "rqworker", "default"]) == "ext://sys.stdout"
+    assert log_stream(["/app/manage.py", "runserver"]) == "ext://sys.stdout"
+    assert log_stream(["manage.py", "report", "--format", "json"]) == "ext://sys.stderr"
+    assert log_stream(["manage.py", "import_customers", "leads.csv"]) == "ext://sys.stderr"
+    assert log_stream(["manage.py"]) == "ext://sys.stdout"
+
+
+def test_a_one_off_commands_logs_stay_off_its_output(tmp_path):
+    environ = {k: v for k, v in os.environ.items()
+               if k not in {"LOG_FORMAT", "LOG_LEVEL", "DEBUG", "DATABASE_URL", "REDIS_URL"}}
+    environ.update(LOG_FORMAT="json", DATA_DIR=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c",
+         "import logging; logging.getLogger('alims').warning('a log line'); print('output')"],
+        cwd=ROOT, env=environ, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "output"
+    assert json.loads(result.stderr.strip().splitlines()[-1])["message"] == "a log line"
