@@ -78,6 +78,23 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class RequestPathOnlyFilter(logging.Filter):
+    """Django's own records of a 4xx/5xx answer (``django.request``,
+    ``django.security.*``) carry the request in ``record.request``; a JSON
+    formatter writes every such attribute, and a request's text is
+    ``<WSGIRequest: GET '/path?query'>``: the query string (what was searched,
+    a ``next`` link holding a search) that the request line leaves out. The
+    record keeps the method and the path only."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        if request is not None and not isinstance(request, str):
+            method = getattr(request, "method", None) or "-"
+            path = getattr(request, "path", None)
+            record.request = f"{method} {_path_for_log(path)}" if isinstance(path, str) else "-"
+        return True
+
+
 def _user_id(request) -> int | None:
     """The signed-in user's id if the request already read who it is; never
     loads the user (or the session) just to log it: a request that never

@@ -108,3 +108,27 @@ def test_a_one_off_commands_logs_stay_off_its_output(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "output"
     assert json.loads(result.stderr.strip().splitlines()[-1])["message"] == "a log line"
+
+
+# Django's own record of a refused request (CSRF, 404, 500) carries the request: a JSON
+# line would write it whole, query string and all
+REFUSED_CODE = """
+import django
+django.setup()
+from django.test import Client
+from django.test.utils import setup_test_environment
+setup_test_environment()
+Client(enforce_csrf_checks=True).post(
+    "/admin/login/?next=/admin/customers/customer/%3Fq%3DAnu%2BKumar%26p%3D9876543210", {},
+    HTTP_X_REQUEST_ID="req-csrf-1")
+"""
+
+
+def test_djangos_records_of_a_refused_request_have_no_query_string(tmp_path):
+    result = _run(REFUSED_CODE, {"LOG_FORMAT": "json", "DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    (csrf,) = [line for line in lines if line["logger"] == "django.security.csrf"]
+    assert csrf["request"] == "POST /admin/login/" and csrf["request_id"] == "req-csrf-1"
+    for fragment in ("Anu", "Kumar", "9876543210", "next="):
+        assert fragment not in result.stdout, fragment
