@@ -449,12 +449,12 @@ LOGGING = {
     },
     "formatters": {
         "plain": {
-            "()": "logging.Formatter",
+            "()": "backoffice.ops.request_log.ScrubbedFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
             "defaults": {"request_id": "-"},
         },
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "backoffice.ops.request_log.json_formatter",
             "fmt": ["levelname", "name", "message"],
             "rename_fields": {"levelname": "level", "name": "logger"},
             "timestamp": "time",  # ISO 8601, UTC

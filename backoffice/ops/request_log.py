@@ -162,6 +162,42 @@ class RequestLogMiddleware:
         )
 
 
+def scrub_traceback(text: str) -> str:
+    """A formatted exception with its messages scrubbed as Sentry's are
+    (backoffice/ops/sentry.py: quoted values, ``Key (phone)=(…)``, phone-like
+    numbers, email addresses); its code lines and places stay as they are."""
+    from backoffice.ops.sentry import scrub_text
+
+    lines = []
+    for line in text.splitlines():
+        if (not line or line.startswith(" ") or line.startswith("Traceback (")
+                or line.startswith("During handling of the above exception")
+                or line.startswith("The above exception was the direct cause")):
+            lines.append(line)
+        else:
+            lines.append(scrub_text(line))
+    return "\n".join(lines)
+
+
+class ScrubbedFormatter(logging.Formatter):
+    """The plain lines, with exception messages scrubbed: an IntegrityError's
+    "Key (phone)=(+91…) already exists", a parser's "invalid literal: 'Anu'"."""
+
+    def formatException(self, ei) -> str:
+        return scrub_traceback(super().formatException(ei))
+
+
+def json_formatter(**kwargs):
+    """The JSON lines (python-json-logger), exception messages scrubbed."""
+    from pythonjsonlogger.json import JsonFormatter
+
+    class ScrubbedJsonFormatter(JsonFormatter):
+        def formatException(self, ei) -> str:
+            return scrub_traceback(super().formatException(ei))
+
+    return ScrubbedJsonFormatter(**kwargs)
+
+
 # long-running processes whose stdout is their log; any other manage.py command may
 # print data on stdout (`report --format json`, `import_customers`), so logs go to stderr
 LOGGING_PROCESSES = {"runserver", "rqworker", "rqscheduler"}

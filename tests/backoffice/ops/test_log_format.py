@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[3]
 
 # a request through the whole stack, the way gunicorn's worker would serve it
@@ -132,3 +134,39 @@ def test_djangos_records_of_a_refused_request_have_no_query_string(tmp_path):
     assert csrf["request"] == "POST /admin/login/" and csrf["request_id"] == "req-csrf-1"
     for fragment in ("Anu", "Kumar", "9876543210", "next="):
         assert fragment not in result.stdout, fragment
+
+
+EXCEPTION_CODE = """
+import django
+django.setup()
+import logging
+logger = logging.getLogger("backoffice.imports.services")
+try:
+    try:
+        int("Anu Kumar")
+    except ValueError as exc:
+        raise RuntimeError(
+            'duplicate key value violates unique constraint "customer_phone_unique"\\n'
+            'DETAIL:  Key (phone)=(+919876543210) already exists.') from exc
+except RuntimeError:
+    logger.exception("Import run %s failed", 12)
+"""
+
+
+@pytest.mark.parametrize("log_format", ["json", "plain"])
+def test_exception_messages_in_log_lines_are_scrubbed(tmp_path, log_format):
+    # an import's IntegrityError names the phone number; a parser's error the cell
+    result = _run(EXCEPTION_CODE, {"LOG_FORMAT": log_format, "DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    if log_format == "json":
+        (line,) = [json.loads(line) for line in text.splitlines()]
+        text = line["message"] + "\n" + line["exc_info"]
+    for fragment in ("Anu", "Kumar", "9876543210", "98765"):
+        assert fragment not in text, (fragment, text)
+    assert "DETAIL:  Key (phone)=([Filtered]) already exists." in text
+    # what an operator needs stays: the message, the types, the places in the code
+    for fragment in ("Import run 12 failed", "Traceback (most recent call last)",
+                     "ValueError: invalid literal", "RuntimeError: duplicate key value",
+                     'File "<string>", line'):
+        assert fragment in text, (fragment, text)
