@@ -15,6 +15,7 @@ middle of a job stops it, and the job's own staleness check (a heartbeat that
 goes silent) lets it be run again, as after a worker dies.
 """
 
+import contextlib
 import contextvars
 import logging
 import threading
@@ -113,10 +114,8 @@ def _job_statement_timeout_reset() -> None:
             cursor.execute("RESET statement_timeout")
     except Exception:
         logger.warning("A job thread's connection could not be reset: closed", exc_info=True)
-        try:
+        with contextlib.suppress(Exception):  # closing a broken connection
             connection.connection.close()
-        except Exception:  # noqa: BLE001 - closing a broken connection
-            pass
 
 
 def running_threads() -> list[threading.Thread]:

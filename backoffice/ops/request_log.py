@@ -170,9 +170,9 @@ def scrub_traceback(text: str) -> str:
 
     lines = []
     for line in text.splitlines():
-        if (not line or line.startswith(" ") or line.startswith("Traceback (")
-                or line.startswith("During handling of the above exception")
-                or line.startswith("The above exception was the direct cause")):
+        if not line or line.startswith((" ", "Traceback (",
+                                        "During handling of the above exception",
+                                        "The above exception was the direct cause")):
             lines.append(line)
         else:
             lines.append(scrub_text(line))
