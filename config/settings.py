@@ -442,15 +442,19 @@ if LOG_FORMAT not in ("json", "plain"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "backoffice.ops.request_log.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "backoffice.ops.request_log.RequestIdFilter"},
+        # Django's 4xx/5xx records: the request's method and path, not its query string
+        "request_path_only": {"()": "backoffice.ops.request_log.RequestPathOnlyFilter"},
+    },
     "formatters": {
         "plain": {
-            "()": "logging.Formatter",
+            "()": "backoffice.ops.request_log.ScrubbedFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
             "defaults": {"request_id": "-"},
         },
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "backoffice.ops.request_log.json_formatter",
             "fmt": ["levelname", "name", "message"],
             "rename_fields": {"levelname": "level", "name": "logger"},
             "timestamp": "time",  # ISO 8601, UTC
@@ -462,7 +466,7 @@ LOGGING = {
             # stdout (gunicorn, rqworker); a one-off manage.py command's on stderr
             "stream": log_stream(sys.argv),
             "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
+            "filters": ["request_id", "request_path_only"],
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

@@ -127,3 +127,26 @@ def database_pool_errors(pool_on: bool, database: dict) -> list:
             hint="pip install -r requirements/prod.txt (psycopg[binary,pool]).",
             id="backoffice.E006"))
     return errors
+
+
+@register()
+def check_storage_location(app_configs, **kwargs):
+    """AWS_LOCATION is a prefix inside the bucket: django-storages refuses a
+    leading "/" only when the storage is first used (an upload's 500, not the
+    start), and ".." is no way out of a bucket, only a strange key (that some
+    S3-compatible stores refuse)."""
+    options = settings.STORAGES["default"].get("OPTIONS", {})
+    if not settings.STORAGES["default"]["BACKEND"].startswith("storages.backends.s3"):
+        return []
+    return storage_location_errors(options.get("location", ""))
+
+
+def storage_location_errors(location: str) -> list:
+    parts = location.split("/")
+    if location.startswith("/") or any(part in (".", "..") for part in parts) \
+            or "\\" in location:
+        return [Error(
+            f"AWS_LOCATION {location!r} is not a plain prefix inside the bucket.",
+            hint='A prefix such as "alims/private": no leading "/", no "." or ".." parts.',
+            id="backoffice.E007")]
+    return []

@@ -15,6 +15,7 @@ middle of a job stops it, and the job's own staleness check (a heartbeat that
 goes silent) lets it be run again, as after a worker dies.
 """
 
+import contextlib
 import contextvars
 import logging
 import threading
@@ -82,6 +83,7 @@ def _run_in_thread(func: Callable[..., Any], args: tuple, kwargs: dict) -> None:
         # the job records its own failure on what it works on; this is the last resort
         logger.exception("Background job %s failed", getattr(func, "__name__", func))
     finally:
+        _job_statement_timeout_reset()
         # this thread's connections are its own: close them, or they stay open
         connections.close_all()
         with _threads_lock:
@@ -97,6 +99,23 @@ def _job_statement_timeout() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SET statement_timeout = %s",
                        [max(settings.DB_STATEMENT_TIMEOUT_JOBS, 0) * 1000])
+
+
+def _job_statement_timeout_reset() -> None:
+    """With DATABASE_POOL, "closing" the thread's connection puts it back in the
+    pool, SET and all: the next web request would run without the web timeout.
+    RESET goes back to the connection's own (the web timeout, in its options);
+    a connection that cannot be reset is closed for good (the pool drops it)."""
+    connection = connections["default"]
+    if connection.vendor != "postgresql" or connection.connection is None:
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
+    except Exception:
+        logger.warning("A job thread's connection could not be reset: closed", exc_info=True)
+        with contextlib.suppress(Exception):  # closing a broken connection
+            connection.connection.close()
 
 
 def running_threads() -> list[threading.Thread]:

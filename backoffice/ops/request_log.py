@@ -78,6 +78,23 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class RequestPathOnlyFilter(logging.Filter):
+    """Django's own records of a 4xx/5xx answer (``django.request``,
+    ``django.security.*``) carry the request in ``record.request``; a JSON
+    formatter writes every such attribute, and a request's text is
+    ``<WSGIRequest: GET '/path?query'>``: the query string (what was searched,
+    a ``next`` link holding a search) that the request line leaves out. The
+    record keeps the method and the path only."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        if request is not None and not isinstance(request, str):
+            method = getattr(request, "method", None) or "-"
+            path = getattr(request, "path", None)
+            record.request = f"{method} {_path_for_log(path)}" if isinstance(path, str) else "-"
+        return True
+
+
 def _user_id(request) -> int | None:
     """The signed-in user's id if the request already read who it is; never
     loads the user (or the session) just to log it: a request that never
@@ -143,6 +160,42 @@ class RequestLogMiddleware:
                 "duration_ms": duration_ms,
             },
         )
+
+
+def scrub_traceback(text: str) -> str:
+    """A formatted exception with its messages scrubbed as Sentry's are
+    (backoffice/ops/sentry.py: quoted values, ``Key (phone)=(…)``, phone-like
+    numbers, email addresses); its code lines and places stay as they are."""
+    from backoffice.ops.sentry import scrub_text
+
+    lines = []
+    for line in text.splitlines():
+        if not line or line.startswith((" ", "Traceback (",
+                                        "During handling of the above exception",
+                                        "The above exception was the direct cause")):
+            lines.append(line)
+        else:
+            lines.append(scrub_text(line))
+    return "\n".join(lines)
+
+
+class ScrubbedFormatter(logging.Formatter):
+    """The plain lines, with exception messages scrubbed: an IntegrityError's
+    "Key (phone)=(+91…) already exists", a parser's "invalid literal: 'Anu'"."""
+
+    def formatException(self, ei) -> str:
+        return scrub_traceback(super().formatException(ei))
+
+
+def json_formatter(**kwargs):
+    """The JSON lines (python-json-logger), exception messages scrubbed."""
+    from pythonjsonlogger.json import JsonFormatter
+
+    class ScrubbedJsonFormatter(JsonFormatter):
+        def formatException(self, ei) -> str:
+            return scrub_traceback(super().formatException(ei))
+
+    return ScrubbedJsonFormatter(**kwargs)
 
 
 # long-running processes whose stdout is their log; any other manage.py command may

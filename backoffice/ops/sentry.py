@@ -21,6 +21,7 @@ A name logged bare, without quotes (``logger.error("no %s", name)``), cannot be
 told from other words: the code logs ids, not names.
 """
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -28,10 +29,11 @@ from urllib.parse import parse_qsl, urlencode
 
 FILTERED = "[Filtered]"
 
-# 7+ digits, the groups joined by spaces, dashes or brackets (at most two
-# together: "98765 43210", "(+91) 98765-43210"); a + or ( first. Counted after
-# the match: "12-34" is not a phone.
-_DIGIT_RUN = re.compile(r"[(+]{0,2}\d(?:[ \-()]{0,2}\d)+")
+# 7+ digits, the groups joined by spaces (any, a no-break one too), dashes,
+# dots, slashes or brackets (at most three together: "98765 43210",
+# "(+91) 98765-43210", "98765.43210", "98765 / 43210"); a + or ( first. Counted
+# after the match: "12-34" is not a phone.
+_DIGIT_RUN = re.compile(r"[(+]{0,2}\d(?:(?:[^\S\r\n]|[\-()./_]){0,3}\d)+")
 _MIN_DIGITS = 7
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -61,10 +63,14 @@ _NUMERIC_KEYS = frozenset({"id", "thread_id", "lineno", "colno", "pid", "tid", "
 
 
 def personal_key(key: Any) -> bool:
+    """A personal key, also as a Django lookup in a query string
+    (``customer__name__icontains``, ``name__startswith``)."""
     if not isinstance(key, str):
         return False
     lowered = key.lower()
-    return lowered in _PERSONAL_KEYS or any(part in lowered for part in _PERSONAL_KEY_PARTS)
+    if lowered in _PERSONAL_KEYS or any(part in lowered for part in _PERSONAL_KEY_PARTS):
+        return True
+    return "__" in lowered and any(part in _PERSONAL_KEYS for part in lowered.split("__"))
 
 
 def scrub_digits(text: str) -> str:
@@ -152,6 +158,37 @@ def _scrub_query_string(query: Any) -> Any:
     return scrub_value(query)
 
 
+def _scrub_url(url: str) -> str:
+    """A URL's path (digits) and its query string (personal keys too); the
+    fragment, which a page may use as a query, goes."""
+    url = url.split("#", 1)[0]
+    if "?" not in url:
+        return scrub_digits(url)
+    base, query = url.split("?", 1)
+    return scrub_digits(base) + "?" + _scrub_query_string(query)
+
+
+def _scrub_headers(headers: Any) -> Any:
+    """Header values that are URLs (Referer: the page before, a search's
+    results) lose their query string's personal values."""
+    if isinstance(headers, Mapping):
+        return {key: _scrub_url(item) if isinstance(item, str) and "?" in item
+                and not personal_key(key) else _scrub_item(key, item, False)
+                for key, item in headers.items()}
+    return scrub_value(headers)
+
+
+def _scrub_body(data: Any) -> Any:
+    """A body sent as text: JSON, or a form's query string."""
+    if not isinstance(data, str):
+        return scrub_value(data)
+    try:
+        parsed = json.loads(data)
+    except ValueError:
+        return _scrub_query_string(data) if "=" in data else scrub_digits(data)
+    return json.dumps(scrub_value(parsed))
+
+
 def _scrub_request(request: Mapping) -> dict:
     request = dict(request)
     if "cookies" in request:
@@ -159,11 +196,40 @@ def _scrub_request(request: Mapping) -> dict:
     if "query_string" in request:
         request["query_string"] = _scrub_query_string(request["query_string"])
     url = request.get("url")
-    if isinstance(url, str) and "?" in url:
-        base, query = url.split("?", 1)
-        request["url"] = scrub_digits(base) + "?" + _scrub_query_string(query)
-    return {key: item if key in ("query_string", "cookies", "url") and isinstance(item, str)
-            else scrub_value(item) for key, item in request.items()}
+    if isinstance(url, str):
+        request["url"] = _scrub_url(url)
+    if "headers" in request:
+        request["headers"] = _scrub_headers(request["headers"])
+    if "data" in request:
+        request["data"] = _scrub_body(request["data"])
+    done = ("query_string", "cookies", "url", "headers", "data")
+    return {key: item if key in done else scrub_value(item) for key, item in request.items()}
+
+
+def _scrub_logentry(entry: Any) -> Any:
+    """A log record's message, its text formatted, and its parameters: the
+    values put into the message, so data whatever they look like (the quotes
+    that would mark a name in the text are not in them); numbers too short to
+    be a phone stay (ids)."""
+    if not isinstance(entry, Mapping):
+        return scrub_value(entry, text=True)
+    entry = dict(entry)
+    params = entry.pop("params", None)
+    entry = scrub_value(entry, text=True)
+    if params is not None:
+        if isinstance(params, (list, tuple)):
+            entry["params"] = [_scrub_param(param) for param in params]
+        elif isinstance(params, Mapping):
+            entry["params"] = {key: _scrub_param(param) for key, param in params.items()}
+        else:
+            entry["params"] = _scrub_param(params)
+    return entry
+
+
+def _scrub_param(param: Any) -> Any:
+    if param is None or isinstance(param, (bool, int, float)):
+        return scrub_value(param)
+    return FILTERED
 
 
 def scrub_event(event: Mapping, hint: Any = None) -> dict:
@@ -183,6 +249,8 @@ def scrub_event(event: Mapping, hint: Any = None) -> dict:
                 event[part] = [scrub_breadcrumb(crumb) for crumb in crumbs]
         elif part in ("exception", "threads"):
             event[part] = _scrub_exceptions(event[part], text=part == "exception")
+        elif part == "logentry":
+            event[part] = _scrub_logentry(event[part])
         elif part == "contexts" and isinstance(event[part], Mapping):
             # the trace context is ids, not data
             event[part] = {key: item if key == "trace" else scrub_value(item)
@@ -195,14 +263,15 @@ def scrub_event(event: Mapping, hint: Any = None) -> dict:
 def scrub_breadcrumb(crumb: Mapping, hint: Any = None) -> dict:
     """Sentry's ``before_breadcrumb``: log lines, SQL, HTTP calls, without
     personal data."""
+    if not isinstance(crumb, Mapping):
+        return scrub_value(crumb, text=True)
     crumb = dict(crumb)
     for key in ("message", "data"):
         if key in crumb:
             crumb[key] = scrub_value(crumb[key], text=key == "message")
     data = crumb.get("data")
-    if isinstance(data, dict) and isinstance(data.get("url"), str) and "?" in data["url"]:
-        base, query = data["url"].split("?", 1)
-        data["url"] = base + "?" + _scrub_query_string(query)
+    if isinstance(data, dict) and isinstance(data.get("url"), str):
+        data["url"] = _scrub_url(data["url"])
     return crumb
 
 

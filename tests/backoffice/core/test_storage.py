@@ -91,3 +91,20 @@ def test_an_import_and_its_problem_rows_work_on_a_storage_without_local_paths(
     assert problems.status_code == 200 and b"Bad" in b"".join(problems.streaming_content
                                                              if problems.streaming else
                                                              [problems.content])
+
+
+@pytest.mark.parametrize(("location", "refused"), [
+    ("alims/private", False), ("alims", False), ("/alims", True), ("../", True),
+    ("alims/../other", True), ("./alims", True)])
+def test_a_bucket_location_that_is_not_a_plain_prefix_is_refused_at_start(location, refused):
+    from backoffice.core.checks import storage_location_errors
+
+    assert bool(storage_location_errors(location)) == refused
+
+
+def test_the_storage_location_check_reads_the_storage_setting(settings):
+    from backoffice.core.checks import check_storage_location
+
+    settings.STORAGES = {**settings.STORAGES, "default": default_storage_config(
+        Path("/data"), {"AWS_STORAGE_BUCKET_NAME": "b", "AWS_LOCATION": "/alims"})}
+    assert [error.id for error in check_storage_location(None)] == ["backoffice.E007"]

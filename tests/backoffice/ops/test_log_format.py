@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[3]
 
 # a request through the whole stack, the way gunicorn's worker would serve it
@@ -108,3 +110,63 @@ def test_a_one_off_commands_logs_stay_off_its_output(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "output"
     assert json.loads(result.stderr.strip().splitlines()[-1])["message"] == "a log line"
+
+
+# Django's own record of a refused request (CSRF, 404, 500) carries the request: a JSON
+# line would write it whole, query string and all
+REFUSED_CODE = """
+import django
+django.setup()
+from django.test import Client
+from django.test.utils import setup_test_environment
+setup_test_environment()
+Client(enforce_csrf_checks=True).post(
+    "/admin/login/?next=/admin/customers/customer/%3Fq%3DAnu%2BKumar%26p%3D9876543210", {},
+    HTTP_X_REQUEST_ID="req-csrf-1")
+"""
+
+
+def test_djangos_records_of_a_refused_request_have_no_query_string(tmp_path):
+    result = _run(REFUSED_CODE, {"LOG_FORMAT": "json", "DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    (csrf,) = [line for line in lines if line["logger"] == "django.security.csrf"]
+    assert csrf["request"] == "POST /admin/login/" and csrf["request_id"] == "req-csrf-1"
+    for fragment in ("Anu", "Kumar", "9876543210", "next="):
+        assert fragment not in result.stdout, fragment
+
+
+EXCEPTION_CODE = """
+import django
+django.setup()
+import logging
+logger = logging.getLogger("backoffice.imports.services")
+try:
+    try:
+        int("Anu Kumar")
+    except ValueError as exc:
+        raise RuntimeError(
+            'duplicate key value violates unique constraint "customer_phone_unique"\\n'
+            'DETAIL:  Key (phone)=(+919876543210) already exists.') from exc
+except RuntimeError:
+    logger.exception("Import run %s failed", 12)
+"""
+
+
+@pytest.mark.parametrize("log_format", ["json", "plain"])
+def test_exception_messages_in_log_lines_are_scrubbed(tmp_path, log_format):
+    # an import's IntegrityError names the phone number; a parser's error the cell
+    result = _run(EXCEPTION_CODE, {"LOG_FORMAT": log_format, "DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    if log_format == "json":
+        (line,) = [json.loads(line) for line in text.splitlines()]
+        text = line["message"] + "\n" + line["exc_info"]
+    for fragment in ("Anu", "Kumar", "9876543210", "98765"):
+        assert fragment not in text, (fragment, text)
+    assert "DETAIL:  Key (phone)=([Filtered]) already exists." in text
+    # what an operator needs stays: the message, the types, the places in the code
+    for fragment in ("Import run 12 failed", "Traceback (most recent call last)",
+                     "ValueError: invalid literal", "RuntimeError: duplicate key value",
+                     'File "<string>", line'):
+        assert fragment in text, (fragment, text)
