@@ -97,7 +97,7 @@ def _name(pattern: URLPattern, route: str) -> str:
         return f"django_rq:{pattern.name}"
     if route.startswith("reports/"):
         return f"reports:{pattern.name}"
-    if pattern.name in ("health", "search") or "password_reset" in pattern.name:
+    if pattern.name in ("health", "health_live", "search") or "password_reset" in pattern.name:
         return pattern.name if pattern.name != "search" else "admin:search"
     return f"admin:{pattern.name}"
 
@@ -117,7 +117,7 @@ def routes() -> list[Route]:
 
 # Open to anyone, by design: the load balancer's check and the ways in.
 PUBLIC = {
-    "health",
+    "health", "health_live",
     "admin:login",
     "admin_password_reset", "password_reset_done", "password_reset_confirm",
     "password_reset_complete",
