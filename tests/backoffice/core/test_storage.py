@@ -73,7 +73,8 @@ def test_the_bucket_options_are_ones_django_storages_accepts(monkeypatch):
 @pytest.mark.django_db
 @override_settings(STORAGES=IN_MEMORY)
 def test_an_import_and_its_problem_rows_work_on_a_storage_without_local_paths(
-        manager_client, django_capture_on_commit_callbacks):
+        manager_client, django_capture_on_commit_callbacks, jobs_in_process):
+    # in-process: the files live in this process's memory
     csv = b"name,phone,area\nAnu,98765 43210,Kochi\nBad,12,Kochi\n"
     response = manager_client.post(reverse("admin:imports_importrun_add"),
                                    {"file": SimpleUploadedFile("leads.csv", csv)})
