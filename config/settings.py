@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from backoffice.core.db import database_config
 from backoffice.core.storage import default_storage_config
 from backoffice.ops.request_log import log_stream
-from backoffice.core.env import env_bool, env_float, env_int, env_list, env_str
+from backoffice.core.env import env_bool, env_float, env_int, env_list, env_str, env_time
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var")))
@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "backoffice.audit",
     "backoffice.exports",
     "backoffice.savedviews",
+    "backoffice.followups",
+    "backoffice.notifications",
     "backoffice.ops",
     "health_check",
     "maintenance_mode",
@@ -181,6 +183,19 @@ RQ_SHOW_ADMIN_LINK = False
 # and the oldest queued job may wait this long (0: not checked).
 HEALTH_WORKER_SILENCE_SECONDS = env_int("HEALTH_WORKER_SILENCE_SECONDS", 480)
 HEALTH_QUEUE_MAX_AGE_SECONDS = env_int("HEALTH_QUEUE_MAX_AGE_SECONDS", 900)
+
+# --- Follow-up rules -------------------------------------------------------
+# Defaults of the working rules managers edit (backoffice/followups): the
+# first-call target in working hours, unanswered calls before a lead is "Not
+# reachable", days overdue before managers hear of a follow-up, the hour of
+# the daily digest (site time), and how often the scheduler runs the sweeps.
+SLA_TARGET_HOURS = env_float("SLA_TARGET_HOURS", 2.0)
+MAX_ATTEMPTS = env_int("MAX_ATTEMPTS", 5)
+ESCALATE_AFTER_DAYS = env_int("ESCALATE_AFTER_DAYS", 2)
+DIGEST_TIME = env_time("DIGEST_TIME", "09:00")
+SWEEP_INTERVAL_SECONDS = env_int("SWEEP_INTERVAL_SECONDS", 300)
+# The address people open the back-office at: links in emails sent by jobs.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Auth -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -13,6 +13,16 @@ class User(AbstractUser):
         help_text="Admissions a counsellor aims for each calendar month (dashboards and "
                   "the counsellor performance report measure progress against it).",
     )
+    # Fair distribution: no more than this many new leads a day, and none
+    # while this many are open (empty: no limit).
+    daily_new_cap = models.PositiveSmallIntegerField(
+        "new leads a day at most", null=True, blank=True,
+        help_text="Distribution, imports and recycling give this counsellor no more new leads "
+                  "in a day. Empty: no limit.")
+    max_open_leads = models.PositiveIntegerField(
+        "open leads at most", null=True, blank=True,
+        help_text="No new leads while this counsellor has this many open customers (not "
+                  "joined, dropped, invalid or not interested). Empty: no limit.")
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta(AbstractUser.Meta):

@@ -53,6 +53,19 @@ def _env_number(name, default, environ, convert, what):
         raise ImproperlyConfigured(f"{name} must be {what}, got {raw!r}") from exc
 
 
+def env_time(name: str, default: str, environ: Mapping[str, str] | None = None):
+    """A time of day written HH:MM (24-hour)."""
+    import datetime
+
+    def convert(raw):
+        value = datetime.time.fromisoformat(raw.strip())
+        if value.tzinfo is not None:
+            raise ValueError(raw)
+        return value
+
+    return _env_number(name, convert(default), environ, convert, "a time of day like 09:00")
+
+
 def env_list(name: str, default: list[str] | None = None,
              environ: Mapping[str, str] | None = None) -> list[str]:
     raw = (os.environ if environ is None else environ).get(name)

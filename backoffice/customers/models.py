@@ -3,6 +3,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
@@ -87,6 +88,33 @@ class Customer(models.Model):
         help_text=_("Index into the funnel (New, Contact attempted, Engaged, Admission, "
                     "Joined) of the furthest stage the customer ever reached."),
     )
+    # Call attempts: every tap on Call or WhatsApp and every "Call not
+    # attended" (a status update right after a tap is that same attempt).
+    attempts = models.PositiveIntegerField(_("call attempts"), default=0, db_default=0,
+                                           editable=False)
+    attempts_unanswered = models.PositiveSmallIntegerField(
+        _("unanswered calls in a row"), default=0, db_default=0, editable=False,
+        help_text=_("“Call not attended” updates since the customer was last reached; at "
+                    "the working rules' limit the customer is not reachable."))
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True,
+                                           editable=False)
+    connected_at = models.DateTimeField(
+        _("first reached"), null=True, blank=True, editable=False,
+        help_text=_("The first status update that says the customer was reached."))
+    attempts_to_connect = models.PositiveIntegerField(
+        _("attempts to reach"), null=True, blank=True, editable=False)
+    # First-call SLA: set at each assignment, met by the first contact after it.
+    sla_due_at = models.DateTimeField(_("first call due by"), null=True, blank=True,
+                                      editable=False)
+    sla_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sla_reached_at = models.DateTimeField(_("first contact after assignment"), null=True,
+                                          blank=True, editable=False)
+    # 0: nobody told yet; 1: the counsellor warned (75%); 2: managers told of the breach.
+    sla_stage = models.PositiveSmallIntegerField(default=0, db_default=0, editable=False)
+    # The last thing done to the customer (created, assigned, contacted,
+    # status): ageing counts idle days from it.
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now,
+                                            db_default=Now(), editable=False)
     data_source = models.ForeignKey(
         "imports.DataSource",
         verbose_name=_("data source"),
@@ -125,7 +153,7 @@ class Customer(models.Model):
     )
 
     history = HistoricalRecords(
-        excluded_fields=["updated_at"],
+        excluded_fields=["updated_at", "sla_warn_at", "sla_stage", "last_activity_at"],
         user_db_constraint=False,
         verbose_name=_("customer change"),
         verbose_name_plural=_("customer changes"),
@@ -174,6 +202,18 @@ class Customer(models.Model):
             models.Index(fields=["assigned_to", "assigned_at", "id"],
                          name="customer_new_leads_idx",
                          condition=models.Q(status="new", next_follow_up__isnull=True)),
+            # "Not reachable" and its filter: customers with unanswered calls
+            models.Index(fields=["attempts_unanswered"], name="customer_unanswered_idx",
+                         condition=models.Q(attempts_unanswered__gt=0)),
+            # the SLA sweep and breach queue: assigned leads not yet contacted
+            models.Index(fields=["sla_due_at"], name="customer_sla_open_idx",
+                         condition=models.Q(sla_due_at__isnull=False,
+                                            sla_reached_at__isnull=True)),
+            models.Index(fields=["sla_warn_at"], name="customer_sla_warn_idx",
+                         condition=models.Q(sla_due_at__isnull=False, sla_reached_at__isnull=True,
+                                            sla_stage__lt=2)),
+            # ageing: idle customers per status
+            models.Index(fields=["status", "last_activity_at"], name="customer_ageing_idx"),
             models.Index(fields=["name"], name="customer_name_idx"),
             models.Index(fields=["area"], name="customer_area_idx"),
             # duplicates are found by either number; most customers have no second one
