@@ -14,7 +14,6 @@ class Kind(models.TextChoices):
     IMPORT_DONE = "import_done", _("Your import finished or failed")
     SLA_WARNING = "sla_warning", _("A new lead close to its first-call target")
     SLA_BREACH = "sla_breach", _("First-call target missed (managers)")
-    NOT_REACHABLE = "not_reachable", _("Leads moved to “Not reachable” (managers)")
 
 
 class Notification(models.Model):
@@ -75,4 +74,4 @@ class Preference(models.Model):
 # Without a choice of their own: everything in the app; email for what needs
 # action the same day.
 DEFAULT_EMAIL = {Kind.DIGEST, Kind.ESCALATION, Kind.SLA_BREACH, Kind.SLA_WARNING,
-                 Kind.IMPORT_DONE, Kind.ASSIGNED, Kind.NOT_REACHABLE}
+                 Kind.IMPORT_DONE, Kind.ASSIGNED}
