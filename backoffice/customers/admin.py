@@ -51,6 +51,7 @@ from backoffice.customers import exports as customer_exports
 from backoffice.customers import queue, selectors, services
 from backoffice.customers.details import details_shown
 from backoffice.customers.filters import (
+    AttentionFilter,
     ChangedByFilter,
     CounsellorFilter,
     FollowUpFilter,
@@ -314,6 +315,7 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
             ("area", FieldTextFilter),
             ("date_added", RangeDateFilter),
             FollowUpFilter,
+            AttentionFilter,
             ("next_follow_up", LocalDateRangeFilter),
             ("last_contacted", LocalDateRangeFilter),
         ]

@@ -148,6 +148,26 @@ class Holiday(models.Model):
     def __str__(self) -> str:
         return f"{self.date:%d %b %Y} {self.name}".strip()
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        _holidays_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        _holidays_changed()
+        return result
+
+
+def _holidays_changed(**kwargs) -> None:
+    from backoffice.followups.calendar import HOLIDAYS_CACHE_KEY
+
+    cache.delete(HOLIDAYS_CACHE_KEY)
+
+
+# a list's "delete selected" deletes without Holiday.delete()
+models.signals.post_delete.connect(_holidays_changed, sender=Holiday,
+                                   dispatch_uid="followups_holidays_deleted")
+
 
 class StatusAgeing(models.Model):
     """The longest a customer may sit in a status with nothing done."""
