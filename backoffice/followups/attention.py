@@ -55,12 +55,13 @@ def attention_q(kind: str, now: datetime.datetime | None = None) -> Q:
 
 def attention_counts(customers: QuerySet[Customer], *, now: datetime.datetime | None = None
                      ) -> dict[str, int]:
-    """How many of ``customers`` are in each attention pool (one query)."""
+    """How many of ``customers`` are in each attention pool: a count each,
+    each read from its own index (one pass with three filtered counts would
+    read every customer)."""
     now = now or timezone.now()
-    return customers.aggregate(**{
-        kind: Count("pk", filter=attention_q(kind, now))
-        for kind in (NOT_REACHABLE, FIRST_CALL_LATE, AGED)
-    })
+    customers = customers.order_by()
+    return {kind: customers.filter(attention_q(kind, now)).count()
+            for kind in (NOT_REACHABLE, FIRST_CALL_LATE, AGED)}
 
 
 def attention_by_counsellor(customers: QuerySet[Customer], kind: str, *,
