@@ -135,3 +135,18 @@ def test_a_new_owner_starts_a_new_run_of_calls(alice, bob, manager, lead):
     services.customer_assign(customers=[lead.pk], counsellor=bob, by=manager)
     lead.refresh_from_db()
     assert lead.attempts_unanswered == 0 and lead.attempts == 3
+
+
+def test_the_customer_page_says_the_calls_in_words(alice_client, alice, lead):
+    for hour in (10, 14):
+        _not_attended(lead, alice, now=at(MONDAY, hour))
+    page = alice_client.get(reverse("admin:customers_customer_change", args=[lead.pk])
+                            ).content.decode()
+    assert "2 call attempts · 2 not attended in a row" in page
+
+
+def test_the_customer_page_says_not_reachable_at_the_limit(manager_client, alice):
+    lead = CustomerFactory(assigned_to=alice, attempts=5, attempts_unanswered=5)
+    page = manager_client.get(reverse("admin:customers_customer_change", args=[lead.pk])
+                              ).content.decode()
+    assert "5 not attended in a row · not reachable" in page
