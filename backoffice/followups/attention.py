@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from backoffice.customers.models import Customer
-from backoffice.followups.models import StatusAgeing, WorkRules
+from backoffice.followups.models import AttentionSnapshot, StatusAgeing, WorkRules
 
 NOT_REACHABLE = "not_reachable"
 FIRST_CALL_LATE = "first_call_late"
@@ -71,3 +71,30 @@ def attention_by_counsellor(customers: QuerySet[Customer], kind: str, *,
         customers.filter(attention_q(kind, now)).order_by()
         .values("assigned_to", "status").annotate(n=Count("pk")).order_by("-n")
     )
+
+
+def attention_snapshot_take(now: datetime.datetime | None = None) -> AttentionSnapshot:
+    """Count the pools over every customer and keep the counts (one row)."""
+    now = now or timezone.now()
+    counts = attention_counts(Customer.objects.all(), now=now)
+    snapshot, _ = AttentionSnapshot.objects.update_or_create(
+        pk=1, defaults={**counts, "computed_at": now})
+    return snapshot
+
+
+def attention_snapshot_sweep(now: datetime.datetime | None = None) -> int:
+    """The scheduler's sweep: fresh counts for the dashboard. Notifies nobody."""
+    attention_snapshot_take(now)
+    return 0
+
+
+def attention_figures(*, max_age: datetime.timedelta = datetime.timedelta(minutes=30)
+                      ) -> dict:
+    """The counts for the managers' dashboard: the scheduler's last, or
+    counted now when there is none this recent (the scheduler not running)."""
+    snapshot = AttentionSnapshot.objects.filter(pk=1).first()
+    if snapshot is None or snapshot.computed_at < timezone.now() - max_age:
+        snapshot = attention_snapshot_take()
+    return {"first_call_late": snapshot.first_call_late,
+            "not_reachable": snapshot.not_reachable, "aged": snapshot.aged,
+            "counted_at": snapshot.computed_at}

@@ -208,3 +208,21 @@ class LeaveDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.date:%d %b %Y}"
+
+
+class AttentionSnapshot(models.Model):
+    """The Needs attention counts over every customer, as the scheduler last
+    counted them (one row): the managers' dashboard reads them instead of
+    counting a million customers on each visit."""
+
+    first_call_late = models.PositiveIntegerField(default=0)
+    not_reachable = models.PositiveIntegerField(default=0)
+    aged = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("needs-attention counts")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.computed_at:%Y-%m-%d %H:%M}"

@@ -21,7 +21,8 @@ from backoffice.followups.rules import sla_times
 logger = logging.getLogger(__name__)
 
 # Customers handled by one sweep step; the rest wait for the next run.
-SWEEP_BATCH = 5000
+SWEEP_BATCH = 20_000
+ID_CHUNK = 900  # ids per UPDATE (SQLite's variable limit)
 NAMES_SHOWN = 5
 
 
@@ -65,8 +66,9 @@ def _claim(queryset: QuerySet[Customer], stage: int) -> list[dict]:
         .order_by("sla_due_at", "pk")
         .values("pk", "name", "assigned_to", "sla_due_at")[:SWEEP_BATCH]
     )
-    if rows:
-        Customer.objects.filter(pk__in=[row["pk"] for row in rows]).update(sla_stage=stage)
+    ids = [row["pk"] for row in rows]
+    for start in range(0, len(ids), ID_CHUNK):
+        Customer.objects.filter(pk__in=ids[start:start + ID_CHUNK]).update(sla_stage=stage)
     return rows
 
 

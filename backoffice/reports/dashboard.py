@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from backoffice.accounts.roles import is_manager
 from backoffice.customers.models import StatusChange
 from backoffice.customers.selectors import customers_visible_to
-from backoffice.followups.attention import attention_counts
+from backoffice.followups.attention import attention_figures
 from backoffice.reports import selectors
 from backoffice.reports.params import ReportParams, preset_range
 from backoffice.reports.registry import chart_options, report_get
@@ -117,7 +117,7 @@ def manager_dashboard(user) -> dict:
             "counsellors": counsellors,
             "trend_rows": trend_rows, "trend_chart": trend_chart,
             "overdue_count": selectors.overdue_follow_ups(user).count(),
-            "attention": attention_counts(customers),
+            "attention": attention_figures(),
             # the team's share of leads first called within the target, this month
             "sla_share": selectors.call_figures(
                 {key: sum(row[key] for row in counsellors) for key in ("sla_decided", "sla_met")},

@@ -71,7 +71,8 @@ def test_the_csv_export_has_the_call_columns(manager_client, calls):
 def test_the_manager_dashboard_shows_attention_counts_and_first_call_share(manager_client,
                                                                          calls):
     d = manager_client.get("/").context["dashboard"]
-    assert d["attention"] == {"first_call_late": 1, "not_reachable": 0, "aged": 0}
+    counts = {key: d["attention"][key] for key in ("first_call_late", "not_reachable", "aged")}
+    assert counts == {"first_call_late": 1, "not_reachable": 0, "aged": 0}
     assert d["sla_share"] == pytest.approx(33.3)
     page = manager_client.get("/").content.decode()
     assert 'data-kpi="first_call_late">1<' in page
@@ -80,3 +81,17 @@ def test_the_manager_dashboard_shows_attention_counts_and_first_call_share(manag
 def test_the_counsellor_dashboard_shows_her_first_call_share(alice_client, calls):
     d = alice_client.get("/").context["dashboard"]
     assert d["sla_share"] == 50.0 and d["connection_rate"] == 50.0
+
+
+def test_the_dashboard_reads_the_schedulers_counts_while_they_are_recent(manager_client, calls,
+                                                                       alice):
+    from backoffice.followups.attention import attention_snapshot_sweep
+    from backoffice.followups.models import AttentionSnapshot
+
+    attention_snapshot_sweep()
+    CustomerFactory(assigned_to=alice, sla_due_at=_ago(hours=1))
+    d = manager_client.get("/").context["dashboard"]
+    assert d["attention"]["first_call_late"] == 1  # as the scheduler counted
+    AttentionSnapshot.objects.update(computed_at=_ago(hours=1))
+    d = manager_client.get("/").context["dashboard"]
+    assert d["attention"]["first_call_late"] == 2  # too old: counted again
