@@ -36,8 +36,8 @@ POOLS = {
     },
     attention.NOT_REACHABLE: {
         "title": gettext_lazy("Not reachable"),
-        "help": gettext_lazy("Calls not attended this many times in a row: give them to "
-                             "someone else, or leave them."),
+        "help": gettext_lazy("The last calls went unanswered, one after another: give them "
+                             "to someone else, or leave them."),
         "order": ("last_attempt_at", "pk"),
         "reason": gettext_lazy("Not reachable"),
     },
