@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from backoffice.customers import services
+from backoffice.customers.models import Customer
 from backoffice.followups.models import Holiday, WorkRules
 from backoffice.followups.sla import sla_sweep
 from backoffice.notifications.models import Kind, Notification
+from tests.backoffice.imports.conftest import run_import
 from tests.factories import CustomerFactory
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
@@ -135,3 +137,15 @@ def test_a_walk_in_a_counsellor_adds_starts_their_clock(alice):
     lead = services.customer_create(name="Walk-in", phone="+919812345678", by=alice,
                                     assigned_to=alice)
     assert lead.sla_due_at is not None and lead.sla_reached_at is None
+
+
+def test_an_imports_assigned_customers_start_their_clock(manager, alice):
+    rows = [f"Lead {i},98765{i:05d},Kochi,," for i in range(3)]
+    run_import(rows, by=manager, assignment="round_robin", counsellors=[alice.pk])
+    assert Customer.objects.filter(assigned_to=alice, sla_due_at__isnull=False).count() == 3
+    assert not Customer.objects.filter(last_activity_at__isnull=True).exists()
+
+
+def test_an_imports_unassigned_customers_have_no_clock(manager):
+    run_import([f"Lead {i},98765{i:05d},Kochi,," for i in range(2)], by=manager)
+    assert not Customer.objects.filter(sla_due_at__isnull=False).exists()
