@@ -22,8 +22,8 @@ def call_summary(customer, *, now=None, rules: WorkRules | None = None) -> str:
         if customer.attempts_unanswered >= rules.max_attempts:
             parts.append(_("not reachable"))
     if customer.connected_at and customer.attempts_to_connect:
-        parts.append(ngettext("reached at the first attempt", "reached after %d attempts",
-                              customer.attempts_to_connect) % customer.attempts_to_connect)
+        parts.append(_("reached at the first attempt") if customer.attempts_to_connect == 1
+                     else _("reached after %d attempts") % customer.attempts_to_connect)
     if customer.sla_due_at:
         if customer.sla_reached_at:
             if customer.sla_reached_at <= customer.sla_due_at:

@@ -150,3 +150,14 @@ def test_the_customer_page_says_not_reachable_at_the_limit(manager_client, alice
     page = manager_client.get(reverse("admin:customers_customer_change", args=[lead.pk])
                               ).content.decode()
     assert "5 not attended in a row · not reachable" in page
+
+
+@pytest.mark.parametrize(("to_connect", "words"), [(1, "reached at the first attempt"),
+                                                   (3, "reached after 3 attempts")])
+def test_the_customer_page_says_how_many_attempts_reached_the_customer(manager_client, alice,
+                                                                       to_connect, words):
+    lead = CustomerFactory(assigned_to=alice, attempts=to_connect, attempts_to_connect=to_connect,
+                           connected_at=datetime.datetime(2026, 12, 1, tzinfo=KOLKATA))
+    page = manager_client.get(reverse("admin:customers_customer_change", args=[lead.pk])
+                              ).content.decode()
+    assert words in page

@@ -6,6 +6,8 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
+from django.utils import dateformat, timezone
 
 from backoffice.customers import services
 from backoffice.customers.models import Customer
@@ -149,3 +151,16 @@ def test_an_imports_assigned_customers_start_their_clock(manager, alice):
 def test_an_imports_unassigned_customers_have_no_clock(manager):
     run_import([f"Lead {i},98765{i:05d},Kochi,," for i in range(2)], by=manager)
     assert not Customer.objects.filter(sla_due_at__isnull=False).exists()
+
+
+def test_my_calls_says_when_a_new_lead_must_be_called(alice_client, alice):
+    soon = timezone.now() + datetime.timedelta(minutes=50)
+    CustomerFactory(name="Soon", assigned_to=alice, sla_due_at=soon)
+    CustomerFactory(name="Late", assigned_to=alice,
+                    sla_due_at=timezone.now() - datetime.timedelta(minutes=95))
+    page = alice_client.get(reverse("admin:customers_customer_my_calls")).content.decode()
+    local = timezone.localtime(soon)
+    expected = (local.strftime("%H:%M") if local.date() == timezone.localdate()
+                else dateformat.format(local, "j M, H:i"))
+    assert "New: first call 1 h 35 min late" in page
+    assert f"New: call by {expected}" in page
