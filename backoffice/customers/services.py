@@ -23,6 +23,7 @@ from backoffice.customers.contacts import alternate_phone_normalize, email_norma
 from backoffice.customers.models import Customer, StatusChange, Touch
 from backoffice.customers.phones import phone_normalize
 from backoffice.customers.statuses import NEEDS_FOLLOW_UP, Status, funnel_rank, status_bit
+from backoffice.notifications.services import assignment_notify, customer_updated_notify
 
 # Fields a user edits on the customer form; status, assignment and audit
 # fields have services of their own.
@@ -156,6 +157,7 @@ def customer_update(*, customer: Customer, by: User, **changes) -> Customer:
     locked.updated_by = by
     locked.full_clean()
     _save_with_history(locked, by=by)
+    customer_updated_notify(customer=locked, by=by, what=sorted(changes))
     return locked
 
 
@@ -224,6 +226,7 @@ def customer_change_status(
     for field in ("status", "remarks", "next_follow_up", "next_follow_up_time", "last_contacted",
                   "first_contacted", "stage_reached", "statuses_seen", "updated_at"):
         setattr(customer, field, getattr(locked, field))
+    customer_updated_notify(customer=locked, by=by, what=change)
     return change
 
 
@@ -346,6 +349,7 @@ def customer_assign(
     activity_record(user=by, action=ActivityLog.Action.ASSIGN,
                     target=f"{len(changing)} customers: {reason}", rows=len(changing),
                     details={"counsellor": target_id, **ids_detail(c.pk for c in changing)})
+    assignment_notify(counsellor=counsellor, count=len(changing), by=by)
     return len(changing)
 
 

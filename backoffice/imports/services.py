@@ -48,6 +48,7 @@ from backoffice.imports import pgcopy
 from backoffice.imports.models import (
     AssignmentRule, DataSource, DateOrder, DuplicatePolicy, ImportRun,
 )
+from backoffice.notifications.services import import_finished_notify
 from backoffice.imports.pipeline import Plan, Record, iter_records, plan_file
 from backoffice.imports.plugins import (
     CANONICAL_FIELDS, KEEP, Importer, header_key, importer_get, importers,
@@ -847,6 +848,7 @@ def import_run_execute(*, run: ImportRun) -> ImportRun:
     run.rows_total = run.rows
     run.message = _("Imported in %.1f s.") % (time.monotonic() - started)
     run.save()
+    import_finished_notify(run=run)
     return run
 
 
@@ -881,6 +883,7 @@ def _fail(run: ImportRun, message: str) -> ImportRun:
     run.finished_at = timezone.now()
     run.message = message
     run.save(update_fields=["state", "finished_at", "message"])
+    import_finished_notify(run=run)
     return run
 
 
