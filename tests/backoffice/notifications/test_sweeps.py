@@ -205,3 +205,25 @@ def test_run_scheduled_with_redis_registers_the_sweeps_on_rqs_cron(settings):
     assert args[0] is scheduler.sweeps_run and kwargs["interval"] == 120
     assert kwargs["queue_name"] == "default"
     cron.return_value.start.assert_called_once()
+
+
+def test_run_scheduled_embedded_runs_every_interval_until_sigterm(settings, capsys):
+    import os
+    import signal
+
+    settings.JOBS_RUN_IN_PROCESS = True
+    settings.SWEEP_INTERVAL_SECONDS = 1
+    passes = []
+
+    def one_pass(now=None):
+        passes.append(now)
+        if len(passes) == 2:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return {"backoffice.notifications.sweeps.digest_sweep": 0}
+
+    before = signal.getsignal(signal.SIGTERM)
+    with mock.patch("backoffice.core.management.commands.run_scheduled.sweeps_run", one_pass):
+        call_command("run_scheduled")
+    assert len(passes) == 2
+    assert "Stopped" in capsys.readouterr().out
+    assert signal.getsignal(signal.SIGTERM) == before

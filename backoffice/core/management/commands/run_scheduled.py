@@ -13,6 +13,7 @@ import threading
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 
 from backoffice.core.scheduler import sweeps_run
 
@@ -57,13 +58,19 @@ class Command(BaseCommand):
         def request_stop(signum, frame):
             stop.set()
 
-        signal.signal(signal.SIGTERM, request_stop)
-        signal.signal(signal.SIGINT, request_stop)
+        previous = {number: signal.signal(number, request_stop)
+                    for number in (signal.SIGTERM, signal.SIGINT)}
         self.stdout.write(f"Running the sweeps in this process every {interval} s")
-        while not stop.is_set():
-            try:
-                self._report(sweeps_run())
-            except Exception:  # a database that is away: try again next time
-                logger.exception("Sweeps not run")
-            stop.wait(interval)
+        try:
+            while not stop.is_set():
+                try:
+                    self._report(sweeps_run())
+                except Exception:  # a database that is away: try again next time
+                    logger.exception("Sweeps not run")
+                finally:
+                    close_old_connections()
+                stop.wait(interval)
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
         self.stdout.write("Stopped")
