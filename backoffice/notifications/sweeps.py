@@ -39,8 +39,9 @@ def digest_sweep(now: datetime.datetime | None = None) -> int:
         return 0
     today = local.date()
     key = f"digest:{today.isoformat()}"
-    told = Notification.objects.filter(key=key).values("recipient_id")
-    counsellors = {user.pk: user for user in counsellors_active().exclude(pk__in=told)}
+    counsellors = {user.pk: user for user in counsellors_active()}
+    for told in _told(counsellors, key):
+        counsellors.pop(told, None)
     if not counsellors:
         return 0
     counts = (Customer.objects.filter(assigned_to__in=list(counsellors), next_follow_up=today)
@@ -71,9 +72,10 @@ def escalation_sweep(now: datetime.datetime | None = None) -> int:
     today = local.date()
     limit = today - datetime.timedelta(days=WorkRules.current().escalate_after_days)
     key = f"escalation:{today.isoformat()}"
-    told = Notification.objects.filter(key=key).values("recipient_id")
-    managers = list(User.objects.filter(is_active=True, groups__name=SALES_MANAGER)
-                    .exclude(pk__in=told).distinct())
+    managers = {user.pk: user for user in User.objects.filter(
+        is_active=True, groups__name=SALES_MANAGER).distinct()}
+    for told in _told(managers, key):
+        managers.pop(told, None)
     if not managers:
         return 0
     closed = [*statuses_in(Stage.LOST), Status.JOINED]
@@ -94,8 +96,15 @@ def escalation_sweep(now: datetime.datetime | None = None) -> int:
                      "%(count)d follow-ups overdue by more than %(days)d days", total) % {
         "count": total, "days": WorkRules.current().escalate_after_days}
     url = reverse("admin:customers_customer_changelist") + "?follow_up=due"
-    return len(notify(recipients=managers, kind=Kind.ESCALATION, title=title,
+    return len(notify(recipients=list(managers.values()), kind=Kind.ESCALATION, title=title,
                       body="\n".join(lines), url=url, key=key))
+
+
+def _told(people: dict, key: str) -> set[int]:
+    """Who already has ``key`` (on the unique recipient-and-key index, not a
+    scan of every notification)."""
+    return set(Notification.objects.filter(recipient__in=list(people), key=key)
+               .values_list("recipient_id", flat=True))
 
 
 def _name(user: User | None) -> str:

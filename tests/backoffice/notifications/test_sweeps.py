@@ -227,3 +227,30 @@ def test_run_scheduled_embedded_runs_every_interval_until_sigterm(settings, caps
     assert len(passes) == 2
     assert "Stopped" in capsys.readouterr().out
     assert signal.getsignal(signal.SIGTERM) == before
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_the_cron_scheduler_enqueues_the_sweeps_for_a_real_worker(settings, tmp_path):
+    """The service leg: rq's CronScheduler puts ``sweeps_run`` on the queue and
+    a real worker runs it (the digest is made)."""
+    from django.db import connection
+
+    from backoffice.core.management.commands.run_scheduled import sweeps_cron
+    from tests.backoffice.imports.test_worker import run_rq_worker
+
+    if not settings.REDIS_URL or connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL and Redis: runs in the service leg (make test-services)")
+    settings.JOBS_RUN_IN_PROCESS = False
+    alice = CounsellorFactory(username="alice-cron")
+    CustomerFactory(assigned_to=alice, next_follow_up=timezone.localdate())
+    rules = WorkRules.current()
+    rules.digest_time = datetime.time(0, 0)
+    rules.save()
+    cron = sweeps_cron(60)
+    enqueued = cron.enqueue_jobs()
+    assert [job.func for job in enqueued] == [scheduler.sweeps_run]
+    assert cron.enqueue_jobs() == []  # not again before the interval
+    result = run_rq_worker(tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert Notification.objects.filter(recipient=alice, kind=Kind.DIGEST).count() == 1

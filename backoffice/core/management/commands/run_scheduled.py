@@ -43,12 +43,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{name}: {'failed' if count is None else count}")
 
     def _cron(self, interval: int) -> None:
-        from django_rq import get_connection
-        from rq.cron import CronScheduler
-
-        scheduler = CronScheduler(connection=get_connection("default"), name="alims-sweeps")
-        scheduler.register(sweeps_run, queue_name="default", interval=interval,
-                           job_timeout=max(interval, 60))
+        scheduler = sweeps_cron(interval)
         self.stdout.write(f"Scheduling the sweeps on rq every {interval} s")
         scheduler.start()  # until SIGTERM/SIGINT (rq's own handlers)
 
@@ -74,3 +69,15 @@ class Command(BaseCommand):
             for number, handler in previous.items():
                 signal.signal(number, handler)
         self.stdout.write("Stopped")
+
+
+def sweeps_cron(interval: int):
+    """rq's CronScheduler with one job: ``sweeps_run`` on the default queue
+    every ``interval`` seconds (the first at once)."""
+    from django_rq import get_connection
+    from rq.cron import CronScheduler
+
+    scheduler = CronScheduler(connection=get_connection("default"))
+    scheduler.register(sweeps_run, queue_name="default", interval=interval,
+                       job_timeout=max(interval, 60))
+    return scheduler
