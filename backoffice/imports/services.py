@@ -48,7 +48,7 @@ from backoffice.imports import pgcopy
 from backoffice.imports.models import (
     AssignmentRule, DataSource, DateOrder, DuplicatePolicy, ImportRun,
 )
-from backoffice.notifications.services import import_finished_notify
+from backoffice.notifications.services import import_finished_notify, imports_failed_notify
 from backoffice.imports.pipeline import Plan, Record, iter_records, plan_file
 from backoffice.imports.plugins import (
     CANONICAL_FIELDS, KEEP, Importer, header_key, importer_get, importers,
@@ -911,6 +911,7 @@ def import_runs_mark_stale(*, quiet_for: datetime.timedelta | None = None) -> in
                           "Revert it again to finish it.") % {"deleted": revert.get("deleted", 0)},
             )
         stale += claimed
+    imports_failed_notify(since=cutoff + quiet_for)
     return stale
 
 

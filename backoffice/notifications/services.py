@@ -149,6 +149,18 @@ def import_finished_notify(*, run) -> list[Notification]:
                   key=f"import:{run.pk}:{run.state}:{finished}")
 
 
+def imports_failed_notify(*, since) -> int:
+    """Runs marked failed in bulk (their worker stopped) since ``since``:
+    tell each one's starter (once per run and finish, like any other)."""
+    from backoffice.imports.models import ImportRun
+
+    told = 0
+    for run in (ImportRun.objects.filter(state=ImportRun.State.FAILED, finished_at__gte=since)
+                .select_related("created_by").order_by("pk")[:100]):
+        told += len(import_finished_notify(run=run))
+    return told
+
+
 def _person(user: User | None) -> str:
     if user is None:
         return str(_("Someone"))

@@ -231,3 +231,21 @@ def test_a_failed_import_tells_who_started_it(manager_client, manager, _files,
     assert note.title == "Import failed: leads.csv"
     assert note.key.startswith(f"import:{run.pk}:failed")
     assert any(m.subject == "Import failed: leads.csv" for m in mail.outbox)
+
+
+def test_an_import_whose_worker_stopped_tells_who_started_it_once(manager, _files):
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    run = import_services.import_run_create(
+        upload=ContentFile(b"name,phone\nAnu,9876543210\n", name="stopped.csv"), by=manager)
+    ImportRun.objects.filter(pk=run.pk).update(
+        state=ImportRun.State.RUNNING,
+        heartbeat_at=timezone.now() - datetime.timedelta(hours=2))
+    assert import_services.import_runs_mark_stale() == 1
+    assert import_services.import_runs_mark_stale() == 0
+    (note,) = _notes(manager, Kind.IMPORT_DONE)
+    assert note.title == "Import failed: stopped.csv"
+    assert "stopped" in note.body
