@@ -89,3 +89,24 @@ def test_the_notification_pages_pass_axe(page, live_server, alice, axe):
     axe("notifications-list")
     page.goto(f"{live_server.url}/notifications/settings/")
     axe("notification-settings")
+
+
+def test_a_manager_sees_the_bell_on_the_dashboard_on_a_phone(page, live_server, manager):
+    notify(recipients=[manager], kind=Kind.ESCALATION,
+           title="4 follow-ups overdue by more than 2 days", body="Alice Abraham: 4",
+           url="/customers/customer/?follow_up=due", key="e2e:esc")
+    page.set_viewport_size(MOBILE)
+    login(page, live_server, "maya", next_url="/")
+    bell = page.locator("#notifications-bell")
+    expect(bell).to_be_in_viewport()
+    expect(bell).to_have_attribute("aria-label", "Notifications, 1 unread")
+    box = bell.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44, box
+    page.screenshot(path="/tmp/notif-dashboard-375.png")
+    page.set_viewport_size(DESKTOP)
+    page.screenshot(path="/tmp/notif-dashboard-1366.png")
+    with page.expect_navigation():
+        bell.click()
+    with page.expect_navigation():
+        page.locator(".alims-note-open").first.click()
+    assert page.url.removeprefix(live_server.url) == "/customers/customer/?follow_up=due"
