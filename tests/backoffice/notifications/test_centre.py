@@ -201,3 +201,12 @@ def test_saving_settings_writes_preferences(alice, alice_client):
 def test_settings_are_linked_from_the_list_and_the_person_menu(alice_client):
     assert SETTINGS in alice_client.get(LIST).content.decode()
     assert SETTINGS in alice_client.get("/").content.decode()
+
+
+def test_the_pages_tab_titles_name_them(alice_client):
+    import re
+
+    for url, title in ((LIST, "Notifications"), (SETTINGS, "Notification settings")):
+        content = alice_client.get(url).content.decode()
+        found = " ".join(re.search(r"<title>(.*?)</title>", content, re.S).group(1).split())
+        assert found == f"{title} | ALIMS Back-office"

@@ -249,3 +249,10 @@ def test_an_import_whose_worker_stopped_tells_who_started_it_once(manager, _file
     (note,) = _notes(manager, Kind.IMPORT_DONE)
     assert note.title == "Import failed: stopped.csv"
     assert "stopped" in note.body
+
+
+def test_a_title_with_line_breaks_is_one_line_of_subject(alice, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[alice], kind=Kind.ASSIGNED, title="Anu\r\nBcc: x@example.invalid",
+               key="k1")
+    assert mail.outbox[0].subject == "Anu Bcc: x@example.invalid"
