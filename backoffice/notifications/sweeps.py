@@ -18,7 +18,7 @@ from backoffice.accounts.roles import SALES_MANAGER
 from backoffice.accounts.selectors import counsellors_active
 from backoffice.customers.models import Customer
 from backoffice.customers.statuses import Stage, Status, statuses_in
-from backoffice.followups.models import WorkRules
+from backoffice.followups.models import LeaveDay, WorkRules
 from backoffice.notifications.models import Kind, Notification
 from backoffice.notifications.services import notify
 
@@ -32,14 +32,16 @@ def _site_now(now: datetime.datetime | None) -> datetime.datetime:
 
 def digest_sweep(now: datetime.datetime | None = None) -> int:
     """Once the day's digest time has passed (site time): each active
-    counsellor with follow-ups due today gets one notification with the count
-    and the first few names."""
+    counsellor with follow-ups due today, not on leave, gets one notification
+    with the count and the first few names."""
     local = _site_now(now)
     if local.time() < WorkRules.current().digest_time:
         return 0
     today = local.date()
     key = f"digest:{today.isoformat()}"
-    counsellors = {user.pk: user for user in counsellors_active()}
+    # away today (a leave day): no digest; what stays undone reaches the escalation
+    away = LeaveDay.objects.filter(date=today).values("user_id")
+    counsellors = {user.pk: user for user in counsellors_active().exclude(pk__in=away)}
     for told in _told(counsellors, key):
         counsellors.pop(told, None)
     if not counsellors:

@@ -107,6 +107,16 @@ def test_the_digest_skips_people_who_have_left(alice):
     assert digest_sweep(at(10, 0)) == 0
 
 
+def test_no_digest_on_a_leave_day(alice, bob):
+    from backoffice.followups.models import LeaveDay
+
+    CustomerFactory(assigned_to=alice, next_follow_up=DAY)
+    CustomerFactory(assigned_to=bob, next_follow_up=DAY)
+    LeaveDay.objects.create(user=alice, date=DAY)
+    assert digest_sweep(at(10, 0)) == 1
+    assert not _digests(alice).exists() and _digests(bob).count() == 1
+
+
 def test_the_digest_work_is_bounded(django_assert_max_num_queries):
     people = CounsellorFactory.create_batch(5)
     for person in people:
