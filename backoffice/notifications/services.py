@@ -2,9 +2,11 @@
 notification (the bell) and hands email to a job, never sending in a request.
 The same ``key`` for the same person is the same event: told once."""
 
+import logging
 import uuid
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from backoffice.accounts.models import User
 from backoffice.notifications.models import DEFAULT_EMAIL, Kind, Notification, Preference
+
+logger = logging.getLogger(__name__)
 
 TITLE_MAX = 200
 BODY_MAX = 4000
@@ -87,6 +91,18 @@ def preferences_save(*, user: User, choices: dict[str, tuple[bool, bool]]) -> in
 
 
 # --- events -------------------------------------------------------------------
+# Called at the end of the services that make the events (one line each), inside
+# their transaction: a notification that cannot be made is logged and never
+# undoes the status update, assignment or import it is about.
+
+
+def _notify_safely(**kwargs) -> list[Notification]:
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction stays usable
+            return notify(**kwargs)
+    except Exception:
+        logger.exception("Notification not made", extra={"kind": kwargs.get("kind")})
+        return []
 
 
 def assignment_notify(*, counsellor: User | None, count: int, by: User) -> list[Notification]:
@@ -99,8 +115,9 @@ def assignment_notify(*, counsellor: User | None, count: int, by: User) -> list[
     title = ngettext("%(count)d customer assigned to you",
                      "%(count)d customers assigned to you", count) % {"count": count}
     body = _("Assigned by %(by)s.") % {"by": _person(by)}
-    return notify(recipients=[counsellor], kind=Kind.ASSIGNED, title=title, body=body,
-                  url=reverse("admin:customers_customer_my_calls"), key=f"assigned:{uuid.uuid4().hex}")
+    return _notify_safely(recipients=[counsellor], kind=Kind.ASSIGNED, title=title, body=body,
+                          url=reverse("admin:customers_customer_my_calls"),
+                          key=f"assigned:{uuid.uuid4().hex}")
 
 
 def customer_updated_notify(*, customer, by: User, what=None) -> list[Notification]:
@@ -125,8 +142,9 @@ def customer_updated_notify(*, customer, by: User, what=None) -> list[Notificati
         key = f"updated:{customer.pk}:h{latest or uuid.uuid4().hex}"
         body = _("%(by)s edited the customer.") % {"by": _person(by)}
     title = _("%(name)s was updated") % {"name": customer.name}
-    return notify(recipients=[owner], kind=Kind.CUSTOMER_UPDATED, title=title, body=body,
-                  url=reverse("admin:customers_customer_change", args=[customer.pk]), key=key)
+    return _notify_safely(recipients=[owner], kind=Kind.CUSTOMER_UPDATED, title=title,
+                          body=body, key=key,
+                          url=reverse("admin:customers_customer_change", args=[customer.pk]))
 
 
 def import_finished_notify(*, run) -> list[Notification]:
@@ -144,9 +162,9 @@ def import_finished_notify(*, run) -> list[Notification]:
     else:
         title = _("Import failed: %(name)s") % {"name": run.original_name}
         body = str(run.message or "")
-    return notify(recipients=[run.created_by], kind=Kind.IMPORT_DONE, title=title, body=body,
-                  url=reverse("admin:imports_importrun_change", args=[run.pk]),
-                  key=f"import:{run.pk}:{run.state}:{finished}")
+    return _notify_safely(recipients=[run.created_by], kind=Kind.IMPORT_DONE, title=title,
+                          body=body, url=reverse("admin:imports_importrun_change", args=[run.pk]),
+                          key=f"import:{run.pk}:{run.state}:{finished}")
 
 
 def imports_failed_notify(*, since) -> int:

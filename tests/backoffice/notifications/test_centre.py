@@ -27,7 +27,8 @@ def _tell(user, n=1, **extra):
     for i in range(n):
         made += notify(recipients=[user], kind=extra.get("kind", Kind.ASSIGNED),
                        title=extra.get("title", f"Note {i}"), body=extra.get("body", ""),
-                       url=extra.get("url", "/customers/customer/"), key=f"test:{i}:{extra.get('key', '')}")
+                       url=extra.get("url", "/customers/customer/"),
+                       key=f"test:{i}:{extra.get('key', '')}")
     return made
 
 

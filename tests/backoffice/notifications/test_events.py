@@ -214,7 +214,8 @@ def test_a_finished_import_tells_who_started_it(manager_client, manager, _files,
     assert "1 new" in note.body and "1 not imported" in note.body
     assert note.url == reverse("admin:imports_importrun_change", args=[run.pk])
     assert note.key.startswith(f"import:{run.pk}:completed")
-    assert manager_client.post(reverse("notifications:open", args=[note.pk]))["Location"] == note.url
+    opened = manager_client.post(reverse("notifications:open", args=[note.pk]))
+    assert opened["Location"] == note.url
     assert manager_client.get(note.url, follow=True).status_code == 200
 
 
@@ -256,3 +257,15 @@ def test_a_title_with_line_breaks_is_one_line_of_subject(alice, django_capture_o
         notify(recipients=[alice], kind=Kind.ASSIGNED, title="Anu\r\nBcc: x@example.invalid",
                key="k1")
     assert mail.outbox[0].subject == "Anu Bcc: x@example.invalid"
+
+
+def test_a_notification_that_cannot_be_made_never_undoes_the_update(manager_client, alice,
+                                                                     caplog):
+    customer = CustomerFactory(assigned_to=alice)
+    url = reverse("admin:customers_customer_update_status", args=[customer.pk])
+    with mock.patch("backoffice.notifications.services.notify",
+                    side_effect=RuntimeError("mail server on fire")):
+        manager_client.post(url, {"_form_submitted": "1", "status": "valid", "remark": "Spoke"})
+    customer.refresh_from_db()
+    assert customer.status == "valid"
+    assert "Notification not made" in caplog.text
