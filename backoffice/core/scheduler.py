@@ -18,6 +18,7 @@ SWEEPS = [
     "backoffice.notifications.sweeps.digest_sweep",
     "backoffice.notifications.sweeps.escalation_sweep",
     "backoffice.followups.sweeps.sla_sweep",
+    "backoffice.notifications.sweeps.notifications_prune_sweep",
 ]
 
 

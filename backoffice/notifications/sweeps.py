@@ -113,3 +113,20 @@ def _name(user: User | None) -> str:
     if user is None:
         return "—"
     return user.get_full_name() or user.get_username()
+
+
+KEEP_DAYS = 90
+PRUNE_BATCH = 5000
+
+
+def notifications_prune_sweep(now: datetime.datetime | None = None) -> int:
+    """Notifications older than ``KEEP_DAYS`` go (read or not: the bell is
+    about now, the change history is the record). At most ``PRUNE_BATCH`` a
+    pass, so a backlog is worked off over a few passes. Returns how many went."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=KEEP_DAYS)
+    doomed = list(Notification.objects.filter(created_at__lt=cutoff)
+                  .order_by().values_list("pk", flat=True)[:PRUNE_BATCH])
+    if not doomed:
+        return 0
+    deleted, _ = Notification.objects.filter(pk__in=doomed).delete()
+    return deleted

@@ -162,6 +162,25 @@ def test_no_escalation_when_nothing_is_overdue(manager, alice):
     assert escalation_sweep(at(9, 0)) == 0
 
 
+# --- pruning ------------------------------------------------------------------------
+
+
+def test_old_notifications_are_pruned_in_batches(alice, monkeypatch):
+    from backoffice.notifications import sweeps
+    from backoffice.notifications.services import notify
+
+    for i in range(5):
+        notify(recipients=[alice], kind=Kind.ASSIGNED, title=f"Old {i}", key=f"old:{i}")
+    notify(recipients=[alice], kind=Kind.ASSIGNED, title="New", key="new")
+    Notification.objects.exclude(key="new").update(
+        created_at=timezone.now() - datetime.timedelta(days=sweeps.KEEP_DAYS + 1))
+    monkeypatch.setattr(sweeps, "PRUNE_BATCH", 3)
+    assert sweeps.notifications_prune_sweep() == 3
+    assert sweeps.notifications_prune_sweep() == 2
+    assert sweeps.notifications_prune_sweep() == 0
+    assert list(Notification.objects.values_list("title", flat=True)) == ["New"]
+
+
 # --- the scheduler -----------------------------------------------------------------
 
 
@@ -191,6 +210,7 @@ def test_the_scheduler_lists_the_sweeps():
         "backoffice.notifications.sweeps.digest_sweep",
         "backoffice.notifications.sweeps.escalation_sweep",
         "backoffice.followups.sweeps.sla_sweep",
+        "backoffice.notifications.sweeps.notifications_prune_sweep",
     ]
 
 
