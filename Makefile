@@ -26,7 +26,10 @@ run: $(VENV)/.base
 	$(BIN)/python manage.py seed_demo --if-empty
 	@echo
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(BIN)/python manage.py runserver --nostatic $(HOST):$(PORT)
+	@# the scheduler (digests, escalations) runs beside the server and stops with it
+	$(BIN)/python manage.py run_scheduled & pid=$$!; \
+	  trap 'kill $$pid 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver --nostatic $(HOST):$(PORT)
 
 test: $(VENV)/.dev e2e-tools
 	@scripts/ensure-chromium.sh || true

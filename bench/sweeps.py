@@ -39,7 +39,6 @@ from django.utils import timezone  # noqa: E402
 from backoffice.accounts.models import User  # noqa: E402
 from backoffice.customers.models import Customer  # noqa: E402
 from backoffice.followups.attention import attention_counts  # noqa: E402
-from backoffice.followups.sla import sla_sweep  # noqa: E402
 
 BUDGET_SWEEP_S = 5.0
 BUDGET_PAGE_MS = 800

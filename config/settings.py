@@ -535,6 +535,8 @@ UNFOLD = {
              "link": lambda request: str(reverse_lazy("admin:password_change"))},
             {"title": _("Two-factor sign-in"),
              "link": lambda request: str(reverse_lazy("two_factor:manage"))},
+            {"title": _("Notification settings"),
+             "link": lambda request: str(reverse_lazy("notifications:settings"))},
         ],
     },
     "SHOW_HISTORY": True,
@@ -542,7 +544,8 @@ UNFOLD = {
     "SHOW_BACK_BUTTON": True,
     "ENVIRONMENT": "backoffice.core.theme.environment_label",
     "STYLES": [lambda request: static("backoffice/css/theme.css"),
-               lambda request: static("backoffice/css/calls.css")],
+               lambda request: static("backoffice/css/calls.css"),
+               lambda request: static("backoffice/css/notifications.css")],
     # a tap on Call or WhatsApp is recorded as it opens (static/backoffice/js/touch.js)
     "SCRIPTS": [lambda request: static("backoffice/js/touch.js")],
     "COLORS": {

@@ -13,6 +13,8 @@ urlpatterns = [
     path("attention/", include("backoffice.followups.urls")),
     # the customer list's named views (saved from the list, shown in the sidebar)
     path("saved-views/", include("backoffice.savedviews.urls")),
+    # the notification centre (the bell) and each person's choices
+    path("notifications/", include("backoffice.notifications.urls")),
     # for load balancers and monitoring: anyone gets ok/failing, superusers the details
     path("health/", include("backoffice.ops.urls")),
     # Forgotten passwords: a link by email (unfold's login page shows the way in).

@@ -69,6 +69,8 @@ def test_the_image_runs_the_procfiles_processes():
     assert "HEALTHCHECK" in dockerfile and "/app/docker/healthcheck.py" in dockerfile
     assert '"rqworker", "default"' in compose and "worker: python manage.py rqworker default" in (
         ROOT / "Procfile").read_text()
+    assert '"run_scheduled"' in compose and "scheduler: python manage.py run_scheduled" in (
+        ROOT / "Procfile").read_text()
 
 
 # read by settings, but set by the image or the test suite, not by an operator

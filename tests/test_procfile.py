@@ -14,8 +14,8 @@ def _processes() -> dict[str, str]:
     return dict(line.split(": ", 1) for line in lines if line.strip())
 
 
-def test_the_procfile_names_release_web_and_worker():
-    assert set(_processes()) == {"release", "web", "worker"}
+def test_the_procfile_names_release_web_worker_and_scheduler():
+    assert set(_processes()) == {"release", "web", "worker", "scheduler"}
 
 
 def test_the_web_process_configuration_loads():
@@ -28,8 +28,8 @@ def test_the_web_process_configuration_loads():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_worker_and_release_commands_exist():
-    for name in ("worker", "release"):
+def test_the_worker_scheduler_and_release_commands_exist():
+    for name in ("worker", "scheduler", "release"):
         arguments = shlex.split(_processes()[name])
         assert arguments[:2] == ["python", "manage.py"]
         result = subprocess.run([sys.executable, "manage.py", arguments[2], "--help"],

@@ -27,6 +27,7 @@ from backoffice.followups.calendar import work_calendar
 from backoffice.followups.models import WorkRules
 from backoffice.followups.rules import TAP_OUTCOME_WINDOW, cadence_follow_up
 from backoffice.followups.sla import SLA_CLEARED, sla_fields
+from backoffice.notifications.services import assignment_notify, customer_updated_notify
 
 # Fields a user edits on the customer form; status, assignment and audit
 # fields have services of their own.
@@ -163,6 +164,7 @@ def customer_update(*, customer: Customer, by: User, **changes) -> Customer:
     locked.last_activity_at = timezone.now()
     locked.full_clean()
     _save_with_history(locked, by=by)
+    customer_updated_notify(customer=locked, by=by, what=sorted(changes))
     return locked
 
 
@@ -248,6 +250,7 @@ def customer_change_status(
                   "first_contacted", "stage_reached", "statuses_seen", "updated_at",
                   *ATTEMPT_FIELDS, "sla_reached_at", "last_activity_at"):
         setattr(customer, field, getattr(locked, field))
+    customer_updated_notify(customer=locked, by=by, what=change)
     return change
 
 
@@ -419,6 +422,7 @@ def customer_assign(
     activity_record(user=by, action=ActivityLog.Action.ASSIGN,
                     target=f"{len(changing)} customers: {reason}", rows=len(changing),
                     details={"counsellor": target_id, **ids_detail(c.pk for c in changing)})
+    assignment_notify(counsellor=counsellor, count=len(changing), by=by)
     return len(changing)
 
 

@@ -48,6 +48,7 @@ from backoffice.imports import pgcopy
 from backoffice.imports.models import (
     AssignmentRule, DataSource, DateOrder, DuplicatePolicy, ImportRun,
 )
+from backoffice.notifications.services import import_finished_notify, imports_failed_notify
 from backoffice.imports.pipeline import Plan, Record, iter_records, plan_file
 from backoffice.imports.plugins import (
     CANONICAL_FIELDS, KEEP, Importer, header_key, importer_get, importers,
@@ -848,6 +849,7 @@ def import_run_execute(*, run: ImportRun) -> ImportRun:
     run.rows_total = run.rows
     run.message = _("Imported in %.1f s.") % (time.monotonic() - started)
     run.save()
+    import_finished_notify(run=run)
     return run
 
 
@@ -891,6 +893,7 @@ def _fail(run: ImportRun, message: str) -> ImportRun:
     run.finished_at = timezone.now()
     run.message = message
     run.save(update_fields=["state", "finished_at", "message"])
+    import_finished_notify(run=run)
     return run
 
 
@@ -918,6 +921,7 @@ def import_runs_mark_stale(*, quiet_for: datetime.timedelta | None = None) -> in
                           "Revert it again to finish it.") % {"deleted": revert.get("deleted", 0)},
             )
         stale += claimed
+    imports_failed_notify(since=cutoff + quiet_for)
     return stale
 
 

@@ -29,7 +29,7 @@ def notifications_email(ids: list[int]) -> int:
         context = {"notification": notification, "recipient": recipient,
                    "site_url": settings.SITE_URL.rstrip("/")}
         message = EmailMultiAlternatives(
-            subject=notification.title,
+            subject=" ".join(notification.title.split()),  # one line, whatever the title holds
             body=loader.render_to_string("notifications/email.txt", context),
             to=[recipient.email],
         )

@@ -2,13 +2,20 @@
 notification (the bell) and hands email to a job, never sending in a request.
 The same ``key`` for the same person is the same event: told once."""
 
+import logging
+import uuid
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backoffice.accounts.models import User
 from backoffice.notifications.models import DEFAULT_EMAIL, Kind, Notification, Preference
+
+logger = logging.getLogger(__name__)
 
 TITLE_MAX = 200
 BODY_MAX = 4000
@@ -69,3 +76,110 @@ def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> 
     if ids is not None:
         unread = unread.filter(pk__in=[int(i) for i in ids])
     return unread.update(read_at=timezone.now())
+
+
+def preferences_save(*, user: User, choices: dict[str, tuple[bool, bool]]) -> int:
+    """Store the person's choice (in the app, by email) per kind. Kinds not
+    in ``choices`` keep what they had. Returns how many kinds were saved."""
+    saved = 0
+    for kind, (in_app, email) in choices.items():
+        Kind(kind)
+        Preference.objects.update_or_create(
+            user=user, kind=kind, defaults={"in_app": bool(in_app), "email": bool(email)})
+        saved += 1
+    return saved
+
+
+# --- events -------------------------------------------------------------------
+# Called at the end of the services that make the events (one line each), inside
+# their transaction: a notification that cannot be made is logged and never
+# undoes the status update, assignment or import it is about.
+
+
+def _notify_safely(**kwargs) -> list[Notification]:
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction stays usable
+            return notify(**kwargs)
+    except Exception:
+        logger.exception("Notification not made", extra={"kind": kwargs.get("kind")})
+        return []
+
+
+def assignment_notify(*, counsellor: User | None, count: int, by: User) -> list[Notification]:
+    """Customers assigned in one go: one notification for the batch (not on
+    unassigning, not when a person assigns to themselves)."""
+    if counsellor is None or not count or counsellor.pk == getattr(by, "pk", None):
+        return []
+    from django.utils.translation import ngettext
+
+    title = ngettext("%(count)d customer assigned to you",
+                     "%(count)d customers assigned to you", count) % {"count": count}
+    body = _("Assigned by %(by)s.") % {"by": _person(by)}
+    return _notify_safely(recipients=[counsellor], kind=Kind.ASSIGNED, title=title, body=body,
+                          url=reverse("admin:customers_customer_my_calls"),
+                          key=f"assigned:{uuid.uuid4().hex}")
+
+
+def customer_updated_notify(*, customer, by: User, what=None) -> list[Notification]:
+    """A customer of someone's updated by someone else: tell the owner.
+    ``what`` is the StatusChange of a status update, or the changed field
+    names of an edit."""
+    owner_id = customer.assigned_to_id
+    if not owner_id or owner_id == getattr(by, "pk", None):
+        return []
+    owner = User.objects.filter(pk=owner_id).first()
+    if owner is None:
+        return []
+    from backoffice.customers.models import StatusChange
+
+    if isinstance(what, StatusChange):
+        key = f"updated:{customer.pk}:s{what.pk}"
+        body = _("%(by)s set the status to “%(status)s”.") % {
+            "by": _person(by), "status": what.get_to_status_display()}
+    else:
+        latest = (customer.history.order_by("-history_id")
+                  .values_list("history_id", flat=True).first())
+        key = f"updated:{customer.pk}:h{latest or uuid.uuid4().hex}"
+        body = _("%(by)s edited the customer.") % {"by": _person(by)}
+    title = _("%(name)s was updated") % {"name": customer.name}
+    return _notify_safely(recipients=[owner], kind=Kind.CUSTOMER_UPDATED, title=title,
+                          body=body, key=key,
+                          url=reverse("admin:customers_customer_change", args=[customer.pk]))
+
+
+def import_finished_notify(*, run) -> list[Notification]:
+    """An import that completed or failed: tell whoever started it."""
+    from backoffice.imports.models import ImportRun
+
+    if run.state not in (ImportRun.State.COMPLETED, ImportRun.State.FAILED):
+        return []
+    finished = int(run.finished_at.timestamp()) if run.finished_at else 0
+    if run.state == ImportRun.State.COMPLETED:
+        title = _("Import finished: %(name)s") % {"name": run.original_name}
+        body = _("%(created)d new, %(updated)d updated, %(invalid)d not imported.") % {
+            "created": run.created or 0, "updated": run.updated or 0,
+            "invalid": run.invalid or 0}
+    else:
+        title = _("Import failed: %(name)s") % {"name": run.original_name}
+        body = str(run.message or "")
+    return _notify_safely(recipients=[run.created_by], kind=Kind.IMPORT_DONE, title=title,
+                          body=body, url=reverse("admin:imports_importrun_change", args=[run.pk]),
+                          key=f"import:{run.pk}:{run.state}:{finished}")
+
+
+def imports_failed_notify(*, since) -> int:
+    """Runs marked failed in bulk (their worker stopped) since ``since``:
+    tell each one's starter (once per run and finish, like any other)."""
+    from backoffice.imports.models import ImportRun
+
+    told = 0
+    for run in (ImportRun.objects.filter(state=ImportRun.State.FAILED, finished_at__gte=since)
+                .select_related("created_by").order_by("pk")[:100]):
+        told += len(import_finished_notify(run=run))
+    return told
+
+
+def _person(user: User | None) -> str:
+    if user is None:
+        return str(_("Someone"))
+    return user.get_full_name() or user.get_username()

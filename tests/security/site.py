@@ -99,6 +99,8 @@ def _name(pattern: URLPattern, route: str) -> str:
         return f"reports:{pattern.name}"
     if route.startswith("attention/"):
         return f"followups:{pattern.name}"
+    if route.startswith("notifications/"):
+        return f"notifications:{pattern.name}"
     if pattern.name in ("health", "health_live", "search") or "password_reset" in pattern.name:
         return pattern.name if pattern.name != "search" else "admin:search"
     return f"admin:{pattern.name}"

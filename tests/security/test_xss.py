@@ -76,6 +76,10 @@ def hostile(db, manager, superuser, settings):
         upload=ContentFile(header, name=HOSTILE_FILE_NAME), by=manager)
     activity_record(user=counsellor, action=ActivityLog.Action.EXPORT, target=XSS_ALL,
                     details={"filters": XSS_ALL}, rows=1)
+    # the bell and the notification list (the finished import above tells the manager too)
+    from backoffice.notifications.services import notify
+    notify(recipients=[counsellor, manager, superuser], kind="assigned", title=XSS_ALL,
+           body=XSS_LINK, url=XSS_LINK, key="hostile")
     return {
         "counsellor": counsellor,
         "customers.customer": typed,
