@@ -26,10 +26,9 @@ def _test_settings(settings):
     # The working rules and holidays are cached; a test's own are rolled back.
     from django.core.cache import cache
 
-    from backoffice.followups.calendar import HOLIDAYS_CACHE_KEY
-    from backoffice.followups.models import RULES_CACHE_KEY
+    from backoffice.followups.models import rules_cache_key
 
-    cache.delete_many([RULES_CACHE_KEY, HOLIDAYS_CACHE_KEY])
+    cache.delete_many([rules_cache_key("work-rules"), rules_cache_key("holidays")])
 
 
 @pytest.fixture

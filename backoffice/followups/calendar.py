@@ -14,7 +14,6 @@ from django.core.cache import cache
 # the walk anyway.
 MAX_DAYS_WALKED = 800
 
-HOLIDAYS_CACHE_KEY = "followups:holidays:v1"
 
 
 @dataclass(frozen=True)
@@ -83,17 +82,17 @@ def work_calendar(rules=None, holidays: Iterable[datetime.date] | None = None) -
     the holidays from a year back to two years on)."""
     from django.utils import timezone
 
-    from backoffice.followups.models import Holiday, WorkRules
+    from backoffice.followups.models import Holiday, WorkRules, rules_cache_key
 
     rules = rules or WorkRules.current()
     if holidays is None:
-        holidays = cache.get(HOLIDAYS_CACHE_KEY)
+        holidays = cache.get(rules_cache_key("holidays"))
         if holidays is None:
             today = timezone.localdate()
             holidays = list(Holiday.objects.filter(
                 date__gte=today - datetime.timedelta(days=366),
                 date__lte=today + datetime.timedelta(days=731),
             ).values_list("date", flat=True))
-            cache.set(HOLIDAYS_CACHE_KEY, holidays, 60)
+            cache.set(rules_cache_key("holidays"), holidays, 60)
     return WorkCalendar(weekdays=rules.weekdays, day_starts=rules.day_starts,
                         day_ends=rules.day_ends, holidays=frozenset(holidays))

@@ -16,7 +16,12 @@ from simple_history.models import HistoricalRecords
 
 from backoffice.customers.statuses import Status
 
-RULES_CACHE_KEY = "followups:work-rules:v1"
+def rules_cache_key(name: str) -> str:
+    """A cache key of the working rules, per database: two sites (or two test
+    databases) sharing one Redis never read each other's rules."""
+    from django.db import connection
+
+    return f"followups:{name}:v1:{connection.settings_dict['NAME']}"
 
 WEEKDAY_NAMES = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"),
                  _("Saturday"), _("Sunday")]
@@ -114,7 +119,7 @@ class WorkRules(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.pk = 1
         super().save(*args, **kwargs)
-        cache.delete(RULES_CACHE_KEY)
+        cache.delete(rules_cache_key("work-rules"))
 
     @property
     def weekdays(self) -> frozenset[int]:
@@ -126,10 +131,10 @@ class WorkRules(models.Model):
 
     @classmethod
     def current(cls) -> "WorkRules":
-        rules = cache.get(RULES_CACHE_KEY)
+        rules = cache.get(rules_cache_key("work-rules"))
         if rules is None:
             rules = cls.objects.filter(pk=1).first() or cls(pk=1)
-            cache.set(RULES_CACHE_KEY, rules, 60)
+            cache.set(rules_cache_key("work-rules"), rules, 60)
         return rules
 
 
@@ -159,9 +164,7 @@ class Holiday(models.Model):
 
 
 def _holidays_changed(**kwargs) -> None:
-    from backoffice.followups.calendar import HOLIDAYS_CACHE_KEY
-
-    cache.delete(HOLIDAYS_CACHE_KEY)
+    cache.delete(rules_cache_key("holidays"))
 
 
 # a list's "delete selected" deletes without Holiday.delete()
