@@ -13,6 +13,19 @@ class MonthlyTargetForm(forms.Form):
     )
 
 
+class CapsForm(forms.Form):
+    daily_new_cap = forms.IntegerField(
+        label=_("New leads a day at most"), min_value=0, max_value=10_000, required=False,
+        help_text=_("Distribution, imports and recycling give no more new leads a day. "
+                    "Leave empty for no limit."),
+    )
+    max_open_leads = forms.IntegerField(
+        label=_("Open leads at most"), min_value=0, max_value=1_000_000, required=False,
+        help_text=_("No new leads while a counsellor has this many open customers (not "
+                    "joined, dropped, invalid or not interested). Leave empty for no limit."),
+    )
+
+
 class LoginForm(AuthenticationForm):
     """unfold's login form with "Remember me": unticked, the session ends
     when the browser closes or after SESSION_IDLE_TIMEOUT without activity;

@@ -7,7 +7,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,3 +96,47 @@ def distribution_plan(*, counsellors: Sequence[User | int], customer_ids: Iterab
                 plan.batches[c.user] = ids[start:start + n]
                 start += n
     return plan
+
+
+# --- leave days ------------------------------------------------------------------
+
+def _may_record_leave_for_anyone(by: User) -> bool:
+    from backoffice.accounts.roles import is_manager
+
+    return is_manager(by)
+
+
+def leave_day_check(*, leave, by: User) -> None:
+    """Managers record leave for any counsellor, past days included; a
+    counsellor only their own, today or later."""
+    from backoffice.accounts.roles import is_counsellor
+
+    if _may_record_leave_for_anyone(by):
+        if leave.user_id and not is_counsellor(leave.user):
+            raise ValidationError({"user": _("%s is not a Student Counsellor.") % leave.user})
+        return
+    if not is_counsellor(by) or leave.user_id != by.pk:
+        raise PermissionDenied(_("You may record only your own leave."))
+    if leave.date and leave.date < timezone.localdate():
+        raise ValidationError({"date": _("A day in the past cannot be entered: ask a manager.")})
+
+
+def leave_day_save(*, leave, by: User):
+    """Record (or change) a leave day, with who entered it in the history."""
+    if not by.has_perm("followups.change_leaveday" if leave.pk else "followups.add_leaveday"):
+        raise PermissionDenied(_("You may not record leave."))
+    leave_day_check(leave=leave, by=by)
+    if not leave.pk:
+        leave.created_by = by
+    leave._history_user = by
+    leave.full_clean()
+    leave.save()
+    return leave
+
+
+def leave_day_delete(*, leave, by: User) -> None:
+    if not by.has_perm("followups.delete_leaveday"):
+        raise PermissionDenied(_("You may not delete leave."))
+    leave_day_check(leave=leave, by=by)
+    leave._history_user = by
+    leave.delete()
