@@ -737,6 +737,7 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
         if form.is_bound and form.is_valid():
             counsellors = list(form.cleaned_data["counsellors"])
             if "confirm" in request.POST:
+                selected = queryset.count()  # before: a filtered list changes with it
                 try:
                     plan = services.customers_distribute(
                         customers=queryset, counsellors=counsellors, by=request.user,
@@ -744,7 +745,7 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
                 except ValidationError as exc:
                     self.message_user(request, " ".join(exc.messages), messages.ERROR)
                     return None
-                self._distributed_message(request, plan, queryset.count())
+                self._distributed_message(request, plan, selected)
                 return None
             selected = queryset.count()
             free = queryset.filter(assigned_to__isnull=True).count()

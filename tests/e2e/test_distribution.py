@@ -1,0 +1,59 @@
+"""Distributing leads as a Sales Manager in the browser: choose the
+counsellors, read the plan (who gets how many, who is skipped and why, how
+many stay unassigned) at 1366 and 375 px, then Apply."""
+
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from backoffice.customers.models import Customer
+from backoffice.followups.models import LeaveDay
+from tests.e2e.conftest import DESKTOP, MOBILE, horizontal_overflow, login
+from tests.factories import CounsellorFactory, CustomerFactory
+
+pytestmark = pytest.mark.e2e
+
+SHOTS = Path("/tmp")
+
+
+def test_the_plan_then_apply(page, live_server, manager):
+    team = [CounsellorFactory(username=f"c{i}", first_name=name, last_name="Nair",
+                              daily_new_cap=10)
+            for i, name in enumerate(["Anitha", "Basil", "Chithra", "Deepak"])]
+    LeaveDay.objects.create(user=team[2], date=timezone.localdate(), note="Wedding")
+    CustomerFactory.create_batch(40)  # one page of the list
+    login(page, live_server, "maya", next_url="/customers/customer/?counsellor=none")
+    page.locator("#action-toggle").check()
+    page.locator("#changelist-actions select[name=action]").select_option("distribute_evenly")
+    with page.expect_navigation():
+        page.locator("#changelist-actions button[type=submit]", has_text="Run").click()
+    for who in team:
+        page.get_by_label(str(who)).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show the plan").click()
+
+    plan = page.locator("#distribution-plan")
+    expect(plan.locator("[data-count=unassigned]")).to_have_text("10")
+    expect(plan.locator("#plan-unassigned")).to_contain_text("10 stay unassigned")
+    expect(plan.locator(f"tr[data-counsellor='{team[2].pk}']")).to_contain_text("on leave")
+    for label, size in (("1366", DESKTOP), ("375", MOBILE)):
+        page.set_viewport_size(size)
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 50)))")
+        assert horizontal_overflow(page) == 0, label
+        # the plan's table fits without scrolling sideways, on a phone too
+        assert page.evaluate("() => { const t = document.querySelector('#plan-rows');"
+                             " return t.scrollWidth - t.parentElement.clientWidth; }") <= 0
+        page.screenshot(path=str(SHOTS / f"dist-plan-{label}.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)
+    assert not Customer.objects.filter(assigned_to__isnull=False).exists()
+
+    with page.expect_navigation():
+        page.locator("#apply-plan").click()
+    message = page.locator("#main").get_by_text("stay unassigned: everyone available")
+    expect(message.first).to_be_visible()
+    assert "already had a counsellor" not in page.locator("#main").inner_text()
+    page.screenshot(path=str(SHOTS / "dist-done-1366.png"), full_page=False)
+    assert Customer.objects.filter(assigned_to__isnull=False).count() == 30
+    assert Customer.objects.filter(assigned_to=team[2]).count() == 0
