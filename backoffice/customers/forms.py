@@ -38,6 +38,16 @@ class CustomerAdminForm(forms.ModelForm):
     def clean_email(self):
         return email_normalize(self.cleaned_data.get("email", ""))
 
+    def clean_assigned_to(self):
+        """A counsellor chosen here takes a new lead: not on leave today, not
+        above a cap (as "Assign to a counsellor" says)."""
+        from backoffice.customers.services import _check_room
+
+        counsellor = self.cleaned_data.get("assigned_to")
+        if counsellor is not None and counsellor.pk != self.instance.assigned_to_id:
+            _check_room(counsellor, 1)
+        return counsellor
+
     def clean_phone(self):
         """A number that is already a customer's says whose (a counsellor's
         name, nothing of the customer): a walk-in may be someone's lead."""

@@ -155,3 +155,22 @@ def test_assign_refuses_a_counsellor_on_leave_or_above_a_cap(manager, manager_cl
     assert not Customer.objects.filter(assigned_to__isnull=False).exists()
     services.customer_assign(customers=customers[:30], counsellor=four[0], by=manager)
     assert Customer.objects.filter(assigned_to=four[0]).count() == 30
+
+
+def test_the_customer_page_refuses_a_counsellor_on_leave(manager_client, four):
+    customer = CustomerFactory()
+    url = reverse("admin:customers_customer_change", args=[customer.pk])
+    data = {
+        "name": customer.name, "phone": customer.phone, "area": customer.area,
+        "date_added": customer.date_added.strftime("%d/%m/%Y"), "remarks": "",
+        "next_follow_up": "", "assigned_to": four[2].pk,
+        "status_changes-TOTAL_FORMS": "0", "status_changes-INITIAL_FORMS": "0",
+    }
+    response = manager_client.post(url, data)
+    assert response.status_code == 200 and "on leave today" in response.content.decode()
+    customer.refresh_from_db()
+    assert customer.assigned_to is None
+    data["assigned_to"] = four[0].pk
+    assert manager_client.post(url, data).status_code == 302
+    customer.refresh_from_db()
+    assert customer.assigned_to == four[0]
