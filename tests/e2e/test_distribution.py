@@ -57,3 +57,28 @@ def test_the_plan_then_apply(page, live_server, manager):
     page.screenshot(path=str(SHOTS / "dist-done-1366.png"), full_page=False)
     assert Customer.objects.filter(assigned_to__isnull=False).count() == 30
     assert Customer.objects.filter(assigned_to=team[2]).count() == 0
+
+
+def test_the_import_preview_shows_who_can_take_the_new_customers(page, live_server, manager,
+                                                                  tmp_path):
+    team = [CounsellorFactory(username=f"i{i}", first_name=name, last_name="Varghese",
+                              daily_new_cap=cap)
+            for i, (name, cap) in enumerate([("Anitha", 2), ("Basil", None), ("Chithra", 5)])]
+    LeaveDay.objects.create(user=team[2], date=timezone.localdate())
+    leads = tmp_path / "leads.csv"
+    leads.write_text("name,phone,area\n" + "\n".join(
+        f"Lead {i},98768{i:05d},Kochi" for i in range(9)) + "\n")
+    login(page, live_server, "maya", next_url="/imports/importrun/add/")
+    page.locator("input[name=file]").set_input_files(str(leads))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Upload and preview").click()
+    plan = page.locator("#assignment-plan")
+    expect(plan).to_contain_text("on leave")
+    expect(plan.locator(f"[data-counsellor='{team[0].pk}'] [data-gets]")).to_have_text("2")
+    expect(plan.locator(f"[data-counsellor='{team[1].pk}'] [data-gets]")).to_have_text("7")
+    for label, size in (("1366", DESKTOP), ("375", MOBILE)):
+        page.set_viewport_size(size)
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 50)))")
+        assert horizontal_overflow(page) == 0, label
+        plan.scroll_into_view_if_needed()
+        plan.screenshot(path=str(SHOTS / f"dist-import-plan-{label}.png"))
