@@ -289,7 +289,10 @@ def _check_room(counsellor: User, adding: int) -> None:
     (their daily cap of new leads, or their "open leads at most")."""
     from backoffice.followups.selectors import counsellor_capacity
 
-    capacity = counsellor_capacity([counsellor])[counsellor.pk]
+    # locked while the assignment's transaction lasts: two at once cannot
+    # both fill the same room
+    capacity = counsellor_capacity(
+        [counsellor], lock=transaction.get_connection().in_atomic_block)[counsellor.pk]
     if not capacity.available:
         raise ValidationError(
             _("%(who)s is %(why)s today: no new leads go to them.")
@@ -406,7 +409,7 @@ def customers_distribute(
         # locked: a second click waits for the first and then finds them assigned
         ids += (Customer.objects.filter(pk__in=chunk, assigned_to__isnull=True)
                 .select_for_update().order_by("pk").values_list("pk", flat=True))
-    plan = distribution_plan(customer_ids=ids, counsellors=counsellors, day=day)
+    plan = distribution_plan(customer_ids=ids, counsellors=counsellors, day=day, lock=True)
     for counsellor, batch in plan.batches.items():
         customer_assign(customers=batch, counsellor=counsellor, by=by, check_room=False)
     return plan

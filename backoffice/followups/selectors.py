@@ -47,12 +47,15 @@ def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime
 
 
 def counsellor_capacity(counsellors: Iterable[User | int], *,
-                        day: datetime.date | None = None) -> dict[int, Capacity]:
+                        day: datetime.date | None = None,
+                        lock: bool = False) -> dict[int, Capacity]:
     """For each counsellor (users or ids): available or not, and how many new
     leads they may still take on ``day`` (today by default): the smaller of
     their daily cap less the leads assigned to them that day, and their
     "open leads at most" less their open customers. Two queries, whatever
-    the number of counsellors."""
+    the number of counsellors. ``lock`` (inside a transaction) locks the
+    counsellors' rows until it ends, so two distributions at once cannot
+    both fill the same room."""
     day = day or timezone.localdate()
     ids = list(dict.fromkeys(c.pk if isinstance(c, User) else int(c) for c in counsellors))
     if not ids:
@@ -60,7 +63,9 @@ def counsellor_capacity(counsellors: Iterable[User | int], *,
     users = User.objects.filter(pk__in=ids).annotate(
         in_role=Exists(Group.objects.filter(name=STUDENT_COUNSELLOR, user=OuterRef("pk"))),
         on_leave=Exists(LeaveDay.objects.filter(user=OuterRef("pk"), date=day)),
-    )
+    ).order_by("pk")
+    if lock:
+        users = users.select_for_update()
     start, end = day_bounds(day)
     counts = {
         row["assigned_to"]: row
@@ -72,7 +77,8 @@ def counsellor_capacity(counsellors: Iterable[User | int], *,
         )
     }
     result: dict[int, Capacity] = {}
-    for user in sorted(users, key=lambda u: ids.index(u.pk)):
+    position = {pk: i for i, pk in enumerate(ids)}
+    for user in sorted(users, key=lambda u: position[u.pk]):
         row = counts.get(user.pk, {})
         today, open_leads = row.get("today", 0), row.get("open", 0)
         reason = ""

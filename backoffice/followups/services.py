@@ -65,12 +65,13 @@ def _shares(order: list[Capacity], count: int) -> dict[int, int]:
 
 def distribution_plan(*, counsellors: Sequence[User | int], customer_ids: Iterable[int] | None = None,
                       count: int | None = None, day: datetime.date | None = None,
-                      rule: str = "even") -> DistributionPlan:
+                      rule: str = "even", lock: bool = False) -> DistributionPlan:
     """Plan how ``count`` new leads (or the customers ``customer_ids``, in
     that order) are shared out between ``counsellors`` on ``day`` (today):
     the same number each, give or take one, the extra ones to those with the
     fewest open leads; nobody on leave, inactive or above a cap; what nobody
-    may take stays unassigned and is counted. Writes nothing."""
+    may take stays unassigned and is counted. Writes nothing (``lock``: the
+    counsellors' rows stay locked to the end of the caller's transaction)."""
     if rule not in RULES:
         raise ValidationError(_("Unknown distribution rule: %s") % rule)
     if (customer_ids is None) == (count is None):
@@ -78,7 +79,7 @@ def distribution_plan(*, counsellors: Sequence[User | int], customer_ids: Iterab
     day = day or timezone.localdate()
     ids = list(customer_ids) if customer_ids is not None else None
     total = len(ids) if ids is not None else max(int(count), 0)
-    capacities = counsellor_capacity(counsellors, day=day)
+    capacities = counsellor_capacity(counsellors, day=day, lock=lock)
     asked = list(capacities.values())
     order = sorted(asked, key=lambda c: (c.open_leads, c.user.pk))
     given = _shares(order, total)
