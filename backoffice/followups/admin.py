@@ -31,6 +31,11 @@ class LeaveDayForm(forms.ModelForm):
             self.fields["user"].queryset = counsellors_active()
         if not self.instance.pk and "user" not in self.fields:
             self.instance.user = request.user
+        if "date" in self.fields:
+            self.fields["date"].help_text = (
+                _("No new leads go to the counsellor that day.") if "user" in self.fields
+                else _("A day you are away: no new leads go to you that day. For a day "
+                       "already past, ask a manager."))
 
     def clean(self):
         cleaned = super().clean()

@@ -82,3 +82,25 @@ def test_the_import_preview_shows_who_can_take_the_new_customers(page, live_serv
         assert horizontal_overflow(page) == 0, label
         plan.scroll_into_view_if_needed()
         plan.screenshot(path=str(SHOTS / f"dist-import-plan-{label}.png"))
+
+
+def test_a_counsellor_records_their_own_leave(page, live_server, alice, bob):
+    LeaveDay.objects.create(user=bob, date=timezone.localdate(), note="Bob away")
+    login(page, live_server, "alice", next_url="/followups/leaveday/add/")
+    expect(page.locator("select[name=user]")).to_have_count(0)  # it is them
+    day = timezone.localdate() + timezone.timedelta(days=3)
+    page.locator("input[name=date]").fill(day.strftime("%d/%m/%Y"))
+    page.locator("input[name=note]").fill("Sister's wedding")
+    for label, size in (("1366", DESKTOP), ("375", MOBILE)):
+        page.set_viewport_size(size)
+        assert horizontal_overflow(page) == 0, label
+        page.screenshot(path=str(SHOTS / f"dist-leave-add-{label}.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)
+    with page.expect_navigation():
+        page.locator("button[name=_save]").click()
+    assert LeaveDay.objects.filter(user=alice, date=day).exists()
+    expect(page.locator("#result_list")).to_contain_text("Sister's wedding")
+    expect(page.locator("#result_list")).not_to_contain_text("Bob away")
+    page.set_viewport_size(MOBILE)
+    assert horizontal_overflow(page) == 0
+    page.screenshot(path=str(SHOTS / "dist-leave-list-375.png"), full_page=True)
