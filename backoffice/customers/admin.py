@@ -775,7 +775,15 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
         else:
             text = _("No customers distributed.")
             level = messages.WARNING
-        if plan.unassigned:
+        if plan.unassigned and plan.nobody_available:
+            text += " " + ngettext(
+                "%(n)d stays unassigned: none of the chosen counsellors can take new leads "
+                "today.",
+                "%(n)d stay unassigned: none of the chosen counsellors can take new leads "
+                "today.",
+                plan.unassigned,
+            ) % {"n": plan.unassigned}
+        elif plan.unassigned:
             text += " " + ngettext(
                 "%(n)d stays unassigned: everyone available reached their cap.",
                 "%(n)d stay unassigned: everyone available reached their cap.",

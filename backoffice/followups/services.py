@@ -31,6 +31,11 @@ class DistributionPlan:
     def assigned(self) -> int:
         return self.total - self.unassigned
 
+    @property
+    def nobody_available(self) -> bool:
+        """Not one of the counsellors asked for may take a new lead today."""
+        return len(self.skipped) == len(self.shares)
+
     def rows(self) -> list[tuple[User, int, str, Capacity]]:
         """(counsellor, leads they get, why none, their capacity), for pages."""
         return [(user, n, self.skipped.get(user, ""), self.capacities[user.pk])

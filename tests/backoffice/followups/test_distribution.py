@@ -174,3 +174,19 @@ def test_the_customer_page_refuses_a_counsellor_on_leave(manager_client, four):
     assert manager_client.post(url, data).status_code == 302
     customer.refresh_from_db()
     assert customer.assigned_to == four[0]
+
+
+def test_when_nobody_chosen_can_take_leads_the_message_says_so(manager_client, manager):
+    from tests.factories import LeaveDayFactory
+
+    away = LeaveDayFactory().user
+    ids = [c.pk for c in CustomerFactory.create_batch(2)]
+    posted = {"action": "distribute_evenly", "_selected_action": ids, "apply": "1",
+              "counsellors": [away.pk]}
+    page = manager_client.post(CHANGELIST, posted).content.decode()
+    assert "none of the chosen counsellors can take new leads today" in page
+    assert "disabled" in page.split('id="apply-plan"')[1].split(">")[0]
+    done = manager_client.post(CHANGELIST, {**posted, "confirm": "1"}, follow=True)
+    message = [str(m) for m in done.context["messages"]][0]
+    assert message == ("No customers distributed. 2 stay unassigned: none of the chosen "
+                       "counsellors can take new leads today.")
