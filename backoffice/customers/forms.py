@@ -175,7 +175,9 @@ class DistributeForm(forms.Form):
         label=_("Counsellors"),
         queryset=counsellors_active(),
         widget=UnfoldAdminCheckboxSelectMultipleWidget,
-        help_text=_("The selected customers are shared out evenly between these counsellors."),
+        help_text=_("The selected customers without a counsellor are shared out evenly between "
+                    "these counsellors, within their leave days and caps. You see the plan "
+                    "before anything is assigned."),
     )
 
 

@@ -104,3 +104,22 @@ def test_a_counsellor_records_their_own_leave(page, live_server, alice, bob):
     page.set_viewport_size(MOBILE)
     assert horizontal_overflow(page) == 0
     page.screenshot(path=str(SHOTS / "dist-leave-list-375.png"), full_page=True)
+
+
+def test_a_manager_sets_counsellors_caps_from_the_user_list(page, live_server, manager, alice,
+                                                            bob):
+    login(page, live_server, "maya", next_url="/accounts/user/?groups__id__exact="
+          + str(alice.groups.get().pk))
+    page.locator("#action-toggle").check()
+    page.locator("#changelist-actions select[name=action]").select_option("set_caps")
+    with page.expect_navigation():
+        page.locator("#changelist-actions button[type=submit]", has_text="Run").click()
+    page.locator("input[name=daily_new_cap]").fill("30")
+    page.locator("input[name=max_open_leads]").fill("200")
+    page.screenshot(path=str(SHOTS / "dist-caps-form-1366.png"), full_page=True)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Set", exact=True).click()
+    alice.refresh_from_db()
+    assert (alice.daily_new_cap, alice.max_open_leads) == (30, 200)
+    expect(page.locator("#result_list")).to_contain_text("30 a day · 200 open")
+    page.screenshot(path=str(SHOTS / "dist-caps-list-1366.png"), full_page=False)
