@@ -93,7 +93,7 @@ class LeaveDayAdmin(HiddenObjectsAnswer404Mixin, BaseAdmin):
     def get_list_filter(self, request):
         if is_counsellor(request.user) and not is_manager(request.user):
             return ()
-        return ("user",)
+        return (("user", admin.RelatedOnlyFieldListFilter),)  # those with leave, not everyone
 
     def get_fields(self, request, obj=None):
         if is_manager(request.user) or request.user.is_superuser:
