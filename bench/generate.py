@@ -55,7 +55,7 @@ from backoffice.accounts.roles import SALES_MANAGER, STUDENT_COUNSELLOR  # noqa:
 from backoffice.customers.demo import PATHS, WEIGHTS  # noqa: E402
 from backoffice.customers.models import Customer  # noqa: E402
 from backoffice.customers.statuses import (  # noqa: E402
-    NEEDS_FOLLOW_UP, Status, funnel_rank, status_bit,
+    Status, funnel_rank, status_bit,
 )
 from bench.data import (  # noqa: E402
     AREAS,
@@ -101,6 +101,13 @@ def cumulative(weights):
         total += w
         out.append(total)
     return out
+
+
+# statuses that carry a follow-up date (a "Call not attended" gets one from the
+# cadence in the product)
+CALLS_BACK = {Status.CALL_LATER, Status.CALL_NOT_ATTENDED}
+NOT_A_CONNECTION = {Status.NEW, Status.INVALID, Status.CALL_NOT_ATTENDED}
+SLA_SECONDS = 2 * 3600  # first-call target; wall time here (the product counts working time)
 
 
 def ts(epoch: float) -> str:
@@ -263,7 +270,9 @@ def load(args, rng: random.Random, clock: Clock) -> dict:
         customer_cols = (
             "id, name, phone, phone_raw, area, date_added, status, remarks, assigned_at,"
             " next_follow_up, last_contacted, created_at, updated_at, assigned_to_id,"
-            " created_by_id, updated_by_id, first_contacted, stage_reached, statuses_seen"
+            " created_by_id, updated_by_id, first_contacted, stage_reached, statuses_seen,"
+            " attempts, attempts_unanswered, last_attempt_at, connected_at, attempts_to_connect,"
+            " sla_due_at, sla_warn_at, sla_reached_at, sla_stage, last_activity_at"
         )
         with raw.copy(f"COPY customers_customer ({customer_cols}) FROM STDIN") as copy:
             rows, lines = 0, []
@@ -298,6 +307,8 @@ def load(args, rng: random.Random, clock: Clock) -> dict:
                     statuses_seen |= status_bit(step)
                 updated = created
                 follow_up = None
+                attempts = unanswered = 0
+                last_attempt = connected = to_connect = None
                 if owner:
                     assigned_at = min(created + rng.randrange(0, 2 * DAY), now - 30)
                     updated = assigned_at
@@ -317,14 +328,14 @@ def load(args, rng: random.Random, clock: Clock) -> dict:
                             last_step = k == steps - 1
                             step_follow = None
                             if last_step:
-                                if status in NEEDS_FOLLOW_UP or (
+                                if status in CALLS_BACK or (
                                     status.startswith("waiting") and rng.random() < 0.7
                                 ):
                                     follow_up = today + datetime.timedelta(
                                         days=rng.randint(-10, 14)
                                     )
                                 step_follow = follow_up
-                            elif step_status in NEEDS_FOLLOW_UP:
+                            elif step_status in CALLS_BACK:
                                 step_follow = datetime.date.fromtimestamp(moment) + (
                                     datetime.timedelta(days=rng.randint(1, 3))
                                 )
@@ -336,10 +347,36 @@ def load(args, rng: random.Random, clock: Clock) -> dict:
                             )
                             previous = step_status
                             remarks = remark
+                            # call attempts: each unanswered call, and the call
+                            # that first reached the customer (or ended a run)
+                            if step_status == Status.CALL_NOT_ATTENDED:
+                                attempts += 1
+                                unanswered += 1
+                                last_attempt = moment
+                            elif step_status not in NOT_A_CONNECTION:
+                                if connected is None or unanswered:
+                                    attempts += 1
+                                    last_attempt = moment
+                                unanswered = 0
+                                if connected is None:
+                                    connected, to_connect = moment, max(attempts, 1)
                         last_contacted = moments[-1]
                         first_contacted = moments[0]
                         updated = moments[-1]
                 changes_file.write("".join(changes).encode())
+                sla_due = sla_warn = None
+                sla_stage = 0
+                if owner:
+                    sla_due = assigned_at + SLA_SECONDS
+                    sla_warn = assigned_at + SLA_SECONDS * 3 // 4
+                    if first_contacted is None and sla_due <= now:
+                        sla_stage = 2  # told long ago
+                    elif first_contacted is None and sla_warn <= now:
+                        sla_stage = 1
+
+                def opt(value):
+                    return ts(value) if value is not None else chr(92) + "N"
+
                 lines.append(
                     f"{cid}\t{first[i]} {last[i]}\t{phone}\t"
                     f"{phone_written(national, i % 5)}\t{area}\t{date_added.isoformat()}\t"
@@ -351,7 +388,11 @@ def load(args, rng: random.Random, clock: Clock) -> dict:
                     f"{creator if creator else chr(92) + 'N'}\t"
                     f"{(owner if last_contacted else creator) or chr(92) + 'N'}\t"
                     f"{ts(first_contacted) if first_contacted else chr(92) + 'N'}\t"
-                    f"{stage_reached}\t{statuses_seen}\n"
+                    f"{stage_reached}\t{statuses_seen}\t"
+                    f"{attempts}\t{unanswered}\t{opt(last_attempt)}\t{opt(connected)}\t"
+                    f"{to_connect if to_connect is not None else chr(92) + 'N'}\t"
+                    f"{opt(sla_due)}\t{opt(sla_warn)}\t{opt(first_contacted)}\t{sla_stage}\t"
+                    f"{ts(updated)}\n"
                 )
                 rows += 1
                 if len(lines) >= 5000:
@@ -432,7 +473,7 @@ def reset() -> None:
     ct = ContentType.objects.get_for_model(Customer)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE customers_statuschange, customers_customeruserobjectpermission,"
+            "TRUNCATE customers_statuschange, customers_touch, customers_customeruserobjectpermission,"
             " customers_historicalcustomer, customers_customer RESTART IDENTITY"
         )
         cursor.execute(

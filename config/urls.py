@@ -9,6 +9,8 @@ urlpatterns = [
     # they are mounted behind a superuser check (backoffice/core/urls.py).
     path("jobs/", include((rq_urlpatterns(), "django_rq"))),
     path("reports/", include("backoffice.reports.urls")),
+    # customers past their first-call target, not reachable or aged (managers)
+    path("attention/", include("backoffice.followups.urls")),
     # the customer list's named views (saved from the list, shown in the sidebar)
     path("saved-views/", include("backoffice.savedviews.urls")),
     # for load balancers and monitoring: anyone gets ok/failing, superusers the details

@@ -23,6 +23,13 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # The working rules and holidays are cached; a test's own are rolled back.
+    from django.core.cache import cache
+
+    from backoffice.followups.calendar import HOLIDAYS_CACHE_KEY
+    from backoffice.followups.models import RULES_CACHE_KEY
+
+    cache.delete_many([RULES_CACHE_KEY, HOLIDAYS_CACHE_KEY])
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from backoffice.accounts.models import User
-from backoffice.accounts.roles import STUDENT_COUNSELLOR
+from backoffice.accounts.roles import SALES_MANAGER, STUDENT_COUNSELLOR
 
 
 def counsellors_active() -> QuerySet[User]:
@@ -9,6 +9,12 @@ def counsellors_active() -> QuerySet[User]:
     return User.objects.filter(is_active=True, groups__name=STUDENT_COUNSELLOR).order_by(
         "first_name", "last_name", "username"
     )
+
+
+def managers_active() -> QuerySet[User]:
+    """Active users in the Sales Manager role: whom the product tells of
+    breaches and escalations."""
+    return User.objects.filter(is_active=True, groups__name=SALES_MANAGER).order_by("pk")
 
 
 def counsellors_for_filter() -> QuerySet[User]:

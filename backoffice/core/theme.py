@@ -109,6 +109,14 @@ def sidebar_navigation(request: HttpRequest) -> list[dict]:
                 "permission": lambda r: is_manager(r.user),
             },
         )
+        attention = reverse("followups:attention")
+        customers.insert(2, {
+            "title": _("Needs attention"),
+            "icon": "notification_important",
+            "link": attention,
+            "active": request.path == attention,
+            "permission": lambda r: r.user.has_perm("customers.assign_customer"),
+        })
     imports = [
         {
             "title": _("Import customers"),
@@ -198,6 +206,24 @@ def sidebar_navigation(request: HttpRequest) -> list[dict]:
                     "icon": "dataset",
                     "link": reverse_lazy("admin:imports_datasource_changelist"),
                     "permission": lambda r: r.user.has_perm("imports.view_datasource"),
+                },
+                {
+                    "title": _("Working rules"),
+                    "icon": "schedule",
+                    "link": reverse_lazy("admin:followups_workrules_changelist"),
+                    "permission": lambda r: is_manager(r.user),
+                },
+                {
+                    "title": _("Holidays"),
+                    "icon": "event_busy",
+                    "link": reverse_lazy("admin:followups_holiday_changelist"),
+                    "permission": lambda r: is_manager(r.user),
+                },
+                {
+                    "title": _("Status ageing limits"),
+                    "icon": "hourglass_bottom",
+                    "link": reverse_lazy("admin:followups_statusageing_changelist"),
+                    "permission": lambda r: is_manager(r.user),
                 },
                 {
                     "title": _("WhatsApp messages"),

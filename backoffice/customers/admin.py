@@ -52,6 +52,7 @@ from backoffice.customers import exports as customer_exports
 from backoffice.customers import queue, selectors, services
 from backoffice.customers.details import details_shown
 from backoffice.customers.filters import (
+    AttentionFilter,
     ChangedByFilter,
     CounsellorFilter,
     FollowUpFilter,
@@ -169,7 +170,8 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
     fieldsets = (
         (None, {"fields": ("name", "phone", "alternate_phone", "email", "contact_links", "area",
                            "date_added")}),
-        (_("Work"), {"fields": ("current_status", "remarks", "next_follow_up", "assigned_to")}),
+        (_("Work"), {"fields": ("current_status", "calls", "remarks", "next_follow_up",
+                                "assigned_to")}),
         (
             _("Record"),
             {
@@ -315,6 +317,7 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
             ("area", FieldTextFilter),
             ("date_added", RangeDateFilter),
             FollowUpFilter,
+            AttentionFilter,
             ("next_follow_up", LocalDateRangeFilter),
             ("last_contacted", LocalDateRangeFilter),
         ]
@@ -341,8 +344,8 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
             return audit
         if not is_manager(request.user):
             return ["name", "phone_link", "alternate_phone_link", "email_link", "area",
-                    "date_added", "current_status", "counsellor_name", *audit]
-        return ["current_status", "contact_links", *audit]
+                    "date_added", "current_status", "calls", "counsellor_name", *audit]
+        return ["current_status", "calls", "contact_links", *audit]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -544,6 +547,12 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
             f'<span class="alims-tag alims-tag-{STATUS_BADGES.get(obj.status, "default")}">'
             f"{html_escape(status_label(obj.status))}</span>"
         )
+
+    @display(description=_("Calls"))
+    def calls(self, obj):
+        from backoffice.followups.words import call_summary
+
+        return call_summary(obj)
 
     @display(description=_("Status"))
     def current_status(self, obj):

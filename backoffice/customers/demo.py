@@ -82,14 +82,60 @@ def demo_phone(n: int) -> str:
     return f"+919{n:09d}"
 
 
+CALL_FIELDS = ["attempts", "attempts_unanswered", "last_attempt_at", "connected_at",
+               "attempts_to_connect", "sla_due_at", "sla_warn_at", "sla_reached_at", "sla_stage",
+               "last_activity_at"]
+
+
+def _calls_and_clock(customer: Customer, route: list[str], *, start, span, now, rng, calendar,
+                     rules) -> None:
+    """Call attempts as the route's updates would have counted them, a run of
+    unanswered calls for some, and a first-call clock for the last three
+    days' assignments."""
+    from backoffice.followups.rules import NOT_A_CONNECTION, sla_times
+
+    for step, status in enumerate(route, start=1):
+        moment = start + datetime.timedelta(seconds=span * step / (len(route) + 1))
+        if status == Status.CALL_NOT_ATTENDED:
+            customer.attempts += 1
+            customer.attempts_unanswered += 1
+            customer.last_attempt_at = moment
+        elif status not in NOT_A_CONNECTION:
+            if customer.connected_at is None or customer.attempts_unanswered:
+                customer.attempts += 1
+                customer.last_attempt_at = moment
+            customer.attempts_unanswered = 0
+            if customer.connected_at is None:
+                customer.connected_at = moment
+                customer.attempts_to_connect = max(customer.attempts, 1)
+    if customer.status == Status.CALL_NOT_ATTENDED and rng.random() < 0.3:
+        extra = rng.randint(4, 6)  # not reachable: five or more in a row
+        customer.attempts += extra
+        customer.attempts_unanswered += extra
+    customer.last_activity_at = (customer.last_contacted or customer.assigned_at
+                                 or now - datetime.timedelta(days=1))
+    if customer.assigned_at and now - customer.assigned_at <= datetime.timedelta(days=3):
+        due, warn = sla_times(assigned_at=customer.assigned_at, minutes=rules.sla_minutes,
+                              calendar=calendar)
+        customer.sla_due_at, customer.sla_warn_at = due, warn
+        first = start + datetime.timedelta(seconds=span / (len(route) + 1)) if route else None
+        customer.sla_reached_at = first
+        customer.sla_stage = 2 if first is None and due <= now else 0
+
+
 @transaction.atomic
 def demo_customers_create(
     *, count: int, counsellors: Sequence[User], by: User, seed: int = 2026,
     unassigned_share: float = 0.12, phone_offset: int = 100_000_000,
 ) -> int:
+    from backoffice.followups.calendar import work_calendar
+    from backoffice.followups.models import WorkRules
+
     rng = random.Random(seed)
     now = timezone.now()
     today = timezone.localdate()
+    rules = WorkRules.current()
+    calendar = work_calendar(rules)
     statuses = list(WEIGHTS)
     weights = [WEIGHTS[s] for s in statuses]
     customers: list[Customer] = []
@@ -157,11 +203,11 @@ def demo_customers_create(
             previous = status
         if route:
             customer.last_contacted = moment
+        _calls_and_clock(customer, route, start=start, span=span, now=now, rng=rng,
+                         calendar=calendar, rules=rules)
     StatusChange.objects.bulk_create(changes, batch_size=2000)
     customers_reporting_fields_refresh(Customer.objects.filter(pk__in=[c.pk for c in customers]))
-    Customer.objects.bulk_update(
-        [c for c in customers if c.last_contacted], ["last_contacted"], batch_size=1000
-    )
+    Customer.objects.bulk_update(customers, ["last_contacted", *CALL_FIELDS], batch_size=500)
     Customer.history.bulk_history_create(
         customers, batch_size=1000, default_user=by, default_change_reason="Demo data"
     )

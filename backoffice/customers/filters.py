@@ -80,3 +80,27 @@ class FollowUpFilter(DropdownFilter):
                 return queryset.filter(next_follow_up__isnull=True)
         return queryset
 
+
+
+class AttentionFilter(DropdownFilter):
+    """Customers past their first-call target, not reachable, or aged."""
+
+    title = _("needs attention")
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        from backoffice.followups import attention
+
+        return [
+            (attention.FIRST_CALL_LATE, _("First call late")),
+            (attention.NOT_REACHABLE, _("Not reachable")),
+            (attention.AGED, _("Aged in their status")),
+        ]
+
+    def queryset(self, request, queryset):
+        from backoffice.followups import attention
+
+        value = self.value()
+        if value in (attention.FIRST_CALL_LATE, attention.NOT_REACHABLE, attention.AGED):
+            return queryset.filter(attention.attention_q(value))
+        return queryset

@@ -59,6 +59,17 @@ def _days(n: int) -> str:
 def due_text(customer, today: datetime.date) -> tuple[str, bool]:
     """When the call is due, in words, and whether it is overdue."""
     due = customer.next_follow_up
+    if due is None and customer.sla_due_at and not customer.sla_reached_at:
+        # a new lead's first-call target
+        now = timezone.now()
+        if customer.sla_due_at <= now:
+            from backoffice.followups.sla import duration_words
+
+            return _("New: first call %s late") % duration_words(now - customer.sla_due_at), True
+        local = timezone.localtime(customer.sla_due_at)
+        when = (local.strftime("%H:%M") if local.date() == today
+                else dateformat.format(local, "j M, H:i"))
+        return _("New: call by %s") % when, False
     if due is None:
         if customer.assigned_at:
             days = (today - timezone.localtime(customer.assigned_at).date()).days

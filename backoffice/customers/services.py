@@ -23,6 +23,10 @@ from backoffice.customers.contacts import alternate_phone_normalize, email_norma
 from backoffice.customers.models import Customer, StatusChange, Touch
 from backoffice.customers.phones import phone_normalize
 from backoffice.customers.statuses import NEEDS_FOLLOW_UP, Status, funnel_rank, status_bit
+from backoffice.followups.calendar import work_calendar
+from backoffice.followups.models import WorkRules
+from backoffice.followups.rules import TAP_OUTCOME_WINDOW, cadence_follow_up
+from backoffice.followups.sla import SLA_CLEARED, sla_fields
 
 # Fields a user edits on the customer form; status, assignment and audit
 # fields have services of their own.
@@ -102,6 +106,8 @@ def customer_create(
         _check_assignee(assigned_to)
         customer.assigned_to = assigned_to
         customer.assigned_at = timezone.now()
+        for field, value in sla_fields(customer.assigned_at).items():
+            setattr(customer, field, value)
     customer.full_clean()
     try:
         with transaction.atomic():
@@ -154,6 +160,7 @@ def customer_update(*, customer: Customer, by: User, **changes) -> Customer:
     for field, value in changes.items():
         setattr(locked, field, value)
     locked.updated_by = by
+    locked.last_activity_at = timezone.now()
     locked.full_clean()
     _save_with_history(locked, by=by)
     return locked
@@ -186,14 +193,26 @@ def customer_change_status(
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     if not by.has_perm("customers.change_customer", locked):
         raise PermissionDenied(_("You may not change this customer."))
-    repeated = _status_change_just_made(locked, status=status, remark=remark,
-                                        next_follow_up=next_follow_up,
-                                        next_follow_up_time=next_follow_up_time, by=by)
+    # "Call not attended" without a date: the cadence gives one (below), so a
+    # second submit of the same update is compared with the one made
+    cadence = status == Status.CALL_NOT_ATTENDED and next_follow_up is None
+    repeated = _status_change_just_made(
+        locked, status=status, remark=remark,
+        next_follow_up=locked.next_follow_up if cadence else next_follow_up,
+        next_follow_up_time=locked.next_follow_up_time if cadence else next_follow_up_time,
+        by=by)
     if repeated is not None:
         return repeated  # a double submit (a double tap on Save): recorded once
     if (status == locked.status and not remark and next_follow_up == locked.next_follow_up
             and next_follow_up_time == locked.next_follow_up_time):
         raise ValidationError(_("Nothing to update: choose a new status or write a remark."))
+    now = timezone.now()
+    _attempt_count(locked, status=status, by=by, now=now)
+    if cadence:
+        rules = WorkRules.current()
+        next_follow_up, next_follow_up_time = cadence_follow_up(
+            now=now, unanswered=locked.attempts_unanswered, steps=rules.cadence_steps,
+            calendar=work_calendar(rules))
 
     change = StatusChange.objects.create(
         customer=locked,
@@ -202,6 +221,7 @@ def customer_change_status(
         remark=remark,
         next_follow_up=next_follow_up,
         changed_by=by,
+        changed_at=now,
     )
     locked.status = status
     if remark:
@@ -213,6 +233,9 @@ def customer_change_status(
         locked.first_contacted = change.changed_at
     locked.stage_reached = max(locked.stage_reached, funnel_rank(status))
     locked.statuses_seen |= status_bit(status)
+    locked.last_activity_at = now
+    if locked.sla_due_at is not None and locked.sla_reached_at is None:
+        locked.sla_reached_at = now
     locked.updated_by = by
     _save_with_history(
         locked,
@@ -222,9 +245,49 @@ def customer_change_status(
     )
     # Hand the fresh state back to the caller's instance.
     for field in ("status", "remarks", "next_follow_up", "next_follow_up_time", "last_contacted",
-                  "first_contacted", "stage_reached", "statuses_seen", "updated_at"):
+                  "first_contacted", "stage_reached", "statuses_seen", "updated_at",
+                  *ATTEMPT_FIELDS, "sla_reached_at", "last_activity_at"):
         setattr(customer, field, getattr(locked, field))
     return change
+
+
+ATTEMPT_FIELDS = ("attempts", "attempts_unanswered", "last_attempt_at", "connected_at",
+                  "attempts_to_connect")
+
+
+def _tap_awaiting_outcome(locked: Customer, *, by: User, now: datetime.datetime) -> bool:
+    """Did ``by`` tap Call or WhatsApp on this customer moments ago, with no
+    status update since? Then the update being recorded is that call's
+    outcome, not another attempt."""
+    since = now - TAP_OUTCOME_WINDOW
+    last_update = (StatusChange.objects.filter(customer=locked)
+                   .aggregate(at=Max("changed_at"))["at"])
+    if last_update is not None and last_update > since:
+        since = last_update
+    return Touch.objects.filter(customer=locked, by=by, at__gt=since).exists()
+
+
+def _attempt_count(locked: Customer, *, status: str, by: User,
+                   now: datetime.datetime) -> None:
+    """Count the call attempt a status update records. "Call not attended" is
+    an unanswered attempt; an update that says the customer was reached is an
+    attempt when it is the first reach or ends a run of unanswered calls; a
+    tap on Call/WhatsApp just before is the same attempt. New and Invalid say
+    nothing about a call."""
+    if status in (Status.NEW, Status.INVALID):
+        return
+    unanswered = status == Status.CALL_NOT_ATTENDED
+    counts = unanswered or locked.connected_at is None or locked.attempts_unanswered > 0
+    if counts and not _tap_awaiting_outcome(locked, by=by, now=now):
+        locked.attempts += 1
+        locked.last_attempt_at = now
+    if unanswered:
+        locked.attempts_unanswered += 1
+        return
+    locked.attempts_unanswered = 0
+    if locked.connected_at is None:
+        locked.connected_at = now
+        locked.attempts_to_connect = max(locked.attempts, 1)
 
 
 # The same update or tap by the same person again within this many seconds is
@@ -270,10 +333,16 @@ def customer_touch_record(*, customer: Customer, kind: str, by: User) -> Touch:
     locked.last_contacted = touch.at
     if locked.first_contacted is None:
         locked.first_contacted = touch.at
+    locked.attempts += 1
+    locked.last_attempt_at = touch.at
+    locked.last_activity_at = touch.at
+    if locked.sla_due_at is not None and locked.sla_reached_at is None:
+        locked.sla_reached_at = touch.at
     locked.updated_by = by
     _save_with_history(locked, by=by, reason=str(kind.label))
-    customer.last_contacted = locked.last_contacted
-    customer.first_contacted = locked.first_contacted
+    for field in ("last_contacted", "first_contacted", "attempts", "last_attempt_at",
+                  "last_activity_at", "sla_reached_at"):
+        setattr(customer, field, getattr(locked, field))
     return touch
 
 
@@ -324,7 +393,7 @@ def _customer_queryset(customers: QuerySet[Customer] | Iterable) -> QuerySet[Cus
 @transaction.atomic
 def customer_assign(
     *, customers: QuerySet[Customer] | Iterable, counsellor: User | None, by: User,
-    check_room: bool = True,
+    check_room: bool = True, reason: str = "",
 ) -> int:
     """Assign customers to a counsellor (None unassigns). Returns how many
     changed. A few statements for thousands of customers: the UPDATE and the
@@ -355,19 +424,22 @@ def customer_assign(
     if counsellor is not None and check_room:
         _check_room(counsellor, len(changing))
     now = timezone.now()
+    # a new owner starts a new first-call clock and a new run of calls
+    fields = {
+        "assigned_to_id": target_id,
+        "assigned_at": now if target_id else None,
+        "updated_by_id": by.pk if by else None,
+        "updated_at": now,
+        "last_activity_at": now,
+        "attempts_unanswered": 0,
+        **(sla_fields(now) if target_id else SLA_CLEARED),
+    }
     for chunk in _chunks([c.pk for c in changing]):
-        Customer.objects.filter(pk__in=chunk).update(
-            assigned_to=target_id,
-            assigned_at=now if target_id else None,
-            updated_by=by,
-            updated_at=now,
-        )
+        Customer.objects.filter(pk__in=chunk).update(**fields)
     for customer in changing:
-        customer.assigned_to_id = target_id
-        customer.assigned_at = now if target_id else None
-        customer.updated_by = by
-        customer.updated_at = now
-    reason = (
+        for field, value in fields.items():
+            setattr(customer, field, value)
+    reason = reason or (
         _("Assigned to %s") % counsellor if counsellor else _("Unassigned")
     )
     Customer.history.bulk_history_create(

@@ -84,8 +84,9 @@ BADGE_OF_STAGE: dict[Stage, str] = {
     Stage.LOST: "danger",
 }
 
-# A status that only makes sense with a date to call back on.
-NEEDS_FOLLOW_UP = {Status.CALL_LATER, Status.CALL_NOT_ATTENDED}
+# A status that only makes sense with a date to call back on. ("Call not
+# attended" without one gets the working rules' call-back cadence.)
+NEEDS_FOLLOW_UP = {Status.CALL_LATER}
 
 
 # Pipeline order: the order of ``Status`` (New, Invalid, Valid, Call not

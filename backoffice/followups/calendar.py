@@ -8,10 +8,13 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 
 # A calendar with no working day in a year is refused when saved; this bounds
 # the walk anyway.
 MAX_DAYS_WALKED = 800
+
+HOLIDAYS_CACHE_KEY = "followups:holidays:v1"
 
 
 @dataclass(frozen=True)
@@ -84,10 +87,13 @@ def work_calendar(rules=None, holidays: Iterable[datetime.date] | None = None) -
 
     rules = rules or WorkRules.current()
     if holidays is None:
-        today = timezone.localdate()
-        holidays = Holiday.objects.filter(
-            date__gte=today - datetime.timedelta(days=366),
-            date__lte=today + datetime.timedelta(days=731),
-        ).values_list("date", flat=True)
+        holidays = cache.get(HOLIDAYS_CACHE_KEY)
+        if holidays is None:
+            today = timezone.localdate()
+            holidays = list(Holiday.objects.filter(
+                date__gte=today - datetime.timedelta(days=366),
+                date__lte=today + datetime.timedelta(days=731),
+            ).values_list("date", flat=True))
+            cache.set(HOLIDAYS_CACHE_KEY, holidays, 60)
     return WorkCalendar(weekdays=rules.weekdays, day_starts=rules.day_starts,
                         day_ends=rules.day_ends, holidays=frozenset(holidays))

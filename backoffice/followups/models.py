@@ -148,6 +148,26 @@ class Holiday(models.Model):
     def __str__(self) -> str:
         return f"{self.date:%d %b %Y} {self.name}".strip()
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        _holidays_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        _holidays_changed()
+        return result
+
+
+def _holidays_changed(**kwargs) -> None:
+    from backoffice.followups.calendar import HOLIDAYS_CACHE_KEY
+
+    cache.delete(HOLIDAYS_CACHE_KEY)
+
+
+# a list's "delete selected" deletes without Holiday.delete()
+models.signals.post_delete.connect(_holidays_changed, sender=Holiday,
+                                   dispatch_uid="followups_holidays_deleted")
+
 
 class StatusAgeing(models.Model):
     """The longest a customer may sit in a status with nothing done."""
@@ -188,3 +208,21 @@ class LeaveDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.date:%d %b %Y}"
+
+
+class AttentionSnapshot(models.Model):
+    """The Needs attention counts over every customer, as the scheduler last
+    counted them (one row): the managers' dashboard reads them instead of
+    counting a million customers on each visit."""
+
+    first_call_late = models.PositiveIntegerField(default=0)
+    not_reachable = models.PositiveIntegerField(default=0)
+    aged = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("needs-attention counts")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.computed_at:%Y-%m-%d %H:%M}"

@@ -843,6 +843,7 @@ def import_run_execute(*, run: ImportRun) -> ImportRun:
         logger.exception("Import run %s failed", run.pk)
         return _fail(run, _("The import stopped with an error: %s. Run it again to finish it.") % exc)
     _record_assignment(run, writer.assigner)
+    _first_call_clocks_start(run)
     run.state = ImportRun.State.COMPLETED
     run.finished_at = timezone.now()
     run.rows_total = run.rows
@@ -897,7 +898,16 @@ def _commit_without_waiting_for_disk() -> None:
             cursor.execute("SET LOCAL synchronous_commit = off")
 
 
+def _first_call_clocks_start(run: ImportRun) -> None:
+    """The new customers the run assigned start their first-call clock now
+    (one UPDATE; those of a run stopped half-way too, when it ends)."""
+    from backoffice.followups.sla import sla_start_unstarted
+
+    sla_start_unstarted(Customer.objects.filter(import_run=run))
+
+
 def _fail(run: ImportRun, message: str) -> ImportRun:
+    _first_call_clocks_start(run)
     run.state = ImportRun.State.FAILED
     run.finished_at = timezone.now()
     run.message = message

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from backoffice.accounts.roles import is_manager
 from backoffice.customers.models import StatusChange
 from backoffice.customers.selectors import customers_visible_to
+from backoffice.followups.attention import attention_figures
 from backoffice.reports import selectors
 from backoffice.reports.params import ReportParams, preset_range
 from backoffice.reports.registry import chart_options, report_get
@@ -116,6 +117,11 @@ def manager_dashboard(user) -> dict:
             "counsellors": counsellors,
             "trend_rows": trend_rows, "trend_chart": trend_chart,
             "overdue_count": selectors.overdue_follow_ups(user).count(),
+            "attention": attention_figures(),
+            # the team's share of leads first called within the target, this month
+            "sla_share": selectors.call_figures(
+                {key: sum(row[key] for row in counsellors) for key in ("sla_decided", "sla_met")},
+                0)["sla_share"],
             "computed_at": timezone.now(),
         }
 
@@ -145,6 +151,7 @@ def manager_dashboard(user) -> dict:
             + (today - datetime.timedelta(days=today.weekday())).strftime("%d/%m/%Y"),
             "overdue": customer_list + "?follow_up=overdue",
             "reports": reverse("reports:index"),
+            "attention": reverse("followups:attention"),
         },
     }
 
@@ -159,7 +166,12 @@ def counsellor_dashboard(user) -> dict:
         month_before = selectors.month_admissions([user.pk], today=today,
                                                   previous=True).get(user.pk, 0)
         target = user.monthly_target or 0
+        month_from, _to = preset_range("this_month", today)
+        calls = selectors.call_figures(
+            customers_visible_to(user).filter(assigned_to=user, date_added__gte=month_from)
+            .order_by().aggregate(**selectors.call_aggregates()), 0)
         return {
+            "sla_share": calls["sla_share"], "connection_rate": calls["connection_rate"],
             "total": sum(counts.values()), "status_rows": status_rows,
             "status_chart": status_chart, "month_admissions": month,
             "month_admissions_before": month_before,

@@ -25,7 +25,7 @@ FILTERS = ("counsellor", "area", "data_source")
 class Column:
     key: str
     label: str
-    kind: str = "int"  # text, int, pct (0–100), hours, date
+    kind: str = "int"  # text, int, pct (0–100), hours, decimal (one place), date
 
 
 @dataclass(frozen=True)

@@ -200,6 +200,7 @@ def counsellor_rows(params, *, month: dict | None = None, median: bool = True) -
         "contacted": Count("pk", filter=Q(first_contacted__isnull=False)),
         "admissions": Count("pk", filter=Q(stage_reached__gte=ADMISSION_RANK)),
         "joined": Count("pk", filter=Q(stage_reached__gte=JOINED_RANK)),
+        **call_aggregates(),
     }
     if median and connection.vendor == "postgresql":
         # the median in the same pass over the customers
@@ -236,8 +237,45 @@ def counsellor_rows(params, *, month: dict | None = None, median: bool = True) -
             "month_admissions": month.get(counsellor.pk, 0),
             "monthly_target": target or None,
             "target_progress": pct(month.get(counsellor.pk, 0), target) if target else None,
+            **call_figures(row, assigned),
         })
     return rows
+
+
+def call_aggregates(now: datetime.datetime | None = None) -> dict:
+    """Call attempts and the first-call target, summed in the same pass over
+    the customers: attempts, leads attempted and reached, attempts it took to
+    reach them, and leads whose first-call target has an outcome (called, or
+    past due) with those called in time."""
+    now = now or timezone.now()
+    return {
+        "attempts_sum": Coalesce(Sum("attempts"), 0),
+        "attempted": Count("pk", filter=Q(attempts__gt=0)),
+        "connected": Count("pk", filter=Q(connected_at__isnull=False)),
+        "attempts_to_connect_sum": Coalesce(Sum("attempts_to_connect"), 0),
+        "sla_decided": Count("pk", filter=Q(sla_due_at__isnull=False) & (
+            Q(sla_reached_at__isnull=False) | Q(sla_due_at__lte=now))),
+        "sla_met": Count("pk", filter=Q(sla_reached_at__isnull=False,
+                                        sla_reached_at__lte=F("sla_due_at"))),
+    }
+
+
+def call_figures(row: dict, assigned: int) -> dict:
+    """The report's call columns from ``call_aggregates`` sums (a row or the
+    totals)."""
+    connected = row.get("connected", 0)
+    return {
+        "attempts_sum": row.get("attempts_sum", 0), "attempted": row.get("attempted", 0),
+        "connected": connected,
+        "attempts_to_connect_sum": row.get("attempts_to_connect_sum", 0),
+        "sla_decided": row.get("sla_decided", 0), "sla_met": row.get("sla_met", 0),
+        "attempts_per_lead": (round(row.get("attempts_sum", 0) / assigned, 1)
+                              if assigned else None),
+        "attempts_to_connect": (round(row.get("attempts_to_connect_sum", 0) / connected, 1)
+                                if connected else None),
+        "connection_rate": pct(connected, row.get("attempted", 0)),
+        "sla_share": pct(row.get("sla_met", 0), row.get("sla_decided", 0)),
+    }
 
 
 # time from assignment (else creation) to the first status update; a customer

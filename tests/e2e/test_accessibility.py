@@ -46,6 +46,9 @@ def leads(manager, alice, bob):
         CustomerFactory(name=f"Lead {i} with a rather long name", assigned_to=alice,
                         status=Status.CALL_LATER,
                         next_follow_up=timezone.localdate() + datetime.timedelta(days=i - 2))
+    # Bob's lead past its first-call target: the Needs attention page has a row
+    CustomerFactory(name="Late lead", assigned_to=bob,
+                    sla_due_at=timezone.now() - datetime.timedelta(hours=3))
     ImportRun.objects.create(
         importer="standard", file="imports/x.csv",
         original_name="kerala-education-expo-2026-walk-in-registrations-final-v3.xlsx",
@@ -80,6 +83,10 @@ def test_the_managers_pages_pass_axe(page, live_server, leads, axe_ready):
         ("manager-report-counsellor-performance", "/reports/counsellor_performance/"),
         ("manager-report-trends", "/reports/trends/"),
         ("manager-users", "/accounts/user/"),
+        ("manager-needs-attention", "/attention/"),
+        ("manager-needs-attention-aged", "/attention/?pool=aged"),
+        ("manager-working-rules", "/followups/workrules/"),
+        ("manager-holidays", "/followups/holiday/"),
     ])
 
 

@@ -64,6 +64,7 @@ def world(db, manager, superuser, other_counsellor):
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     from backoffice.exports.models import ExportJob
+    from backoffice.followups.models import Holiday, StatusAgeing, WorkRules
 
     class World(dict):
         versions: dict
@@ -87,6 +88,10 @@ def world(db, manager, superuser, other_counsellor):
         "customers.statuschange": customer.status_changes.first(),
         "customers.historicalcustomer": customer.history.first(),
         "customers.messagetemplate": MessageTemplate.objects.order_by("pk").first(),
+        "followups.workrules": WorkRules.objects.get_or_create(pk=1)[0],
+        "followups.holiday": Holiday.objects.create(date=datetime.date(2026, 12, 25),
+                                                    name="Christmas"),
+        "followups.statusageing": StatusAgeing.objects.order_by("pk").first(),
         "imports.datasource": source,
         "imports.importrun": run,
         "audit.activitylog": activity_record(user=manager, action=ActivityLog.Action.EXPORT,
@@ -109,6 +114,8 @@ def world(db, manager, superuser, other_counsellor):
             state=ExportJob.State.COMPLETED),
     })
     objects.versions = {
+        "followups.workrules": objects["followups.workrules"].history.latest().history_id,
+        "followups.holiday": objects["followups.holiday"].history.latest().history_id,
         "customers.customer": customer.history.latest().history_id,
         "imports.datasource": source.history.latest().history_id,
         "accounts.user": superuser.history.latest().history_id

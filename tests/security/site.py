@@ -97,6 +97,8 @@ def _name(pattern: URLPattern, route: str) -> str:
         return f"django_rq:{pattern.name}"
     if route.startswith("reports/"):
         return f"reports:{pattern.name}"
+    if route.startswith("attention/"):
+        return f"followups:{pattern.name}"
     if pattern.name in ("health", "health_live", "search") or "password_reset" in pattern.name:
         return pattern.name if pattern.name != "search" else "admin:search"
     return f"admin:{pattern.name}"
@@ -153,7 +155,8 @@ ROLES = [
     Role("manager", "Sales Manager", frozenset({
         "customers.customer", "customers.statuschange", "customers.historicalcustomer",
         "imports.importrun", "imports.datasource", "audit.activitylog", "accounts.user",
-        "customers.messagetemplate", "followups.leaveday",
+        "customers.messagetemplate", "followups.workrules", "followups.holiday",
+        "followups.statusageing", "followups.leaveday",
     })),
     # a counsellor's own leave days open too (tests/backoffice/followups); the
     # world's, another counsellor's, answer 404

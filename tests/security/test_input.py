@@ -23,7 +23,11 @@ ON_POSTGRES = connection.vendor == "postgresql"
 # A few values carrying every metacharacter (each request costs a page).
 METACHARACTERS = ["'\";--%_\\ OR 1=1", "x" * 2000 + "ñ漢字🙂-1", "9" * 40]
 NUL = ["a\x00b"]
-ADMINS = sorted(admin.site._registry, key=lambda m: m._meta.label_lower)
+# every admin list; the working rules' "list" opens its one row (a redirect
+# that reads no parameter: tests/backoffice/followups/test_rules_admin.py)
+ADMINS = sorted((model for model in admin.site._registry
+                 if model._meta.label_lower != "followups.workrules"),
+                key=lambda m: m._meta.label_lower)
 
 
 def _list_url(model) -> str:

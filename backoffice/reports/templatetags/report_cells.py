@@ -18,6 +18,8 @@ def cell(row: dict, column) -> str:
         return f"{value:.1f}%"
     if column.kind == "hours":
         return f"{value:.1f} h" if value < 48 else f"{value / 24:.1f} d"
+    if column.kind == "decimal":
+        return f"{value:.1f}"
     if column.kind == "date" and isinstance(value, datetime.date):
         return local_date(value)
     if column.kind == "int":
@@ -27,4 +29,4 @@ def cell(row: dict, column) -> str:
 
 @register.filter
 def numeric(column) -> bool:
-    return column.kind in ("int", "pct", "hours")
+    return column.kind in ("int", "pct", "hours", "decimal")

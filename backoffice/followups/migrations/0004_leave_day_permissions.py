@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     """The roles' leave-day permissions (backoffice/accounts/roles.py)."""
 
     dependencies = [
-        ("followups", "0002_default_ageing"),
+        ("followups", "0003_attention_snapshot"),
         ("accounts", "0005_distribution_caps"),
     ]
 

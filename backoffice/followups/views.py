@@ -1,0 +1,158 @@
+"""The managers' "Needs attention" page: customers past their first-call
+target, not reachable, or aged in their status, each with a one-click
+recycle. Thin: the reads are in attention.py, the write in recycle.py."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from backoffice.accounts.models import User
+from backoffice.accounts.selectors import counsellors_active
+from backoffice.customers.selectors import customers_visible_to
+from backoffice.customers.statuses import status_label
+from backoffice.followups import attention
+from backoffice.followups.models import WorkRules
+from backoffice.followups.recycle import REASON_MAX, customers_recycle
+from backoffice.followups.sla import duration_words
+
+PAGE_SIZE = 50
+
+POOLS = {
+    attention.FIRST_CALL_LATE: {
+        "title": gettext_lazy("First call late"),
+        "help": gettext_lazy("Assigned, not called or messaged since, and past the first-call "
+                             "target (working hours only)."),
+        "order": ("sla_due_at", "pk"),
+        "reason": gettext_lazy("First call not made in time"),
+    },
+    attention.NOT_REACHABLE: {
+        "title": gettext_lazy("Not reachable"),
+        "help": gettext_lazy("The last calls went unanswered, one after another: give them "
+                             "to someone else, or leave them."),
+        "order": ("last_attempt_at", "pk"),
+        "reason": gettext_lazy("Not reachable"),
+    },
+    attention.AGED: {
+        "title": gettext_lazy("Aged"),
+        "help": gettext_lazy("Nothing done for longer than their status allows (Working "
+                             "rules → Status ageing limits)."),
+        "order": ("last_activity_at", "pk"),
+        "reason": gettext_lazy("Idle too long"),
+    },
+}
+
+
+def _manager_or_404(request) -> None:
+    if not request.user.has_perm("customers.assign_customer"):
+        raise Http404
+
+
+class _Ids(forms.TypedMultipleChoiceField):
+    """Customer ids from the page's rows: any number-looking value (which
+    customers they are is decided by who may see them, not by the form)."""
+
+    def valid_value(self, value):
+        value = str(value)
+        return value.isascii() and value.isdigit() and len(value) <= 18
+
+
+class RecycleForm(forms.Form):
+    counsellor = forms.ModelChoiceField(queryset=User.objects.none(),
+                                        label=gettext_lazy("Recycle to"))
+    reason = forms.CharField(label=gettext_lazy("Because"), max_length=REASON_MAX)
+    ids = _Ids(coerce=int, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counsellor"].queryset = counsellors_active()
+
+
+def _detail(pool: str, customer, *, now) -> str:
+    if pool == attention.FIRST_CALL_LATE:
+        return _("%s late") % duration_words(now - customer.sla_due_at)
+    if pool == attention.NOT_REACHABLE:
+        return _("%d calls not attended") % customer.attempts_unanswered
+    idle = (now - customer.last_activity_at).days
+    return _("idle %d days") % idle
+
+
+def attention_page(request):
+    _manager_or_404(request)
+    pool = request.GET.get("pool") or attention.FIRST_CALL_LATE
+    if pool not in POOLS:
+        pool = attention.FIRST_CALL_LATE
+    now = timezone.now()
+    rules = WorkRules.current()
+    visible = customers_visible_to(request.user)
+    counts = attention.attention_counts(visible, now=now)
+    customers = (visible.filter(attention.attention_q(pool, now))
+                 .select_related("assigned_to").order_by(*POOLS[pool]["order"]))
+    page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"customer": c, "status": status_label(c.status),
+             "detail": _detail(pool, c, now=now)} for c in page.object_list]
+    by_counsellor = attention.attention_by_counsellor(visible, pool, now=now)
+    people = User.objects.in_bulk({row["assigned_to"] for row in by_counsellor} - {None})
+    summary: dict = {}
+    for row in by_counsellor:
+        who = people.get(row["assigned_to"])
+        entry = summary.setdefault(row["assigned_to"], {
+            "who": str(who) if who else _("Unassigned"), "total": 0, "statuses": []})
+        entry["total"] += row["n"]
+        entry["statuses"].append((status_label(row["status"]), row["n"]))
+    form = RecycleForm(initial={"reason": POOLS[pool]["reason"]})
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Needs attention"),
+        "pool": pool, "pools": [
+            {"key": key, "title": spec["title"], "count": counts[key],
+             "url": "?" + urlencode({"pool": key}), "active": key == pool}
+            for key, spec in POOLS.items()],
+        "help": POOLS[pool]["help"], "rows": rows, "page": page,
+        "summary": sorted(summary.values(), key=lambda e: -e["total"]),
+        "form": form, "max_attempts": rules.max_attempts,
+        "recycle_url": reverse("followups:recycle") + "?" + urlencode({"pool": pool}),
+    }
+    return TemplateResponse(request, "followups/attention.html", context)
+
+
+def recycle(request):
+    _manager_or_404(request)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    pool = request.GET.get("pool") if request.GET.get("pool") in POOLS else ""
+    back = reverse("followups:attention") + (f"?pool={pool}" if pool else "")
+    form = RecycleForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, error if field == "__all__"
+                               else f"{form.fields[field].label}: {error}")
+        return redirect(back)
+    one = request.POST.get("one", "")
+    # a row's own Recycle button moves that row alone
+    ids = [int(one)] if one.isascii() and one.isdigit() and len(one) <= 18 \
+        else form.cleaned_data["ids"]
+    if not ids:
+        messages.warning(request, _("Choose the customers to recycle."))
+        return redirect(back)
+    # only customers this manager may see, whatever ids were posted
+    chosen = customers_visible_to(request.user).filter(pk__in=ids[:1000])
+    try:
+        moved = customers_recycle(customers=chosen, counsellor=form.cleaned_data["counsellor"],
+                                  reason=form.cleaned_data["reason"], by=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        for message in getattr(exc, "messages", [str(exc)]):
+            messages.error(request, message)
+        return redirect(back)
+    messages.success(request, _("%(n)d recycled to %(who)s.") % {
+        "n": moved, "who": form.cleaned_data["counsellor"]})
+    return redirect(back)

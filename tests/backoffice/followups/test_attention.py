@@ -1,0 +1,161 @@
+"""The "Needs attention" page, its recycle button and the list filter, as
+each role opens them."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from backoffice.audit.models import ActivityLog
+from backoffice.customers.models import Customer
+from backoffice.customers.statuses import Status
+from backoffice.followups.models import StatusAgeing, WorkRules
+from tests.factories import CustomerFactory
+
+PAGE = reverse("followups:attention")
+RECYCLE = reverse("followups:recycle")
+CHANGELIST = reverse("admin:customers_customer_changelist")
+XSS = '"><img src=x onerror=alert(1)>'
+
+
+def _ago(**kwargs):
+    return timezone.now() - datetime.timedelta(**kwargs)
+
+
+@pytest.fixture
+def pools(alice, bob):
+    late = CustomerFactory(name="Late " + XSS, assigned_to=alice, sla_due_at=_ago(hours=3),
+                           sla_warn_at=_ago(hours=4))
+    unreachable = CustomerFactory(name="Silent", assigned_to=alice,
+                                  status=Status.CALL_NOT_ATTENDED, attempts=5,
+                                  attempts_unanswered=5, last_activity_at=_ago(hours=1))
+    aged = CustomerFactory(name="Forgotten", assigned_to=bob, status=Status.WAITING_FOR_FEES,
+                           last_activity_at=_ago(days=8))
+    fresh = CustomerFactory(name="Fresh", assigned_to=bob, status=Status.WAITING_FOR_FEES,
+                            last_activity_at=_ago(days=6))
+    return {"late": late, "unreachable": unreachable, "aged": aged, "fresh": fresh}
+
+
+def _names(response):
+    return [row["customer"].name for row in response.context["rows"]]
+
+
+def test_the_manager_sees_each_pool_with_its_count(manager_client, pools):
+    response = manager_client.get(PAGE)
+    assert response.status_code == 200
+    counts = {p["key"]: p["count"] for p in response.context["pools"]}
+    assert counts == {"first_call_late": 1, "not_reachable": 1, "aged": 1}
+    assert _names(response) == [pools["late"].name]
+    assert _names(manager_client.get(PAGE, {"pool": "not_reachable"})) == ["Silent"]
+    assert _names(manager_client.get(PAGE, {"pool": "aged"})) == ["Forgotten"]
+
+
+def test_the_ageing_limit_managers_set_is_used(manager_client, pools):
+    StatusAgeing.objects.filter(status=Status.WAITING_FOR_FEES).update(max_idle_days=5)
+    assert set(_names(manager_client.get(PAGE, {"pool": "aged"}))) == {"Forgotten", "Fresh"}
+
+
+def test_the_not_reachable_limit_managers_set_is_used(manager_client, pools):
+    WorkRules.objects.create(max_attempts=6)
+    assert _names(manager_client.get(PAGE, {"pool": "not_reachable"})) == []
+
+
+def test_names_from_files_are_escaped(manager_client, pools):
+    page = manager_client.get(PAGE).content.decode()
+    assert XSS not in page and "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+@pytest.mark.parametrize("who", ["alice_client", "reviewer_client"])
+def test_counsellors_and_compliance_get_404(request, who, pools):
+    client = request.getfixturevalue(who)
+    assert client.get(PAGE).status_code == 404
+    assert client.post(RECYCLE, {"counsellor": 1, "reason": "x", "one": pools["aged"].pk}
+                       ).status_code == 404
+    pools["aged"].refresh_from_db()
+    assert pools["aged"].assigned_to.username == "bob"
+
+
+def test_compliance_cannot_recycle(reviewer_client, pools, alice):
+    reviewer_client.post(RECYCLE, {"counsellor": alice.pk, "reason": "x",
+                                   "one": pools["aged"].pk})
+    pools["aged"].refresh_from_db()
+    assert pools["aged"].assigned_to.username != alice.username
+
+
+def test_one_click_recycles_one_row_with_its_reason(manager_client, manager, pools, alice):
+    response = manager_client.post(RECYCLE + "?pool=aged", {
+        "counsellor": alice.pk, "reason": "Idle too long", "one": pools["aged"].pk,
+        "ids": [pools["fresh"].pk]})
+    assert response.status_code == 302 and response.url.endswith("?pool=aged")
+    pools["aged"].refresh_from_db()
+    pools["fresh"].refresh_from_db()
+    assert pools["aged"].assigned_to == alice and pools["fresh"].assigned_to != alice
+    assert pools["aged"].sla_due_at is not None and pools["aged"].attempts_unanswered == 0
+    last = pools["aged"].history.first()
+    assert last.history_change_reason == f"Recycled to {alice}: Idle too long"
+    assert last.history_user == manager
+    log = ActivityLog.objects.get(action=ActivityLog.Action.ASSIGN)
+    assert "Idle too long" in log.target
+
+
+def test_the_chosen_rows_are_recycled_together(manager_client, pools, bob):
+    manager_client.post(RECYCLE, {"counsellor": bob.pk, "reason": "Not reachable",
+                                  "ids": [pools["unreachable"].pk, pools["late"].pk]})
+    assert set(Customer.objects.filter(assigned_to=bob).values_list("name", flat=True)) == {
+        "Silent", pools["late"].name, "Forgotten", "Fresh"}
+
+
+def test_recycling_needs_a_reason_and_says_so(manager_client, pools, bob):
+    response = manager_client.post(RECYCLE, {"counsellor": bob.pk, "reason": "  ",
+                                             "one": pools["late"].pk}, follow=True)
+    assert "Because" in response.content.decode()
+    pools["late"].refresh_from_db()
+    assert pools["late"].assigned_to != bob
+
+
+def test_recycling_to_an_inactive_counsellor_is_refused(manager_client, pools, bob):
+    bob.is_active = False
+    bob.save()
+    manager_client.post(RECYCLE, {"counsellor": bob.pk, "reason": "x", "one": pools["late"].pk})
+    pools["late"].refresh_from_db()
+    assert pools["late"].assigned_to != bob
+
+
+def test_a_get_on_recycle_changes_nothing(manager_client, pools, bob):
+    assert manager_client.get(RECYCLE, {"counsellor": bob.pk, "reason": "x",
+                                        "one": pools["late"].pk}).status_code == 405
+
+
+@pytest.mark.parametrize("value", ["abc", "²", "9" * 40, ""])
+def test_odd_ids_are_answered_without_error(manager_client, pools, bob, value):
+    response = manager_client.post(RECYCLE, {"counsellor": bob.pk, "reason": "x", "one": value,
+                                             "ids": [value]})
+    assert response.status_code == 302
+
+
+def test_an_odd_page_number_shows_the_first_or_last_page(manager_client, pools):
+    assert manager_client.get(PAGE, {"page": "x"}).status_code == 200
+    assert manager_client.get(PAGE, {"pool": "<script>"}).status_code == 200
+
+
+def test_the_page_takes_a_bounded_number_of_queries(manager_client, pools,
+                                                    django_assert_max_num_queries):
+    CustomerFactory.create_batch(20, assigned_to=pools["late"].assigned_to,
+                                 sla_due_at=_ago(hours=5))
+    with django_assert_max_num_queries(25):
+        manager_client.get(PAGE)
+
+
+@pytest.mark.parametrize(("value", "names"), [
+    ("first_call_late", {"late"}), ("not_reachable", {"unreachable"}), ("aged", {"aged"})])
+def test_the_customer_list_filters_by_attention(manager_client, pools, value, names):
+    response = manager_client.get(CHANGELIST, {"attention": value})
+    assert {c.pk for c in response.context["cl"].result_list} == {pools[n].pk for n in names}
+
+
+def test_a_counsellor_filters_only_their_own(alice_client, pools):
+    response = alice_client.get(CHANGELIST, {"attention": "aged"})
+    assert list(response.context["cl"].result_list) == []  # Forgotten is Bob's
+    response = alice_client.get(CHANGELIST, {"attention": "not_reachable"})
+    assert [c.name for c in response.context["cl"].result_list] == ["Silent"]
