@@ -1,5 +1,6 @@
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from backoffice.accounts.models import User
 from backoffice.accounts.roles import COMPLIANCE, SALES_MANAGER, STUDENT_COUNSELLOR
@@ -106,3 +107,14 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     phone = factory.Sequence(lambda n: f"+9198{n:08d}")
     area = factory.Iterator(["Kochi", "Thrissur", "Kozhikode", "Kollam"])
     status = Status.NEW
+
+
+class LeaveDayFactory(factory.django.DjangoModelFactory):
+    """A counsellor's day away (no new leads go to them that day)."""
+
+    class Meta:
+        model = "followups.LeaveDay"
+
+    user = factory.SubFactory(CounsellorFactory)
+    date = factory.LazyFunction(timezone.localdate)
+    note = ""

@@ -21,7 +21,7 @@ from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 from backoffice.accounts.models import User
 from backoffice.accounts.roles import role_label
 from backoffice.accounts import services
-from backoffice.accounts.forms import MonthlyTargetForm
+from backoffice.accounts.forms import CapsForm, MonthlyTargetForm
 from backoffice.core.admin_base import (
     BulkActionFormMixin, HiddenObjectsAnswer404Mixin, ReadOnlyHistoryMixin,
 )
@@ -47,16 +47,17 @@ class UserAdmin(
     add_form = UserCreationForm
     empty_value_display = "—"
     change_password_form = AdminPasswordChangeForm
-    list_display = ("username", "full_name", "role", "monthly_target", "email", "is_active",
-                    "two_factor", "sign_in", "last_login")
-    actions = ["set_monthly_target", "unlock_sign_in", "reset_two_factor"]
+    list_display = ("username", "full_name", "role", "monthly_target", "caps", "email",
+                    "is_active", "two_factor", "sign_in", "last_login")
+    actions = ["set_monthly_target", "set_caps", "unlock_sign_in", "reset_two_factor"]
     list_filter = ("groups", "is_active", "is_superuser")
     search_fields = ("username", "first_name", "last_name", "email")
     ordering = ("first_name", "last_name", "username")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Person"), {"fields": ("first_name", "last_name", "email", "phone")}),
-        (_("Role"), {"fields": ("groups", "is_active", "is_superuser", "monthly_target")}),
+        (_("Role"), {"fields": ("groups", "is_active", "is_superuser", "monthly_target",
+                                "daily_new_cap", "max_open_leads")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -112,6 +113,37 @@ class UserAdmin(
             return None
         return self.bulk_form_page(request, queryset, form, "set_monthly_target",
                                    _("Set the monthly target"), _("Set"))
+
+    @display(description=_("New-lead caps"))
+    def caps(self, obj):
+        parts = []
+        if obj.daily_new_cap is not None:
+            parts.append(_("%d a day") % obj.daily_new_cap)
+        if obj.max_open_leads is not None:
+            parts.append(_("%d open") % obj.max_open_leads)
+        return " · ".join(str(p) for p in parts) or "—"
+
+    def has_set_caps_permission(self, request):
+        return request.user.has_perm("customers.assign_customer")
+
+    @admin.action(description=_("Set new-lead caps"), permissions=["set_caps"])
+    def set_caps(self, request, queryset):
+        """Managers (who hand out leads) cap the new leads counsellors get."""
+        form = CapsForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            try:
+                changed = services.users_set_caps(
+                    users=queryset, daily_new_cap=form.cleaned_data["daily_new_cap"],
+                    max_open_leads=form.cleaned_data["max_open_leads"], by=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])),
+                                  messages.ERROR)
+                return None
+            self.message_user(request, _("New-lead caps set for %d counsellors.") % changed,
+                              messages.SUCCESS)
+            return None
+        return self.bulk_form_page(request, queryset, form, "set_caps",
+                                   _("Set new-lead caps"), _("Set"))
 
     def has_unlock_sign_in_permission(self, request):
         return request.user.has_perm("accounts.unlock_sign_in")

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from unfold.forms import AuthenticationForm
-from unfold.widgets import BASE_INPUT_CLASSES
+from unfold.widgets import BASE_INPUT_CLASSES, UnfoldAdminIntegerFieldWidget
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,6 +10,21 @@ class MonthlyTargetForm(forms.Form):
     target = forms.IntegerField(
         label=_("Admissions per month"), min_value=0, max_value=10_000, required=False,
         help_text=_("Leave empty for no target."),
+    )
+
+
+class CapsForm(forms.Form):
+    daily_new_cap = forms.IntegerField(
+        label=_("New leads a day at most"), min_value=0, max_value=10_000, required=False,
+        widget=UnfoldAdminIntegerFieldWidget,
+        help_text=_("Distribution, imports and recycling give no more new leads a day. "
+                    "Leave empty for no limit."),
+    )
+    max_open_leads = forms.IntegerField(
+        label=_("Open leads at most"), min_value=0, max_value=1_000_000, required=False,
+        widget=UnfoldAdminIntegerFieldWidget,
+        help_text=_("No new leads while a counsellor has this many open customers (not "
+                    "joined, dropped, invalid or not interested). Leave empty for no limit."),
     )
 
 

@@ -31,12 +31,22 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "imports.change_datasource",
         "audit.view_activitylog",
         "customers.view_historicalcustomer",
+        # leave days of any counsellor (backoffice/followups)
+        "followups.view_leaveday",
+        "followups.add_leaveday",
+        "followups.change_leaveday",
+        "followups.delete_leaveday",
     ],
     STUDENT_COUNSELLOR: [
         "customers.view_customer",
         "customers.add_customer",  # walk-in and phoned-in enquiries, assigned to themselves
         "customers.change_customer",
         "customers.view_statuschange",
+        # their own leave days only (the admin scopes the rows)
+        "followups.view_leaveday",
+        "followups.add_leaveday",
+        "followups.change_leaveday",
+        "followups.delete_leaveday",
     ],
     # Read-only: who changed what, who signed in, what was imported. No
     # customer list, no writes of any kind.
@@ -48,6 +58,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "axes.view_accessfailurelog",
         "imports.view_importrun",
         "imports.view_datasource",
+        "followups.view_leaveday",
     ],
 }
 

@@ -31,6 +31,32 @@ def users_set_monthly_target(*, users, target: int | None, by: User) -> int:
     return changed
 
 
+def users_set_caps(*, users, daily_new_cap: int | None, max_open_leads: int | None,
+                   by: User) -> int:
+    """Set counsellors' caps on new leads (None: no limit): how many new leads
+    a day at most, and no new leads while they have this many open. Those
+    who assign customers set them. Returns how many changed; each change is
+    in the user's history."""
+    if not by.has_perm("customers.assign_customer"):
+        raise PermissionDenied(_("You may not set counsellors' caps."))
+    for value in (daily_new_cap, max_open_leads):
+        if value is not None and value < 0:
+            raise ValidationError(_("A cap cannot be negative."))
+    changed = 0
+    for user in users:
+        if not is_counsellor(user):
+            raise ValidationError(_("%s is not a Student Counsellor.") % user)
+        if (user.daily_new_cap, user.max_open_leads) == (daily_new_cap, max_open_leads):
+            continue
+        user.daily_new_cap = daily_new_cap
+        user.max_open_leads = max_open_leads
+        user._history_user = by
+        user._change_reason = _("New-lead caps set")
+        user.save(update_fields=["daily_new_cap", "max_open_leads"])
+        changed += 1
+    return changed
+
+
 # --- Two-factor sign-in (django-otp) -------------------------------------------
 #
 # A person's second factor is one authenticator app (a TOTP device) plus a set

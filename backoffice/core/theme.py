@@ -83,6 +83,12 @@ def sidebar_navigation(request: HttpRequest) -> list[dict]:
             "link": reverse_lazy("admin:customers_statuschange_changelist"),
             "permission": lambda r: r.user.has_perm("customers.view_statuschange"),
         },
+        {
+            "title": _("Leave days"),
+            "icon": "beach_access",
+            "link": reverse_lazy("admin:followups_leaveday_changelist"),
+            "permission": lambda r: r.user.has_perm("followups.view_leaveday"),
+        },
     ]
     if not is_manager(user):
         customers.insert(0, {

@@ -8,6 +8,7 @@ change, delete, history, history-detail and action URLs alike.
 from html import escape as html_escape
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxLengthValidator
@@ -709,21 +710,27 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
         form = AssignForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             counsellor = form.cleaned_data["counsellor"]
-            changed = services.customer_assign(
-                customers=queryset, counsellor=counsellor, by=request.user
-            )
-            if counsellor:
-                text = ngettext(
-                    "%(n)d customer assigned to %(who)s.",
-                    "%(n)d customers assigned to %(who)s.",
-                    changed,
-                ) % {"n": changed, "who": counsellor}
-            else:
-                text = ngettext(
-                    "%(n)d customer unassigned.", "%(n)d customers unassigned.", changed
-                ) % {"n": changed}
-            self.message_user(request, text, messages.SUCCESS)
-            return None
+            try:
+                changed = services.customer_assign(
+                    customers=queryset, counsellor=counsellor, by=request.user
+                )
+            except ValidationError as exc:
+                # on leave today, or above a cap: said on the form, nothing assigned
+                form.add_error("counsellor", exc)
+                changed = None
+            if changed is not None:
+                if counsellor:
+                    text = ngettext(
+                        "%(n)d customer assigned to %(who)s.",
+                        "%(n)d customers assigned to %(who)s.",
+                        changed,
+                    ) % {"n": changed, "who": counsellor}
+                else:
+                    text = ngettext(
+                        "%(n)d customer unassigned.", "%(n)d customers unassigned.", changed
+                    ) % {"n": changed}
+                self.message_user(request, text, messages.SUCCESS)
+                return None
         return self.bulk_form_page(
             request, queryset, form, "assign_to_counsellor",
             _("Assign customers to a counsellor"), _("Assign"),
@@ -731,21 +738,75 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
 
     @admin.action(description=_("Distribute evenly between counsellors"), permissions=["assign"])
     def distribute_evenly(self, request, queryset):
+        """Three steps: choose the counsellors; see the plan (who gets how
+        many, who is skipped and why, how many stay unassigned); Apply."""
+        from backoffice.followups.services import distribution_plan
+
         form = DistributeForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
-            result = services.customers_distribute(
-                customers=queryset, counsellors=list(form.cleaned_data["counsellors"]),
-                by=request.user,
-            )
-            summary = ", ".join(f"{who}: {n}" for who, n in result.items())
-            self.message_user(
-                request, _("Customers distributed — %s.") % summary, messages.SUCCESS
-            )
-            return None
+            counsellors = list(form.cleaned_data["counsellors"])
+            if "confirm" in request.POST:
+                selected = queryset.count()  # before: a filtered list changes with it
+                try:
+                    plan = services.customers_distribute(
+                        customers=queryset, counsellors=counsellors, by=request.user,
+                    )
+                except ValidationError as exc:
+                    self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                    return None
+                self._distributed_message(request, plan, selected)
+                return None
+            selected = queryset.count()
+            free = queryset.filter(assigned_to__isnull=True).count()
+            plan = distribution_plan(count=free, counsellors=counsellors)
+            return TemplateResponse(request, "admin/customers/customer/distribute_preview.html", {
+                **self.admin_site.each_context(request),
+                "title": _("Distribute customers evenly"),
+                "opts": self.model._meta,
+                "plan": plan,
+                "selected_count": selected,
+                "already_assigned": selected - free,
+                "counsellors": counsellors,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+                "select_across": request.POST.get("select_across", "0"),
+            })
         return self.bulk_form_page(
             request, queryset, form, "distribute_evenly",
-            _("Distribute customers evenly"), _("Distribute"),
+            _("Distribute customers evenly"), _("Show the plan"),
         )
+
+    def _distributed_message(self, request, plan, selected: int) -> None:
+        given = [f"{who}: {n}" for who, n in plan.shares.items() if n]
+        if given:
+            text = _("Customers distributed — %s.") % ", ".join(given)
+            level = messages.SUCCESS
+        else:
+            text = _("No customers distributed.")
+            level = messages.WARNING
+        if plan.unassigned and plan.nobody_available:
+            text += " " + ngettext(
+                "%(n)d stays unassigned: none of the chosen counsellors can take new leads "
+                "today.",
+                "%(n)d stay unassigned: none of the chosen counsellors can take new leads "
+                "today.",
+                plan.unassigned,
+            ) % {"n": plan.unassigned}
+        elif plan.unassigned:
+            text += " " + ngettext(
+                "%(n)d stays unassigned: everyone available reached their cap.",
+                "%(n)d stay unassigned: everyone available reached their cap.",
+                plan.unassigned,
+            ) % {"n": plan.unassigned}
+            level = messages.WARNING
+        kept = selected - plan.total
+        if kept:
+            text += " " + ngettext(
+                "%(n)d already had a counsellor and was left as it is.",
+                "%(n)d already had a counsellor and were left as they are.",
+                kept,
+            ) % {"n": kept}
+        self.message_user(request, text, level)
 
     @admin.action(description=_("Change status"), permissions=["change"])
     def change_status(self, request, queryset):

@@ -38,6 +38,16 @@ class CustomerAdminForm(forms.ModelForm):
     def clean_email(self):
         return email_normalize(self.cleaned_data.get("email", ""))
 
+    def clean_assigned_to(self):
+        """A counsellor chosen here takes a new lead: not on leave today, not
+        above a cap (as "Assign to a counsellor" says)."""
+        from backoffice.customers.services import _check_room
+
+        counsellor = self.cleaned_data.get("assigned_to")
+        if counsellor is not None and counsellor.pk != self.instance.assigned_to_id:
+            _check_room(counsellor, 1)
+        return counsellor
+
     def clean_phone(self):
         """A number that is already a customer's says whose (a counsellor's
         name, nothing of the customer): a walk-in may be someone's lead."""
@@ -165,7 +175,9 @@ class DistributeForm(forms.Form):
         label=_("Counsellors"),
         queryset=counsellors_active(),
         widget=UnfoldAdminCheckboxSelectMultipleWidget,
-        help_text=_("The selected customers are shared out evenly between these counsellors."),
+        help_text=_("The selected customers without a counsellor are shared out evenly between "
+                    "these counsellors, within their leave days and caps. You see the plan "
+                    "before anything is assigned."),
     )
 
 

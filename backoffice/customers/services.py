@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import (
-    Case, Count, Exists, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value,
+    Case, Exists, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value,
     When,
 )
 from django.db.models.functions import Coalesce, Greatest, Least
@@ -356,6 +356,36 @@ def _check_assignee(counsellor: User) -> None:
         raise ValidationError(_("%s is not a Student Counsellor.") % counsellor)
 
 
+def _check_room(counsellor: User, adding: int) -> None:
+    """New leads go to nobody on leave today, and to nobody above a cap
+    (their daily cap of new leads, or their "open leads at most")."""
+    from backoffice.followups.selectors import counsellor_capacity
+
+    # locked while the assignment's transaction lasts: two at once cannot
+    # both fill the same room
+    capacity = counsellor_capacity(
+        [counsellor], lock=transaction.get_connection().in_atomic_block)[counsellor.pk]
+    if not capacity.available:
+        raise ValidationError(
+            _("%(who)s is %(why)s today: no new leads go to them.")
+            % {"who": counsellor, "why": capacity.reason})
+    if capacity.remaining is not None and adding > capacity.remaining:
+        raise ValidationError(
+            _("%(who)s may take %(room)d more new leads today (%(why)s), not %(n)d. "
+              "Choose fewer customers, another counsellor, or raise their cap.")
+            % {"who": counsellor, "room": capacity.remaining, "n": adding,
+               "why": capacity.reason or _capacity_limits(counsellor)})
+
+
+def _capacity_limits(counsellor: User) -> str:
+    limits = []
+    if counsellor.daily_new_cap is not None:
+        limits.append(_("new leads a day at most %d") % counsellor.daily_new_cap)
+    if counsellor.max_open_leads is not None:
+        limits.append(_("open leads at most %d") % counsellor.max_open_leads)
+    return ", ".join(limits)
+
+
 def _customer_queryset(customers: QuerySet[Customer] | Iterable) -> QuerySet[Customer]:
     if isinstance(customers, QuerySet):
         return customers
@@ -366,11 +396,13 @@ def _customer_queryset(customers: QuerySet[Customer] | Iterable) -> QuerySet[Cus
 @transaction.atomic
 def customer_assign(
     *, customers: QuerySet[Customer] | Iterable, counsellor: User | None, by: User,
-    reason: str = "",
+    check_room: bool = True, reason: str = "",
 ) -> int:
     """Assign customers to a counsellor (None unassigns). Returns how many
     changed. A few statements for thousands of customers: the UPDATE and the
-    history rows go in batches."""
+    history rows go in batches. Refused for a counsellor on leave today or
+    whom these customers would take above a cap (``check_room=False``: the
+    caller planned within the caps, as distribution does)."""
     if not by.has_perm("customers.assign_customer"):
         raise PermissionDenied(_("You may not assign customers."))
     if counsellor is not None:
@@ -392,6 +424,8 @@ def customer_assign(
             changing += not_yet(Customer.objects.filter(pk__in=chunk)).select_for_update()
     if not changing:
         return 0
+    if counsellor is not None and check_room:
+        _check_room(counsellor, len(changing))
     now = timezone.now()
     # a new owner starts a new first-call clock and a new run of calls
     fields = {
@@ -428,33 +462,33 @@ def customer_assign(
 
 @transaction.atomic
 def customers_distribute(
-    *, customers: QuerySet[Customer] | Iterable, counsellors: Sequence[User], by: User
-) -> dict[User, int]:
-    """Share customers out evenly over the chosen counsellors. Each gets the
-    same number, give or take one; the extra ones go to whoever has the fewest
-    customers already."""
+    *, customers: QuerySet[Customer] | Iterable, counsellors: Sequence[User], by: User,
+    day: datetime.date | None = None,
+):
+    """Share the customers among them that have no counsellor yet out evenly
+    over the chosen counsellors, by the distribution plan
+    (``backoffice.followups.services.distribution_plan``): the same number
+    each, give or take one, the extra ones to whoever has the fewest open
+    leads; nobody on leave, inactive or above a cap. Customers that already
+    have a counsellor are left as they are (use "Assign" to move them), so
+    doing it twice hands nobody out twice. Returns the plan carried out;
+    ``plan.unassigned`` stay without a counsellor."""
+    from backoffice.followups.services import distribution_plan
+
+    if not by.has_perm("customers.assign_customer"):
+        raise PermissionDenied(_("You may not assign customers."))
     if not counsellors:
         raise ValidationError(_("Choose at least one counsellor."))
-    for counsellor in counsellors:
-        _check_assignee(counsellor)
-    ids = list(_customer_queryset(customers).order_by("pk").values_list("pk", flat=True))
-    load = dict(
-        Customer.objects.filter(assigned_to__in=counsellors)
-        .values("assigned_to")
-        .annotate(n=Count("pk"))
-        .values_list("assigned_to", "n")
-    )
-    ordered = sorted(counsellors, key=lambda c: (load.get(c.pk, 0), c.pk))
-    share, extra = divmod(len(ids), len(ordered))
-    result: dict[User, int] = {}
-    start = 0
-    for position, counsellor in enumerate(ordered):
-        size = share + (1 if position < extra else 0)
-        chunk = ids[start : start + size]
-        start += size
-        customer_assign(customers=chunk, counsellor=counsellor, by=by)
-        result[counsellor] = len(chunk)
-    return result
+    ids = []
+    for chunk in _chunks(list(_customer_queryset(customers).order_by("pk")
+                              .values_list("pk", flat=True))):
+        # locked: a second click waits for the first and then finds them assigned
+        ids += (Customer.objects.filter(pk__in=chunk, assigned_to__isnull=True)
+                .select_for_update().order_by("pk").values_list("pk", flat=True))
+    plan = distribution_plan(customer_ids=ids, counsellors=counsellors, day=day, lock=True)
+    for counsellor, batch in plan.batches.items():
+        customer_assign(customers=batch, counsellor=counsellor, by=by, check_room=False)
+    return plan
 
 
 @transaction.atomic

@@ -53,6 +53,11 @@ def _warnings(record) -> list[str]:
     return record.clean.warnings if record.clean is not None else []
 
 
+# The import preview's plan: over at most this many counsellors, listing this many.
+PLAN_COUNSELLORS_MAX = 200
+PLAN_ROWS_SHOWN = 12
+
+
 class DataSourceForm(forms.ModelForm):
     """A data source as managers edit it. The rules of what may be written
     are the model's (DataSource.clean); the form offers the choices."""
@@ -332,7 +337,32 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
             can_update_source=bool(run.data_source)
             and request.user.has_perm("imports.change_datasource"),
             same_file=services.import_runs_with_same_file(run).select_related("created_by")[:5],
+            **self._assignment_plan_context(confirm, preview),
         )
+
+    def _assignment_plan_context(self, confirm, preview) -> dict:
+        plan = self._assignment_plan(confirm, preview)
+        return {"assignment_plan": plan, "plan_rows_shown": PLAN_ROWS_SHOWN,
+                "plan_rows_more": max(len(plan.shares) - PLAN_ROWS_SHOWN, 0) if plan else 0}
+
+    @staticmethod
+    def _assignment_plan(confirm, preview):
+        """How the new customers would be shared out today, within leave days
+        and caps: over the counsellors chosen below (when the form came back
+        with an error), else over every active counsellor. Two queries; the
+        page lists the first PLAN_ROWS_SHOWN counsellors."""
+        from backoffice.accounts.selectors import counsellors_active
+        from backoffice.followups.services import distribution_plan
+
+        if getattr(preview, "needs_columns", None) or not preview.new:
+            return None
+        chosen = None
+        if confirm.is_bound and confirm.is_valid():
+            chosen = list(confirm.cleaned_data["counsellors"])
+        counsellors = chosen or list(counsellors_active()[:PLAN_COUNSELLORS_MAX])
+        if not counsellors:
+            return None
+        return distribution_plan(count=preview.new, counsellors=counsellors)
 
     @staticmethod
     def _columns(form, preview) -> list[tuple]:

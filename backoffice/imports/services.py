@@ -843,6 +843,7 @@ def import_run_execute(*, run: ImportRun) -> ImportRun:
     except Exception as exc:
         logger.exception("Import run %s failed", run.pk)
         return _fail(run, _("The import stopped with an error: %s. Run it again to finish it.") % exc)
+    _record_assignment(run, writer.assigner)
     _first_call_clocks_start(run)
     run.state = ImportRun.State.COMPLETED
     run.finished_at = timezone.now()
@@ -851,6 +852,26 @@ def import_run_execute(*, run: ImportRun) -> ImportRun:
     run.save()
     import_finished_notify(run=run)
     return run
+
+
+def _record_assignment(run: ImportRun, assigner: "_Assigner") -> None:
+    """What the assignment rule could not do, kept in the run's settings for
+    its result page: the new customers of this run still unassigned (counted
+    in the database, so a run that was resumed counts its earlier attempts'
+    too) and the counsellors skipped (on leave, inactive, at a cap)."""
+    if assigner.rule == AssignmentRule.NONE:
+        return
+    unassigned = Customer.objects.filter(import_run=run, assigned_to__isnull=True).count()
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in=list(assigner.skipped))}
+    capped = [pk for pk, left in assigner.room.items() if left == 0]
+    names.update({u.pk: str(u) for u in User.objects.filter(pk__in=capped)})
+    run.settings = {
+        **(run.settings or {}),
+        "unassigned": unassigned,
+        "skipped_counsellors": [[names.get(pk, str(pk)), reason]
+                                for pk, reason in assigner.skipped.items()],
+        "capped_counsellors": [names.get(pk, str(pk)) for pk in capped],
+    }
 
 
 def _write_batch_size() -> int:
@@ -1080,12 +1101,30 @@ class _ErrorReport:
 
 
 class _Assigner:
-    """Who a new customer goes to, by the run's assignment rule."""
+    """Who a new customer goes to, by the run's assignment rule, within the
+    counsellors' leave days and caps (backoffice/followups): nobody on leave
+    or inactive, nobody above their daily cap or "open leads at most"
+    (counted as leads are given out); a new customer nobody may take stays
+    unassigned and is counted (``unassigned``)."""
 
     def __init__(self, rule: str, counsellor_ids: Sequence[int]):
+        from backoffice.followups.selectors import counsellor_capacity
+
         self.rule = rule
+        self.unassigned = 0
+        self.skipped: dict[int, str] = {}  # counsellor id -> why they take none
+        self.room: dict[int, int | None] = {}  # counsellor id -> new leads left (None: no limit)
         by_pk = {u.pk: u for u in counsellors_active().filter(pk__in=counsellor_ids)}
-        self.counsellors = [by_pk[pk] for pk in counsellor_ids if pk in by_pk]
+        chosen = [by_pk[pk] for pk in counsellor_ids if pk in by_pk]
+        if rule != AssignmentRule.NONE and counsellor_ids:
+            capacity = counsellor_capacity(counsellor_ids)
+            for pk, c in capacity.items():
+                if c.can_take:
+                    self.room[pk] = c.remaining
+                else:
+                    self.skipped[pk] = c.reason
+            chosen = [u for u in chosen if u.pk in self.room]
+        self.counsellors = chosen
         self._cycle = itertools.cycle(self.counsellors) if self.counsellors else None
         self._heap: list[tuple[int, int, int]] = []
         self._area_owner: dict[str, int | None] = {}
@@ -1097,15 +1136,38 @@ class _Assigner:
             self._heap = [(load.get(c.pk, 0), i, c.pk) for i, c in enumerate(self.counsellors)]
             heapq.heapify(self._heap)
 
-    def choose(self, area: str) -> int | None:
-        if not self.counsellors or self.rule == AssignmentRule.NONE:
+    def _has_room(self, pk: int) -> bool:
+        return pk in self.room and (self.room[pk] is None or self.room[pk] > 0)
+
+    def _give(self, pk: int | None) -> int | None:
+        if pk is None:
+            self.unassigned += 1
             return None
+        if self.room.get(pk) is not None:
+            self.room[pk] -= 1
+        return pk
+
+    def _next_in_turn(self) -> int | None:
+        for _turn in range(len(self.counsellors)):
+            pk = next(self._cycle).pk
+            if self._has_room(pk):
+                return pk
+        return None
+
+    def choose(self, area: str) -> int | None:
+        if self.rule == AssignmentRule.NONE:
+            return None
+        if not self.counsellors:
+            return self._give(None)
         if self.rule == AssignmentRule.ROUND_ROBIN:
-            return next(self._cycle).pk
+            return self._give(self._next_in_turn())
         if self.rule == AssignmentRule.LEAST_LOADED:
-            load, order, pk = heapq.heappop(self._heap)
-            heapq.heappush(self._heap, (load + 1, order, pk))
-            return pk
+            while self._heap:
+                load, order, pk = heapq.heappop(self._heap)
+                if self._has_room(pk):
+                    heapq.heappush(self._heap, (load + 1, order, pk))
+                    return self._give(pk)
+            return self._give(None)
         # by area: whoever of the chosen has most customers in that area,
         # else round-robin
         key = area.lower()
@@ -1115,7 +1177,10 @@ class _Assigner:
                 .values("assigned_to").annotate(n=Count("pk")).order_by("-n").first()
             ) if area else None
             self._area_owner[key] = top["assigned_to"] if top else None
-        return self._area_owner[key] or next(self._cycle).pk
+        owner = self._area_owner[key]
+        if owner is not None and self._has_room(owner):
+            return self._give(owner)
+        return self._give(self._next_in_turn())
 
 
 class _Writer:

@@ -78,7 +78,12 @@ def world(db, manager, superuser, other_counsellor):
                                        importer="standard")
     run = import_services.import_run_create(
         upload=ContentFile(b"name,phone\nAnu,9876500002\n", name="hidden.csv"), by=manager)
+    from backoffice.followups.models import LeaveDay
+
     objects.update({
+        "followups.leaveday": LeaveDay.objects.create(user=other_counsellor,
+                                                      date=datetime.date(2030, 1, 2),
+                                                      note="Hidden leave"),
         "customers.customer": customer,
         "customers.statuschange": customer.status_changes.first(),
         "customers.historicalcustomer": customer.history.first(),

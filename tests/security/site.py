@@ -158,8 +158,10 @@ ROLES = [
         "customers.customer", "customers.statuschange", "customers.historicalcustomer",
         "imports.importrun", "imports.datasource", "audit.activitylog", "accounts.user",
         "customers.messagetemplate", "followups.workrules", "followups.holiday",
-        "followups.statusageing",
+        "followups.statusageing", "followups.leaveday",
     })),
+    # a counsellor's own leave days open too (tests/backoffice/followups); the
+    # world's, another counsellor's, answer 404
     Role("counsellor", "Student Counsellor", frozenset(CUSTOMER_MODELS),
          own_customers_only=True),
     # read-only review: change history, activity log, sign-in records, import
@@ -167,5 +169,6 @@ ROLES = [
     Role("compliance", "Compliance", frozenset({
         "customers.historicalcustomer", "audit.activitylog", "axes.accessattempt",
         "axes.accesslog", "axes.accessfailurelog", "imports.importrun", "imports.datasource",
+        "followups.leaveday",
     })),
 ]

@@ -3,14 +3,18 @@ My calls, WhatsApp messages, walk-in customers, saved views, sign-in unlock
 and the import history, posted as a compliance reviewer (with the CSRF
 token), leaves the database as it was."""
 
+import datetime
+
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
 
+from backoffice.accounts.models import User
 from backoffice.customers.models import Customer, MessageTemplate, StatusChange, Touch
 from backoffice.customers.statuses import Status
 from backoffice.imports import services as import_services
+from backoffice.followups.models import LeaveDay
 from backoffice.imports.models import ImportRun
 from backoffice.savedviews.models import SavedView
 from backoffice.savedviews.services import saved_view_save
@@ -29,6 +33,8 @@ def _state():
         list(SavedView.objects.order_by("pk").values_list("name", "query", "shared")),
         list(ImportRun.objects.order_by("pk").values_list("pk", "state")),
         AccessAttempt.objects.count(),
+        list(LeaveDay.objects.order_by("pk").values_list("user", "date", "note")),
+        list(User.objects.order_by("pk").values_list("daily_new_cap", "max_open_leads")),
     )
 
 
@@ -39,6 +45,8 @@ def test_compliance_posts_change_nothing(reviewer, manager, alice):
     unstarted = import_services.import_run_create(upload=csv_file(["Anu,9876543211,Kochi,,"]),
                                                   by=manager)
     finished = run_import(["Binu,9876543212,Kochi,,"], by=manager)
+    leave = LeaveDay.objects.create(user=alice, date=datetime.date(2030, 1, 2), note="Exam")
+    CustomerFactory(name="Free lead")
     for _ in range(5):
         Client().post("/login/", {"username": "alice", "password": "wrong", "next": "/"})
     before = _state()
@@ -65,6 +73,17 @@ def test_compliance_posts_change_nothing(reviewer, manager, alice):
         (reverse("admin:imports_importrun_discard", args=[unstarted.pk]), {"discard": "1"}),
         (reverse("admin:imports_importrun_revert", args=[finished.pk]), {"confirm": "1"}),
         (reverse("admin:imports_importrun_run_again", args=[finished.pk]), {}),
+        (reverse("admin:followups_leaveday_add"),
+         {"user": alice.pk, "date": "2030-01-05", "_save": "Save"}),
+        (reverse("admin:followups_leaveday_change", args=[leave.pk]),
+         {"user": alice.pk, "date": "2030-01-09", "note": "changed", "_save": "Save"}),
+        (reverse("admin:followups_leaveday_delete", args=[leave.pk]), {"post": "yes"}),
+        ("/accounts/user/", {"action": "set_caps", "apply": "1", "daily_new_cap": "1",
+                             "_selected_action": [alice.pk]}),
+        ("/customers/customer/", {"action": "distribute_evenly", "apply": "1", "confirm": "1",
+                                  "counsellors": [alice.pk],
+                                  "_selected_action": list(Customer.objects.values_list(
+                                      "pk", flat=True))}),
     ]
     for url, data in posts:
         response = client.post(url, {**data, "csrfmiddlewaretoken": token})

@@ -80,7 +80,14 @@ def hostile(db, manager, superuser, settings):
     from backoffice.notifications.services import notify
     notify(recipients=[counsellor, manager, superuser], kind="assigned", title=XSS_ALL,
            body=XSS_LINK, url=XSS_LINK, key="hostile")
+    from django.utils import timezone
+
+    from backoffice.followups.models import LeaveDay
+
+    leave = LeaveDay.objects.create(user=counsellor, note=XSS_ALL[:120],
+                                    date=timezone.localdate())
     return {
+        "followups.leaveday": leave,
         "counsellor": counsellor,
         "customers.customer": typed,
         "customers.statuschange": typed.status_changes.order_by("-pk").first(),
@@ -218,6 +225,24 @@ def test_the_bulk_action_pages_show_hostile_data_as_text(hostile, manager):
         response = client.post("/customers/customer/", {"action": action,
                                                         "_selected_action": ids})
         _assert_shown_as_text(response, f"bulk action {action}")
+
+
+def test_the_distribution_plan_shows_hostile_data_as_text(hostile, manager):
+    """A counsellor with a hostile name, on leave, in the plan and in the
+    message after Apply."""
+    from tests.factories import CounsellorFactory
+
+    client = _role_clients(hostile, manager)["manager"]
+    other = CounsellorFactory(first_name=XSS_LINK, daily_new_cap=1)
+    ids = [services.customer_create(name=XSS_ALL, phone=f"98765331{i:02d}", by=manager).pk
+           for i in range(3)]
+    posted = {"action": "distribute_evenly", "_selected_action": ids, "apply": "1",
+              "counsellors": [hostile["counsellor"].pk, other.pk]}
+    page = client.post("/customers/customer/", posted)
+    assert b"distribution-plan" in page.content
+    _assert_shown_as_text(page, "distribution plan")
+    done = client.post("/customers/customer/", {**posted, "confirm": "1"}, follow=True)
+    _assert_shown_as_text(done, "after distributing")
 
 
 def test_the_status_update_toast_shows_hostile_data_as_text(hostile, manager):

@@ -134,8 +134,12 @@ def test_bulk_assign_across_all_pages_uses_the_current_filter(manager_client, al
 
 def test_bulk_distribute_evenly(manager_client, alice, bob):
     ids = [c.pk for c in CustomerFactory.create_batch(4)]
-    manager_client.post(CHANGELIST, {"action": "distribute_evenly", "_selected_action": ids,
-                                     "apply": "1", "counsellors": [alice.pk, bob.pk]})
+    posted = {"action": "distribute_evenly", "_selected_action": ids, "apply": "1",
+              "counsellors": [alice.pk, bob.pk]}
+    response = manager_client.post(CHANGELIST, posted)  # the plan first
+    assert b"distribution-plan" in response.content
+    assert not Customer.objects.filter(assigned_to__isnull=False).exists()
+    manager_client.post(CHANGELIST, {**posted, "confirm": "1"})
     assert Customer.objects.filter(assigned_to=alice).count() == 2
     assert Customer.objects.filter(assigned_to=bob).count() == 2
 
