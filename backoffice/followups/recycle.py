@@ -1,8 +1,10 @@
 """Recycling: a manager hands customers nobody is working (not reachable,
-past the first-call target, aged) to another counsellor, with a reason that
-the history and the activity log keep."""
+past the first-call target, aged) to other counsellors, by the distribution
+plan (nobody on leave, inactive or above a cap), with a reason that the
+history and the activity log keep. What nobody may take stays with its
+counsellor."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,23 +14,58 @@ from django.utils.translation import gettext as _
 from backoffice.accounts.models import User
 from backoffice.customers.models import Customer
 from backoffice.customers.services import customer_assign
+from backoffice.followups.services import DistributionPlan, distribution_plan
 
 REASON_MAX = 200
+# customers recycled at once (a page of the Needs attention list is 50)
+MAX_AT_ONCE = 1000
 
 
-@transaction.atomic
-def customers_recycle(*, customers: QuerySet[Customer] | Iterable, counsellor: User,
-                      reason: str, by: User) -> int:
-    """Reassign ``customers`` to ``counsellor``: a new first-call clock and a
-    new run of calls. Returns how many moved (those already the counsellor's
-    stay)."""
-    if not by.has_perm("customers.assign_customer"):
-        raise PermissionDenied(_("You may not recycle customers."))
+def recycle_reason_clean(reason: str) -> str:
     reason = " ".join(str(reason or "").split())
     if not reason:
         raise ValidationError({"reason": _("Say why these customers are recycled.")})
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": _("Keep the reason under %d characters.") % REASON_MAX})
-    return customer_assign(
-        customers=customers, counsellor=counsellor, by=by,
-        reason=_("Recycled to %(who)s: %(why)s") % {"who": counsellor, "why": reason})
+    return reason
+
+
+def _movable(customers: QuerySet[Customer] | Iterable, counsellors: Sequence[User], *,
+             lock: bool) -> list[int]:
+    """The customers' ids, less those already with the one counsellor chosen
+    (they stay: recycling moves a customer to someone else)."""
+    ids = [c.pk if isinstance(c, Customer) else c for c in customers] \
+        if not isinstance(customers, QuerySet) else list(customers.values_list("pk", flat=True))
+    queryset = Customer.objects.filter(pk__in=ids[:MAX_AT_ONCE]).order_by("pk")
+    if len(counsellors) == 1:
+        queryset = queryset.exclude(assigned_to=counsellors[0])
+    if lock:
+        queryset = queryset.select_for_update()
+    return list(queryset.values_list("pk", flat=True))
+
+
+def recycle_plan(*, customers: QuerySet[Customer] | Iterable, counsellors: Sequence[User]
+                 ) -> DistributionPlan:
+    """What recycling would do, for the preview (writes nothing)."""
+    return distribution_plan(customer_ids=_movable(customers, counsellors, lock=False),
+                             counsellors=counsellors)
+
+
+@transaction.atomic
+def customers_recycle(*, customers: QuerySet[Customer] | Iterable, counsellors: Sequence[User],
+                      reason: str, by: User) -> DistributionPlan:
+    """Reassign ``customers`` over ``counsellors`` by the plan: each moved
+    one starts a new first-call clock and a new run of calls. Returns the
+    plan carried out (``plan.unassigned``: stayed with their counsellor)."""
+    if not by.has_perm("customers.assign_customer"):
+        raise PermissionDenied(_("You may not recycle customers."))
+    reason = recycle_reason_clean(reason)
+    if not counsellors:
+        raise ValidationError(_("Choose a counsellor."))
+    ids = _movable(customers, counsellors, lock=True)
+    plan = distribution_plan(customer_ids=ids, counsellors=counsellors, lock=True)
+    for counsellor, batch in plan.batches.items():
+        customer_assign(customers=batch, counsellor=counsellor, by=by, check_room=False,
+                        reason=_("Recycled to %(who)s: %(why)s") % {"who": counsellor,
+                                                                   "why": reason})
+    return plan

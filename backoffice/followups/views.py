@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from backoffice.accounts.models import User
 from backoffice.accounts.selectors import counsellors_active
@@ -21,7 +21,7 @@ from backoffice.customers.selectors import customers_visible_to
 from backoffice.customers.statuses import status_label
 from backoffice.followups import attention
 from backoffice.followups.models import WorkRules
-from backoffice.followups.recycle import REASON_MAX, customers_recycle
+from backoffice.followups.recycle import MAX_AT_ONCE, REASON_MAX, customers_recycle, recycle_plan
 from backoffice.followups.sla import duration_words
 
 PAGE_SIZE = 50
@@ -65,15 +65,32 @@ class _Ids(forms.TypedMultipleChoiceField):
         return value.isascii() and value.isdigit() and len(value) <= 18
 
 
+SHARE = "share"
+
+
 class RecycleForm(forms.Form):
-    counsellor = forms.ModelChoiceField(queryset=User.objects.none(),
-                                        label=gettext_lazy("Recycle to"))
+    to = forms.ChoiceField(label=gettext_lazy("Recycle to"))
     reason = forms.CharField(label=gettext_lazy("Because"), max_length=REASON_MAX)
     ids = _Ids(coerce=int, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["counsellor"].queryset = counsellors_active()
+        self.counsellors = list(counsellors_active())
+        self.fields["to"].choices = [
+            ("", _("Choose")),
+            (SHARE, _("Share among the available counsellors")),
+            *((str(user.pk), str(user)) for user in self.counsellors),
+        ]
+
+    def chosen(self, customers) -> list[User]:
+        """The counsellors to recycle to: the one chosen, or every active
+        counsellor but those the customers are with now."""
+        to = self.cleaned_data["to"]
+        if to != SHARE:
+            return [user for user in self.counsellors if str(user.pk) == to]
+        owners = set(customers.values_list("assigned_to", flat=True))
+        others = [user for user in self.counsellors if user.pk not in owners]
+        return others or self.counsellors
 
 
 def _detail(pool: str, customer, *, now) -> str:
@@ -108,7 +125,7 @@ def attention_page(request):
             "who": str(who) if who else _("Unassigned"), "total": 0, "statuses": []})
         entry["total"] += row["n"]
         entry["statuses"].append((status_label(row["status"]), row["n"]))
-    form = RecycleForm(initial={"reason": POOLS[pool]["reason"]})
+    form = RecycleForm(initial={"reason": POOLS[pool]["reason"], "to": SHARE})
     context = {
         **admin.site.each_context(request),
         "title": _("Needs attention"),
@@ -125,6 +142,8 @@ def attention_page(request):
 
 
 def recycle(request):
+    """POST: the plan for the chosen customers (who gets how many, who is
+    skipped and why); POST with ``confirm``: carried out."""
     _manager_or_404(request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -141,18 +160,38 @@ def recycle(request):
     # a row's own Recycle button moves that row alone
     ids = [int(one)] if one.isascii() and one.isdigit() and len(one) <= 18 \
         else form.cleaned_data["ids"]
-    if not ids:
+    # only customers this manager may see, whatever ids were posted
+    chosen = customers_visible_to(request.user).filter(pk__in=ids[:MAX_AT_ONCE])
+    if not ids or not chosen.exists():
         messages.warning(request, _("Choose the customers to recycle."))
         return redirect(back)
-    # only customers this manager may see, whatever ids were posted
-    chosen = customers_visible_to(request.user).filter(pk__in=ids[:1000])
+    counsellors = form.chosen(chosen)
+    if not request.POST.get("confirm"):
+        return TemplateResponse(request, "followups/recycle_preview.html", {
+            **admin.site.each_context(request),
+            "title": _("Recycle customers"), "plan": recycle_plan(customers=chosen,
+                                                                   counsellors=counsellors),
+            "recycling": True, "selected": [c.pk for c in chosen.order_by("pk")],
+            "selected_count": chosen.count(), "to": form.cleaned_data["to"],
+            "reason": form.cleaned_data["reason"], "recycle_url": request.get_full_path(),
+            "back": back,
+        })
     try:
-        moved = customers_recycle(customers=chosen, counsellor=form.cleaned_data["counsellor"],
-                                  reason=form.cleaned_data["reason"], by=request.user)
+        plan = customers_recycle(customers=chosen, counsellors=counsellors,
+                                 reason=form.cleaned_data["reason"], by=request.user)
     except (ValidationError, PermissionDenied) as exc:
         for message in getattr(exc, "messages", [str(exc)]):
             messages.error(request, message)
         return redirect(back)
-    messages.success(request, _("%(n)d recycled to %(who)s.") % {
-        "n": moved, "who": form.cleaned_data["counsellor"]})
+    text = ngettext("%(n)d customer recycled.", "%(n)d customers recycled.", plan.assigned) % {
+        "n": plan.assigned}
+    if plan.unassigned:
+        text += " " + ngettext(
+            "%(n)d stays with its counsellor: nobody chosen can take more new leads today.",
+            "%(n)d stay with their counsellors: nobody chosen can take more new leads today.",
+            plan.unassigned) % {"n": plan.unassigned}
+    if plan.assigned:
+        messages.success(request, text)
+    else:
+        messages.warning(request, text)
     return redirect(back)

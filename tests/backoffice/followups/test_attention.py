@@ -11,7 +11,8 @@ from backoffice.audit.models import ActivityLog
 from backoffice.customers.models import Customer
 from backoffice.customers.statuses import Status
 from backoffice.followups.models import StatusAgeing, WorkRules
-from tests.factories import CustomerFactory
+from backoffice.followups.models import LeaveDay
+from tests.factories import CounsellorFactory, CustomerFactory
 
 PAGE = reverse("followups:attention")
 RECYCLE = reverse("followups:recycle")
@@ -67,26 +68,34 @@ def test_names_from_files_are_escaped(manager_client, pools):
 
 
 @pytest.mark.parametrize("who", ["alice_client", "reviewer_client"])
-def test_counsellors_and_compliance_get_404(request, who, pools):
+def test_counsellors_and_compliance_get_404(request, who, pools, alice):
     client = request.getfixturevalue(who)
     assert client.get(PAGE).status_code == 404
-    assert client.post(RECYCLE, {"counsellor": 1, "reason": "x", "one": pools["aged"].pk}
-                       ).status_code == 404
+    assert client.post(RECYCLE, {"to": alice.pk, "reason": "x", "one": pools["aged"].pk,
+                                 "confirm": "1"}).status_code == 404
     pools["aged"].refresh_from_db()
     assert pools["aged"].assigned_to.username == "bob"
 
 
-def test_compliance_cannot_recycle(reviewer_client, pools, alice):
-    reviewer_client.post(RECYCLE, {"counsellor": alice.pk, "reason": "x",
-                                   "one": pools["aged"].pk})
+def _recycle(client, *, confirm=True, pool="", **data):
+    url = RECYCLE + (f"?pool={pool}" if pool else "")
+    return client.post(url, {**data, **({"confirm": "1"} if confirm else {})})
+
+
+def test_recycling_shows_the_plan_first_and_moves_nothing(manager_client, pools, alice):
+    response = _recycle(manager_client, confirm=False, to=alice.pk, reason="Idle too long",
+                        one=pools["aged"].pk)
+    assert response.status_code == 200
+    plan = response.context["plan"]
+    assert plan.total == 1 and plan.shares == {alice: 1} and plan.unassigned == 0
+    assert "Apply: recycle 1 customer" in response.content.decode()
     pools["aged"].refresh_from_db()
-    assert pools["aged"].assigned_to.username != alice.username
+    assert pools["aged"].assigned_to != alice
 
 
 def test_one_click_recycles_one_row_with_its_reason(manager_client, manager, pools, alice):
-    response = manager_client.post(RECYCLE + "?pool=aged", {
-        "counsellor": alice.pk, "reason": "Idle too long", "one": pools["aged"].pk,
-        "ids": [pools["fresh"].pk]})
+    response = _recycle(manager_client, pool="aged", to=alice.pk, reason="Idle too long",
+                        one=pools["aged"].pk, ids=[pools["fresh"].pk])
     assert response.status_code == 302 and response.url.endswith("?pool=aged")
     pools["aged"].refresh_from_db()
     pools["fresh"].refresh_from_db()
@@ -100,15 +109,53 @@ def test_one_click_recycles_one_row_with_its_reason(manager_client, manager, poo
 
 
 def test_the_chosen_rows_are_recycled_together(manager_client, pools, bob):
-    manager_client.post(RECYCLE, {"counsellor": bob.pk, "reason": "Not reachable",
-                                  "ids": [pools["unreachable"].pk, pools["late"].pk]})
+    _recycle(manager_client, to=bob.pk, reason="Not reachable",
+             ids=[pools["unreachable"].pk, pools["late"].pk])
     assert set(Customer.objects.filter(assigned_to=bob).values_list("name", flat=True)) == {
         "Silent", pools["late"].name, "Forgotten", "Fresh"}
 
 
+def test_sharing_skips_the_counsellor_on_leave_and_the_current_owner(manager_client, pools,
+                                                                   alice, bob):
+    carol = CounsellorFactory(username="carol")
+    LeaveDay.objects.create(user=carol, date=timezone.localdate())
+    CounsellorFactory(username="dave")
+    response = _recycle(manager_client, confirm=False, to="share", reason="Aged",
+                        ids=[pools["aged"].pk, pools["fresh"].pk])  # both Bob's
+    plan = response.context["plan"]
+    assert {u.username: n for u, n in plan.shares.items()} == {"alice": 1, "carol": 0,
+                                                               "dave": 1}
+    assert "on leave" in plan.skipped[carol]
+    _recycle(manager_client, to="share", reason="Aged", ids=[pools["aged"].pk,
+                                                             pools["fresh"].pk])
+    assert set(Customer.objects.filter(pk__in=[pools["aged"].pk, pools["fresh"].pk])
+               .values_list("assigned_to__username", flat=True)) == {"alice", "dave"}
+
+
+def test_a_cap_keeps_the_rest_with_their_counsellor_and_says_so(manager_client, pools, alice):
+    alice.daily_new_cap = 1
+    alice.save()
+    response = _recycle(manager_client, to=alice.pk, reason="Aged",
+                        ids=[pools["aged"].pk, pools["fresh"].pk])
+    assert response.status_code == 302
+    moved = Customer.objects.filter(pk__in=[pools["aged"].pk, pools["fresh"].pk],
+                                    assigned_to=alice).count()
+    assert moved == 1
+    page = manager_client.get(response.url).content.decode()
+    assert "1 customer recycled. 1 stays with its counsellor" in page
+
+
+def test_recycling_to_the_counsellor_on_leave_moves_nobody(manager_client, pools, alice):
+    LeaveDay.objects.create(user=alice, date=timezone.localdate())
+    _recycle(manager_client, to=alice.pk, reason="x", one=pools["aged"].pk)
+    pools["aged"].refresh_from_db()
+    assert pools["aged"].assigned_to != alice
+
+
 def test_recycling_needs_a_reason_and_says_so(manager_client, pools, bob):
-    response = manager_client.post(RECYCLE, {"counsellor": bob.pk, "reason": "  ",
-                                             "one": pools["late"].pk}, follow=True)
+    response = manager_client.post(RECYCLE, {"to": bob.pk, "reason": "  ",
+                                             "one": pools["late"].pk, "confirm": "1"},
+                                   follow=True)
     assert "Because" in response.content.decode()
     pools["late"].refresh_from_db()
     assert pools["late"].assigned_to != bob
@@ -117,19 +164,34 @@ def test_recycling_needs_a_reason_and_says_so(manager_client, pools, bob):
 def test_recycling_to_an_inactive_counsellor_is_refused(manager_client, pools, bob):
     bob.is_active = False
     bob.save()
-    manager_client.post(RECYCLE, {"counsellor": bob.pk, "reason": "x", "one": pools["late"].pk})
+    _recycle(manager_client, to=bob.pk, reason="x", one=pools["late"].pk)
     pools["late"].refresh_from_db()
     assert pools["late"].assigned_to != bob
 
 
 def test_a_get_on_recycle_changes_nothing(manager_client, pools, bob):
-    assert manager_client.get(RECYCLE, {"counsellor": bob.pk, "reason": "x",
-                                        "one": pools["late"].pk}).status_code == 405
+    assert manager_client.get(RECYCLE, {"to": bob.pk, "reason": "x", "one": pools["late"].pk,
+                                        "confirm": "1"}).status_code == 405
+
+
+def test_a_double_click_on_apply_recycles_once(manager_client, pools, alice):
+    for _ in range(2):
+        _recycle(manager_client, to=alice.pk, reason="Aged", one=pools["aged"].pk)
+    assert pools["aged"].history.filter(
+        history_change_reason__startswith="Recycled").count() == 1
+
+
+def test_a_manager_cannot_recycle_customers_posted_by_id_that_do_not_exist(manager_client,
+                                                                           pools, alice):
+    response = _recycle(manager_client, to=alice.pk, reason="x", ids=[999999])
+    assert response.status_code == 302
+    assert not Customer.objects.filter(assigned_to=alice).exclude(
+        pk=pools["late"].pk).exclude(pk=pools["unreachable"].pk).exists()
 
 
 @pytest.mark.parametrize("value", ["abc", "²", "9" * 40, ""])
 def test_odd_ids_are_answered_without_error(manager_client, pools, bob, value):
-    response = manager_client.post(RECYCLE, {"counsellor": bob.pk, "reason": "x", "one": value,
+    response = manager_client.post(RECYCLE, {"to": bob.pk, "reason": "x", "one": value,
                                              "ids": [value]})
     assert response.status_code == 302
 
