@@ -13,8 +13,8 @@ data stays as generated), in two states of the data:
     passed (a big import assigned in the morning), then the sweep that finds
     them.
 
-Beside them, in the same run: a plain count of every customer (one pass over
-the table: what a sweep that read every customer would cost at least), and the
+Beside them, in the same run: a pass over every customer's row (what a sweep
+that read every customer would cost at least), and the
 Needs attention counts and page as a manager opens them. Budget: each sweep
 at most 5 s (issue 12). Exit status 1 when a figure is over budget.
 """
@@ -83,13 +83,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)  # the bench database may predate this code
     customers = Customer.objects.count()
     print(f"Database: {common.database_label()}, {customers:,} customers; "
           f"load average {os.getloadavg()[0]:.2f} at start")
     over = []
 
-    baseline, _, _ = _timed(lambda: Customer.objects.order_by().count(), runs=args.runs)
-    print(f"\n  baseline: count every customer (one pass)      {baseline * 1000:8.0f} ms")
+    # a condition no index answers: every customer's row is read
+    baseline, _, _ = _timed(lambda: Customer.objects.filter(remarks__contains="\u00a7").count(),
+                            runs=args.runs)
+    print(f"\n  baseline: read every customer's row (one pass)  {baseline * 1000:8.0f} ms")
 
     print("\n  sweep                          state     seconds  queries  made   budget")
     for name, sweep in _sweeps():

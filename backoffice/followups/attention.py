@@ -4,6 +4,7 @@ customers the person may see (``customers_visible_to``)."""
 
 import datetime
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -62,6 +63,42 @@ def attention_counts(customers: QuerySet[Customer], *, now: datetime.datetime | 
     customers = customers.order_by()
     return {kind: customers.filter(attention_q(kind, now)).count()
             for kind in (NOT_REACHABLE, FIRST_CALL_LATE, AGED)}
+
+
+class PoolPage:
+    """A pool's customers for a Paginator: its count given (counted once for
+    the tabs), its rows read a page at a time. The aged pool, oldest first,
+    on PostgreSQL: one indexed range per status, each ordered and cut to the
+    page, merged (a single ordered query over every status would sort all
+    the aged customers for each page)."""
+
+    def __init__(self, customers: QuerySet[Customer], kind: str, *, count: int,
+                 now: datetime.datetime, order: tuple[str, ...]):
+        self.customers, self.kind, self.total, self.now, self.order = (
+            customers, kind, count, now, order)
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, window: slice) -> list[Customer]:
+        start, stop = window.start or 0, window.stop
+        base = self.customers.select_related("assigned_to")
+        if self.kind != AGED or connection.vendor != "postgresql":
+            return list(base.filter(attention_q(self.kind, self.now)).order_by(*self.order)
+                        [start:stop])
+        parts = [self.customers.filter(
+                     status=status, last_activity_at__lt=self.now - datetime.timedelta(days=days))
+                 .order_by("last_activity_at", "id").values_list("last_activity_at", "id")[:stop]
+                 for status, days in ageing_limits().items()]
+        if not parts:
+            return []
+        merged = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        ids = [pk for _at, pk in merged.order_by("last_activity_at", "id")[start:stop]]
+        found = base.in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
 
 
 def attention_by_counsellor(customers: QuerySet[Customer], kind: str, *,

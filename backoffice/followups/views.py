@@ -111,8 +111,8 @@ def attention_page(request):
     rules = WorkRules.current()
     visible = customers_visible_to(request.user)
     counts = attention.attention_counts(visible, now=now)
-    customers = (visible.filter(attention.attention_q(pool, now))
-                 .select_related("assigned_to").order_by(*POOLS[pool]["order"]))
+    customers = attention.PoolPage(visible, pool, count=counts[pool], now=now,
+                                   order=POOLS[pool]["order"])
     page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"customer": c, "status": status_label(c.status),
              "detail": _detail(pool, c, now=now)} for c in page.object_list]

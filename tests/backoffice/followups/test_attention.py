@@ -221,3 +221,18 @@ def test_a_counsellor_filters_only_their_own(alice_client, pools):
     assert list(response.context["cl"].result_list) == []  # Forgotten is Bob's
     response = alice_client.get(CHANGELIST, {"attention": "not_reachable"})
     assert [c.name for c in response.context["cl"].result_list] == ["Silent"]
+
+
+def test_the_aged_pool_lists_the_longest_idle_first_across_statuses_page_by_page(
+        manager_client, bob, settings):
+    from backoffice.followups import views
+
+    statuses = [Status.NEW, Status.WAITING_FOR_FEES, Status.CALL_LATER]
+    for days in range(60, 0, -1):  # 60 aged customers, idle 60..? days, statuses mixed
+        CustomerFactory(name=f"Idle {days + 20}", assigned_to=bob,
+                        status=statuses[days % 3], last_activity_at=_ago(days=days + 20))
+    first = manager_client.get(PAGE, {"pool": "aged"})
+    second = manager_client.get(PAGE, {"pool": "aged", "page": "2"})
+    names = _names(first) + _names(second)
+    assert len(_names(first)) == views.PAGE_SIZE and len(names) == 60
+    assert names == [f"Idle {days}" for days in range(80, 20, -1)]
