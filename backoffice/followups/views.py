@@ -2,7 +2,6 @@
 target, not reachable, or aged in their status, each with a one-click
 recycle. Thin: the reads are in attention.py, the write in recycle.py."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -16,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from backoffice.accounts.models import User
-from backoffice.accounts.selectors import counsellors_active
 from backoffice.customers.selectors import customers_visible_to
 from backoffice.customers.statuses import status_label
 from backoffice.followups import attention
 from backoffice.followups.models import WorkRules
-from backoffice.followups.recycle import MAX_AT_ONCE, REASON_MAX, customers_recycle, recycle_plan
+from backoffice.followups.forms import SHARE, RecycleForm
+from backoffice.followups.recycle import MAX_AT_ONCE, customers_recycle, recycle_plan
 from backoffice.followups.sla import duration_words
 
 PAGE_SIZE = 50
@@ -54,43 +53,6 @@ POOLS = {
 def _manager_or_404(request) -> None:
     if not request.user.has_perm("customers.assign_customer"):
         raise Http404
-
-
-class _Ids(forms.TypedMultipleChoiceField):
-    """Customer ids from the page's rows: any number-looking value (which
-    customers they are is decided by who may see them, not by the form)."""
-
-    def valid_value(self, value):
-        value = str(value)
-        return value.isascii() and value.isdigit() and len(value) <= 18
-
-
-SHARE = "share"
-
-
-class RecycleForm(forms.Form):
-    to = forms.ChoiceField(label=gettext_lazy("Recycle to"))
-    reason = forms.CharField(label=gettext_lazy("Because"), max_length=REASON_MAX)
-    ids = _Ids(coerce=int, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.counsellors = list(counsellors_active())
-        self.fields["to"].choices = [
-            ("", _("Choose")),
-            (SHARE, _("Share among the available counsellors")),
-            *((str(user.pk), str(user)) for user in self.counsellors),
-        ]
-
-    def chosen(self, customers) -> list[User]:
-        """The counsellors to recycle to: the one chosen, or every active
-        counsellor but those the customers are with now."""
-        to = self.cleaned_data["to"]
-        if to != SHARE:
-            return [user for user in self.counsellors if str(user.pk) == to]
-        owners = set(customers.values_list("assigned_to", flat=True))
-        others = [user for user in self.counsellors if user.pk not in owners]
-        return others or self.counsellors
 
 
 def _detail(pool: str, customer, *, now) -> str:
