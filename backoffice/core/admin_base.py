@@ -13,6 +13,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
+from backoffice.accounts.roles import is_manager
+
 _PK = "__ALIMS_PK__"
 
 # unfold's look from one class (theme.css, .alims-select) instead of its 30
@@ -90,6 +92,26 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ManagersOnlyMixin:
+    """A page only managers (and superusers) open, and change: the settings
+    of the team's work (WhatsApp texts, working rules, holidays, ageing)."""
+
+    def has_module_permission(self, request):
+        return is_manager(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_manager(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_manager(request.user)
+
+    def has_add_permission(self, request):
+        return is_manager(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_manager(request.user)
 
 
 class HiddenObjectsAnswer404Mixin:

@@ -43,6 +43,7 @@ from backoffice.core.admin_base import (
     BaseAdmin,
     BulkActionFormMixin,
     HiddenObjectsAnswer404Mixin,
+    ManagersOnlyMixin,
     ReadOnlyAdminMixin,
     ReadOnlyHistoryMixin,
 )
@@ -904,7 +905,7 @@ class StatusChangeAdmin(ReadOnlyAdminMixin, BaseAdmin):
 
 
 @admin.register(MessageTemplate)
-class MessageTemplateAdmin(HiddenObjectsAnswer404Mixin, BaseAdmin):
+class MessageTemplateAdmin(ManagersOnlyMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
     """The WhatsApp text per status, which managers edit (one per status,
     made by the migration: none is added or deleted here)."""
 
@@ -916,15 +917,6 @@ class MessageTemplateAdmin(HiddenObjectsAnswer404Mixin, BaseAdmin):
     @display(description=_("Status"))
     def status_label(self, obj):
         return obj.get_status_display()
-
-    def has_module_permission(self, request):
-        return is_manager(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_manager(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_manager(request.user)
 
     def has_add_permission(self, request):
         return False

@@ -16,28 +16,16 @@ from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
 from backoffice.accounts.roles import is_compliance, is_counsellor, is_manager
 from backoffice.accounts.selectors import counsellors_active
-from backoffice.core.admin_base import BaseAdmin, HiddenObjectsAnswer404Mixin
+from backoffice.core.admin_base import BaseAdmin, HiddenObjectsAnswer404Mixin, ManagersOnlyMixin
 from backoffice.followups import services
 from backoffice.followups.models import (
     WEEKDAY_NAMES, Holiday, LeaveDay, StatusAgeing, WorkRules,
 )
 
 
-class _ManagersEdit(HiddenObjectsAnswer404Mixin, SimpleHistoryAdmin, BaseAdmin):
-    def has_module_permission(self, request):
-        return is_manager(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_manager(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_manager(request.user)
-
-    def has_add_permission(self, request):
-        return is_manager(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_manager(request.user)
+class _ManagersEdit(ManagersOnlyMixin, HiddenObjectsAnswer404Mixin, SimpleHistoryAdmin,
+                    BaseAdmin):
+    pass
 
 
 class WorkRulesForm(forms.ModelForm):
