@@ -902,10 +902,18 @@ def _commit_without_waiting_for_disk() -> None:
 
 def _first_call_clocks_start(run: ImportRun) -> None:
     """The new customers the run assigned start their first-call clock now
-    (one UPDATE; those of a run stopped half-way too, when it ends)."""
+    (one UPDATE; those of a run stopped half-way too, when it ends), and
+    each counsellor hears of theirs: one notification for the import."""
     from backoffice.followups.sla import sla_start_unstarted
+    from backoffice.notifications.services import assignment_notify
 
+    started = Customer.objects.filter(import_run=run, assigned_to__isnull=False,
+                                      sla_due_at__isnull=True, sla_reached_at__isnull=True)
+    counts = dict(started.order_by().values("assigned_to").annotate(n=Count("pk"))
+                  .values_list("assigned_to", "n"))
     sla_start_unstarted(Customer.objects.filter(import_run=run))
+    for counsellor in User.objects.filter(pk__in=counts):
+        assignment_notify(counsellor=counsellor, count=counts[counsellor.pk], by=run.created_by)
 
 
 def _fail(run: ImportRun, message: str) -> ImportRun:

@@ -166,3 +166,11 @@ def test_my_calls_says_when_a_new_lead_must_be_called(alice_client, alice):
                 else dateformat.format(local, "j M, H:i"))
     assert "New: first call 1 h 35 min late" in page
     assert f"New: call by {expected}" in page
+
+
+def test_an_import_tells_each_counsellor_once_of_their_new_customers(manager, alice, bob):
+    rows = [f"Lead {i},98765{i:05d},Kochi,," for i in range(5)]
+    run_import(rows, by=manager, assignment="round_robin", counsellors=[alice.pk, bob.pk])
+    told = {n.recipient.username: n.title for n in Notification.objects.filter(
+        kind=Kind.ASSIGNED)}
+    assert told == {"alice": "3 customers assigned to you", "bob": "2 customers assigned to you"}
