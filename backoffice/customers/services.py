@@ -127,6 +127,8 @@ def customer_create(
         next_follow_up=next_follow_up,
         changed_by=by,
     )
+    if assigned_to is not None:
+        assignment_notify(counsellor=assigned_to, count=1, by=by)
     return customer
 
 

@@ -174,3 +174,12 @@ def test_an_import_tells_each_counsellor_once_of_their_new_customers(manager, al
     told = {n.recipient.username: n.title for n in Notification.objects.filter(
         kind=Kind.ASSIGNED)}
     assert told == {"alice": "3 customers assigned to you", "bob": "2 customers assigned to you"}
+
+
+def test_a_customer_added_for_a_counsellor_tells_them_but_a_walk_in_tells_nobody(manager,
+                                                                                 alice):
+    services.customer_create(name="Phoned in", phone="+919812345670", by=manager,
+                             assigned_to=alice)
+    services.customer_create(name="Walk-in", phone="+919812345671", by=alice, assigned_to=alice)
+    assert list(Notification.objects.filter(kind=Kind.ASSIGNED).values_list(
+        "recipient__username", "title")) == [("alice", "1 customer assigned to you")]
