@@ -1,0 +1,99 @@
+"""An attacker's review of the follow-up rules, recycling and the working
+rules (issue 12): each test failed before its fix."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from backoffice.customers.models import Customer
+from backoffice.customers.statuses import Status
+from backoffice.followups.models import WorkRules, parse_cadence
+from tests.factories import CustomerFactory
+
+RECYCLE = reverse("followups:recycle")
+RULES = reverse("admin:followups_workrules_change", args=[1])
+
+
+def _rules_form(**changes):
+    return {"working_days": ["0", "1", "2", "3", "4"], "day_starts": "09:00",
+            "day_ends": "18:00", "sla_minutes": "120", "cadence": "4h, 1d, 2d",
+            "max_attempts": "3", "digest_time": "09:00", "escalate_after_days": "2",
+            **changes}
+
+
+@pytest.mark.parametrize("text", ["²h", "①d", "٣h", "4h, ¹d"])
+def test_a_cadence_of_non_ascii_digits_is_refused_not_a_crash(text):
+    with pytest.raises(ValidationError):
+        parse_cadence(text)
+
+
+def test_the_rules_page_answers_a_superscript_cadence_with_a_form_error(manager_client):
+    WorkRules.objects.get_or_create(pk=1)
+    response = manager_client.post(RULES, _rules_form(cadence="²h"))
+    assert response.status_code == 200
+    assert "is not a wait" in response.content.decode()
+
+
+def test_a_first_call_target_the_working_time_never_reaches_is_refused(manager_client, alice,
+                                                                       manager):
+    WorkRules.objects.get_or_create(pk=1)
+    # one working minute on Mondays: 43,200 working minutes are ~830 years away
+    response = manager_client.post(RULES, _rules_form(working_days=["0"], day_starts="09:00",
+                                                      day_ends="09:01", sla_minutes="43200"))
+    assert response.status_code == 200
+    assert "never reach this first-call target" in response.content.decode()
+    assert WorkRules.objects.get(pk=1).sla_minutes != 43200
+    # and assigning still works
+    from backoffice.customers.services import customer_assign
+
+    customer = CustomerFactory()
+    assert customer_assign(customers=[customer], counsellor=alice, by=manager) == 1
+
+
+def test_a_reachable_long_target_is_kept(manager_client):
+    WorkRules.objects.get_or_create(pk=1)
+    response = manager_client.post(RULES, _rules_form(sla_minutes="43200"))
+    assert response.status_code == 302
+    assert WorkRules.objects.get(pk=1).sla_minutes == 43200
+
+
+def test_applying_a_shared_recycle_twice_moves_each_customer_once(manager_client, alice, bob):
+    customer = CustomerFactory(assigned_to=alice, status=Status.WAITING_FOR_FEES,
+                               last_activity_at=timezone.now() - datetime.timedelta(days=30))
+    preview = manager_client.post(RECYCLE, {"to": "share", "reason": "Aged",
+                                            "ids": [customer.pk]})
+    assert preview.status_code == 200
+    since = preview.context["since"]
+    assert f'name="since" value="{since}"' in preview.content.decode()
+    for _ in range(2):  # a double click, a reload of the POST
+        manager_client.post(RECYCLE, {"to": "share", "reason": "Aged", "ids": [customer.pk],
+                                      "since": since, "confirm": "1"})
+    customer.refresh_from_db()
+    assert customer.assigned_to == bob  # not back to Alice
+    assert customer.history.filter(history_change_reason__startswith="Recycled").count() == 1
+
+
+def test_a_customer_moved_by_someone_else_after_the_plan_stays_where_it_is(
+        manager_client, manager, alice, bob):
+    from backoffice.customers.services import customer_assign
+    from tests.factories import CounsellorFactory
+
+    carol = CounsellorFactory(username="carol")
+    customer = CustomerFactory(assigned_to=alice)
+    preview = manager_client.post(RECYCLE, {"to": "share", "reason": "x", "ids": [customer.pk]})
+    customer_assign(customers=[customer], counsellor=carol, by=manager)
+    manager_client.post(RECYCLE, {"to": "share", "reason": "x", "ids": [customer.pk],
+                                  "since": preview.context["since"], "confirm": "1"})
+    assert Customer.objects.get(pk=customer.pk).assigned_to == carol
+
+
+@pytest.mark.parametrize("since", ["", "yesterday", "2026-12-02T10:00:00", "9" * 40])
+def test_an_odd_since_is_ignored(manager_client, alice, bob, since):
+    customer = CustomerFactory(assigned_to=alice)
+    response = manager_client.post(RECYCLE, {"to": bob.pk, "reason": "x", "ids": [customer.pk],
+                                             "since": since, "confirm": "1"})
+    assert response.status_code == 302
+    assert Customer.objects.get(pk=customer.pk).assigned_to == bob
