@@ -97,3 +97,16 @@ def test_an_odd_since_is_ignored(manager_client, alice, bob, since):
                                              "since": since, "confirm": "1"})
     assert response.status_code == 302
     assert Customer.objects.get(pk=customer.pk).assigned_to == bob
+
+
+@pytest.mark.parametrize("query", ["date__year=9999", "date__year=9999&date__month=12",
+                                   "date__year=9999&date__month=12&date__day=31",
+                                   "date__year=0", "date__year=2026&date__month=13"])
+@pytest.mark.parametrize("who", ["manager_client", "alice_client", "reviewer_client"])
+def test_the_leave_days_date_drill_down_answers_dates_out_of_range(request, who, query, alice):
+    from backoffice.followups.models import LeaveDay
+
+    LeaveDay.objects.create(user=alice, date=timezone.localdate())
+    client = request.getfixturevalue(who)
+    response = client.get(reverse("admin:followups_leaveday_changelist") + "?" + query)
+    assert response.status_code in (200, 302)
