@@ -48,7 +48,9 @@ from backoffice.imports import pgcopy
 from backoffice.imports.models import (
     AssignmentRule, DataSource, DateOrder, DuplicatePolicy, ImportRun,
 )
-from backoffice.notifications.services import import_finished_notify, imports_failed_notify
+from backoffice.notifications.services import (
+    import_assigned_notify, import_finished_notify, imports_failed_notify,
+)
 from backoffice.imports.pipeline import Plan, Record, iter_records, plan_file
 from backoffice.imports.plugins import (
     CANONICAL_FIELDS, KEEP, Importer, header_key, importer_get, importers,
@@ -902,10 +904,13 @@ def _commit_without_waiting_for_disk() -> None:
 
 def _first_call_clocks_start(run: ImportRun) -> None:
     """The new customers the run assigned start their first-call clock now
-    (one UPDATE; those of a run stopped half-way too, when it ends)."""
+    (one UPDATE; those of a run stopped half-way too, when it ends), and
+    their counsellors are told."""
     from backoffice.followups.sla import sla_start_unstarted
 
     sla_start_unstarted(Customer.objects.filter(import_run=run))
+    # the counsellors it gave new customers are told, as by any assignment
+    import_assigned_notify(run=run)
 
 
 def _fail(run: ImportRun, message: str) -> ImportRun:

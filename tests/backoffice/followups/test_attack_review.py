@@ -110,3 +110,24 @@ def test_the_leave_days_date_drill_down_answers_dates_out_of_range(request, who,
     client = request.getfixturevalue(who)
     response = client.get(reverse("admin:followups_leaveday_changelist") + "?" + query)
     assert response.status_code in (200, 302)
+
+
+def test_an_imports_assignment_tells_each_counsellor_once(jobs_in_process, private_storage,
+                                                         manager, alice, bob):
+    from backoffice.notifications.models import Kind, Notification
+    from tests.backoffice.imports.conftest import run_import
+
+    rows = [f"Lead {i},98765{i:05d},Kochi,," for i in range(5)]
+    run = run_import(rows, by=manager, assignment="round_robin", counsellors=[alice.pk, bob.pk])
+    assigned = Customer.objects.filter(import_run=run)
+    assert assigned.filter(sla_due_at__isnull=False).count() == 5  # the clocks started
+    told = {n.recipient.username: n.title
+            for n in Notification.objects.filter(kind=Kind.ASSIGNED)}
+    assert told == {
+        "alice": f"{assigned.filter(assigned_to=alice).count()} customers assigned to you",
+        "bob": f"{assigned.filter(assigned_to=bob).count()} customers assigned to you"}
+    assert not Notification.objects.filter(kind=Kind.ASSIGNED, recipient=manager).exists()
+    from backoffice.imports.services import _first_call_clocks_start
+
+    _first_call_clocks_start(run)  # the end of a run again: nobody is told twice
+    assert Notification.objects.filter(kind=Kind.ASSIGNED).count() == 2
