@@ -127,6 +127,9 @@ def customer_create(
         next_follow_up=next_follow_up,
         changed_by=by,
     )
+    if assigned_to is not None:
+        # a manager's new customer for a counsellor is an assignment: told like one
+        assignment_notify(counsellor=assigned_to, count=1, by=by)
     return customer
 
 

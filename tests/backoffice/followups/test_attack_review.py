@@ -131,3 +131,26 @@ def test_an_imports_assignment_tells_each_counsellor_once(jobs_in_process, priva
 
     _first_call_clocks_start(run)  # the end of a run again: nobody is told twice
     assert Notification.objects.filter(kind=Kind.ASSIGNED).count() == 2
+
+
+def test_a_manager_adding_a_customer_for_a_counsellor_tells_them(manager_client, alice):
+    from backoffice.notifications.models import Kind, Notification
+
+    response = manager_client.post(reverse("admin:customers_customer_add"), {
+        "name": "Walk-in", "phone": "098765 00001", "area": "Kochi", "status": "new",
+        "date_added": timezone.localdate().strftime("%d/%m/%Y"), "assigned_to": alice.pk,
+        "remarks": "", "next_follow_up": "", "status_changes-TOTAL_FORMS": "0",
+        "status_changes-INITIAL_FORMS": "0"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    customer = Customer.objects.get(name="Walk-in")
+    assert customer.assigned_to == alice and customer.sla_due_at is not None
+    (note,) = Notification.objects.filter(recipient=alice, kind=Kind.ASSIGNED)
+    assert note.title == "1 customer assigned to you"
+
+
+def test_a_counsellors_own_walk_in_tells_nobody(alice):
+    from backoffice.customers.services import customer_create
+    from backoffice.notifications.models import Notification
+
+    customer_create(name="Mine", phone="+919876500002", by=alice, assigned_to=alice)
+    assert not Notification.objects.exists()
