@@ -239,7 +239,10 @@ def customer_change_status(
     locked.stage_reached = max(locked.stage_reached, funnel_rank(status))
     locked.statuses_seen |= status_bit(status)
     locked.last_activity_at = now
-    if locked.sla_due_at is not None and locked.sla_reached_at is None:
+    # "New" (a remark on a lead left new) says nothing of a call: the
+    # first-call clock keeps running
+    if (locked.sla_due_at is not None and locked.sla_reached_at is None
+            and status != Status.NEW):
         locked.sla_reached_at = now
     locked.updated_by = by
     _save_with_history(

@@ -154,3 +154,19 @@ def test_a_counsellors_own_walk_in_tells_nobody(alice):
 
     customer_create(name="Mine", phone="+919876500002", by=alice, assigned_to=alice)
     assert not Notification.objects.exists()
+
+
+def test_a_remark_on_a_lead_left_new_does_not_stop_its_first_call_clock(manager, alice):
+    from backoffice.customers.services import customer_assign, customer_change_status
+    from backoffice.followups.attention import FIRST_CALL_LATE, attention_q
+
+    lead = CustomerFactory()
+    customer_assign(customers=[lead], counsellor=alice, by=manager)
+    customer_change_status(customer=lead, status=Status.NEW, remark="will call", by=alice)
+    lead.refresh_from_db()
+    assert lead.sla_reached_at is None and lead.attempts == 0
+    later = lead.sla_due_at + datetime.timedelta(minutes=1)
+    assert Customer.objects.filter(attention_q(FIRST_CALL_LATE, later), pk=lead.pk).exists()
+    customer_change_status(customer=lead, status=Status.CALL_NOT_ATTENDED, remark="", by=alice)
+    lead.refresh_from_db()
+    assert lead.sla_reached_at is not None
