@@ -170,3 +170,30 @@ def test_a_remark_on_a_lead_left_new_does_not_stop_its_first_call_clock(manager,
     customer_change_status(customer=lead, status=Status.CALL_NOT_ATTENDED, remark="", by=alice)
     lead.refresh_from_db()
     assert lead.sla_reached_at is not None
+
+
+def test_a_lead_given_back_to_its_counsellor_warns_them_again(manager, alice, bob):
+    from unittest import mock
+    from zoneinfo import ZoneInfo
+
+    from backoffice.customers.services import customer_assign
+    from backoffice.followups.sla import sla_sweep
+    from backoffice.notifications.models import Kind, Notification
+
+    WorkRules.objects.create(working_days="01234")
+    monday = datetime.date(2026, 12, 7)
+
+    def at(hour, minute=0):
+        return datetime.datetime.combine(monday, datetime.time(hour, minute),
+                                         ZoneInfo("Asia/Kolkata"))
+
+    lead = CustomerFactory()
+    with mock.patch("django.utils.timezone.now", return_value=at(9)):
+        customer_assign(customers=[lead.pk], counsellor=alice, by=manager)
+    assert sla_sweep(at(10, 31)) == 1  # 75 % of 2 working hours from 09:00
+    for who, when in ((bob, at(10, 40)), (alice, at(10, 50))):
+        with mock.patch("django.utils.timezone.now", return_value=when):
+            customer_assign(customers=[lead.pk], counsellor=who, by=manager)
+    # a new clock from 10:50: warned again at 12:20
+    assert sla_sweep(at(12, 21)) == 1
+    assert Notification.objects.filter(recipient=alice, kind=Kind.SLA_WARNING).count() == 2
