@@ -197,3 +197,13 @@ def test_a_lead_given_back_to_its_counsellor_warns_them_again(manager, alice, bo
     # a new clock from 10:50: warned again at 12:20
     assert sla_sweep(at(12, 21)) == 1
     assert Notification.objects.filter(recipient=alice, kind=Kind.SLA_WARNING).count() == 2
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "9" * 25])
+def test_the_counsellor_filter_answers_odd_digits_with_an_empty_list(manager_client, alice,
+                                                                    value):
+    CustomerFactory(assigned_to=alice)
+    response = manager_client.get(reverse("admin:customers_customer_changelist"),
+                                  {"counsellor": value})
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 0
