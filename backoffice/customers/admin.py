@@ -267,7 +267,7 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
         """The picked rows this person may see, of those posted (the library's
         default lists every customer's id, a million choices on a big base)."""
         posted = [value for value in request.POST.getlist("export_items")
-                  if value.isdigit() and len(value) < 19][:10_000]
+                  if value.isascii() and value.isdigit() and len(value) < 19][:10_000]
         return list(selectors.customers_visible_to(request.user).filter(pk__in=posted)
                     .values_list("pk", flat=True))
 

@@ -207,3 +207,20 @@ def test_the_counsellor_filter_answers_odd_digits_with_an_empty_list(manager_cli
                                   {"counsellor": value})
     assert response.status_code == 200
     assert response.context["cl"].result_count == 0
+
+
+@pytest.mark.parametrize("suffix", ["change/", "history/", "delete/"])
+@pytest.mark.parametrize("value", ["%C2%B2", "9" * 25])
+def test_an_export_url_with_odd_digits_answers_404(manager_client, suffix, value):
+    assert manager_client.get(f"/exports/exportjob/{value}/{suffix}").status_code == 404
+
+
+def test_picked_export_rows_with_odd_digits_are_left_out(rf, manager, alice):
+    from django.contrib import admin
+
+    customer = CustomerFactory(assigned_to=alice)
+    request = rf.post("/customers/customer/export/",
+                      {"export_items": ["²", "٣", str(customer.pk)]})
+    request.user = manager
+    model_admin = admin.site._registry[Customer]
+    assert model_admin.get_valid_export_item_pks(request) == [customer.pk]
