@@ -3,6 +3,8 @@
 from functools import wraps
 
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.forms import CheckboxInput
 from django.http import Http404, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
@@ -23,7 +25,33 @@ checkbox = CheckboxInput(
 )
 
 
-class BaseAdmin(ModelAdmin):
+class OddIdsAnswer404Mixin:
+    """An object URL whose id cannot be the model's key ("/²/history/":
+    "²".isdigit() is true, int("²") fails) answers 404 like a missing object,
+    on every URL of the admin that names one (Django's change and delete
+    check, simple-history's history and the product's own views do not)."""
+
+    @property
+    def urls(self):
+        patterns = self.get_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern) and "object_id" in pattern.pattern.converters:
+                pattern.callback = self._404_for_odd_id(pattern.callback)
+        return patterns
+
+    def _404_for_odd_id(self, view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            try:
+                self.model._meta.pk.to_python(unquote(kwargs["object_id"]))
+            except (ValidationError, ValueError, TypeError):
+                raise Http404 from None
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+
+class BaseAdmin(OddIdsAnswer404Mixin, ModelAdmin):
     """unfold's ModelAdmin, with the row checkbox rendered once per page
     instead of once per row through the widget template."""
 
@@ -92,7 +120,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class HiddenObjectsAnswer404Mixin:
+class HiddenObjectsAnswer404Mixin(OddIdsAnswer404Mixin):
     """Object URLs of a model the user may not see answer 404, like a missing
     object, so ids cannot be probed by telling 403 from 404: the admin's own
     (change, delete, history), simple-history's, and every other URL of the

@@ -224,3 +224,15 @@ def test_picked_export_rows_with_odd_digits_are_left_out(rf, manager, alice):
     request.user = manager
     model_admin = admin.site._registry[Customer]
     assert model_admin.get_valid_export_item_pks(request) == [customer.pk]
+
+
+@pytest.mark.parametrize("url", [
+    "/accounts/user/%C2%B2/history/", "/customers/customer/%C2%B2/history/",
+    "/followups/holiday/%C2%B2/history/", "/followups/statusageing/%C2%B2/history/",
+    "/followups/workrules/%C2%B2/history/", "/imports/datasource/%C2%B2/history/",
+    "/imports/importrun/%C2%B2/change/", "/imports/importrun/%C2%B2/revert/",
+    "/imports/importrun/%C2%B2/run_again/", "/followups/leaveday/%C2%B2/change/",
+])
+def test_object_urls_with_an_id_that_cannot_be_one_answer_404(manager_client, url):
+    assert manager_client.get(url).status_code == 404
+    assert manager_client.post(url, {}).status_code == 404
