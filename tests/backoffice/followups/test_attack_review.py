@@ -236,3 +236,21 @@ def test_picked_export_rows_with_odd_digits_are_left_out(rf, manager, alice):
 def test_object_urls_with_an_id_that_cannot_be_one_answer_404(manager_client, url):
     assert manager_client.get(url).status_code == 404
     assert manager_client.post(url, {}).status_code == 404
+
+
+@pytest.mark.parametrize("param", ["page", "pool", "counsellors", "date__year"])
+def test_the_customer_export_page_answers_a_filter_it_does_not_know_with_400(manager_client,
+                                                                           param):
+    response = manager_client.get("/customers/customer/export/", {param: "²"})
+    assert response.status_code == 400
+
+
+def test_the_export_page_with_the_lists_own_filters_still_opens(manager_client, alice):
+    response = manager_client.get("/customers/customer/export/",
+                                  {"counsellor": alice.pk, "q": "x", "o": "1"})
+    assert response.status_code == 200
+
+
+def test_the_command_search_answers_a_page_number_of_5000_digits(manager_client):
+    response = manager_client.get("/search/", {"s": "Anu", "page": "1" * 5000})
+    assert response.status_code == 200
