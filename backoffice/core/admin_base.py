@@ -39,16 +39,31 @@ class OddIdsAnswer404Mixin:
                 pattern.callback = self._404_for_odd_id(pattern.callback)
         return patterns
 
+    def _is_key(self, value) -> bool:
+        try:
+            self.model._meta.pk.to_python(value)
+        except (ValidationError, ValueError, TypeError):
+            return False
+        return True
+
     def _404_for_odd_id(self, view):
         @wraps(view)
         def guarded(request, *args, **kwargs):
-            try:
-                self.model._meta.pk.to_python(unquote(kwargs["object_id"]))
-            except (ValidationError, ValueError, TypeError):
-                raise Http404 from None
+            if not self._is_key(unquote(kwargs["object_id"])):
+                raise Http404
             return view(request, *args, **kwargs)
 
         return guarded
+
+    def response_action(self, request, queryset):
+        """An action's chosen rows, less the values that cannot be a key
+        (Django filters ``pk__in`` with them as posted: ``²`` is a 500)."""
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        keys = [value for value in selected if self._is_key(value)]
+        if len(keys) != len(selected):
+            request.POST = request.POST.copy()
+            request.POST.setlist(helpers.ACTION_CHECKBOX_NAME, keys)
+        return super().response_action(request, queryset)
 
 
 class BaseAdmin(OddIdsAnswer404Mixin, ModelAdmin):

@@ -254,3 +254,16 @@ def test_the_export_page_with_the_lists_own_filters_still_opens(manager_client, 
 def test_the_command_search_answers_a_page_number_of_5000_digits(manager_client):
     response = manager_client.get("/search/", {"s": "Anu", "page": "1" * 5000})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("action", ["set_caps", "set_monthly_target", "unlock_sign_in"])
+@pytest.mark.parametrize("value", ["²", "1" * 5000])
+def test_a_user_action_with_an_odd_row_value_acts_on_the_others(manager_client, alice, action,
+                                                                value):
+    response = manager_client.post("/accounts/user/", {
+        "action": action, "_selected_action": [alice.pk, value], "apply": "1",
+        "daily_new_cap": "4", "monthly_target": "4"})
+    assert response.status_code in (200, 302)
+    if action == "set_caps":
+        alice.refresh_from_db()
+        assert alice.daily_new_cap == 4
