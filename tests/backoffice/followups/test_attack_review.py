@@ -267,3 +267,20 @@ def test_a_user_action_with_an_odd_row_value_acts_on_the_others(manager_client, 
     if action == "set_caps":
         alice.refresh_from_db()
         assert alice.daily_new_cap == 4
+
+
+def test_leads_an_import_gave_today_count_against_the_daily_cap(jobs_in_process,
+                                                                private_storage, manager,
+                                                                alice, bob):
+    from backoffice.customers.services import customers_distribute
+    from tests.backoffice.imports.conftest import run_import
+
+    alice.daily_new_cap = 2
+    alice.save()
+    rows = [f"Lead {i},98767{i:05d},Kochi,," for i in range(2)]
+    run_import(rows, by=manager, assignment="round_robin", counsellors=[alice.pk])
+    free = CustomerFactory.create_batch(3)
+    plan = customers_distribute(customers=[c.pk for c in free], counsellors=[alice, bob],
+                                by=manager)
+    assert plan.shares == {alice: 0, bob: 3}
+    assert "daily cap reached" in plan.skipped[alice]
