@@ -3,6 +3,8 @@
 from functools import wraps
 
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.forms import CheckboxInput
 from django.http import Http404, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
@@ -25,7 +27,48 @@ checkbox = CheckboxInput(
 )
 
 
-class BaseAdmin(ModelAdmin):
+class OddIdsAnswer404Mixin:
+    """An object URL whose id cannot be the model's key ("/²/history/":
+    "²".isdigit() is true, int("²") fails) answers 404 like a missing object,
+    on every URL of the admin that names one (Django's change and delete
+    check, simple-history's history and the product's own views do not)."""
+
+    @property
+    def urls(self):
+        patterns = self.get_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern) and "object_id" in pattern.pattern.converters:
+                pattern.callback = self._404_for_odd_id(pattern.callback)
+        return patterns
+
+    def _is_key(self, value) -> bool:
+        try:
+            self.model._meta.pk.to_python(value)
+        except (ValidationError, ValueError, TypeError):
+            return False
+        return True
+
+    def _404_for_odd_id(self, view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not self._is_key(unquote(kwargs["object_id"])):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    def response_action(self, request, queryset):
+        """An action's chosen rows, less the values that cannot be a key
+        (Django filters ``pk__in`` with them as posted: ``²`` is a 500)."""
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        keys = [value for value in selected if self._is_key(value)]
+        if len(keys) != len(selected):
+            request.POST = request.POST.copy()
+            request.POST.setlist(helpers.ACTION_CHECKBOX_NAME, keys)
+        return super().response_action(request, queryset)
+
+
+class BaseAdmin(OddIdsAnswer404Mixin, ModelAdmin):
     """unfold's ModelAdmin, with the row checkbox rendered once per page
     instead of once per row through the widget template."""
 
@@ -114,7 +157,7 @@ class ManagersOnlyMixin:
         return is_manager(request.user)
 
 
-class HiddenObjectsAnswer404Mixin:
+class HiddenObjectsAnswer404Mixin(OddIdsAnswer404Mixin):
     """Object URLs of a model the user may not see answer 404, like a missing
     object, so ids cannot be probed by telling 403 from 404: the admin's own
     (change, delete, history), simple-history's, and every other URL of the

@@ -35,7 +35,9 @@ class CounsellorFilter(DropdownFilter):
             return queryset
         if value == UNASSIGNED:
             return queryset.filter(**{f"{self.field}__isnull": True})
-        if not value.isdigit():
+        # ASCII digits, short enough for a bigint: "²".isdigit() is true and
+        # int("²") fails; 25 nines overflow the database's integer
+        if not (value.isascii() and value.isdigit() and len(value) < 19):
             return queryset.none()
         return queryset.filter(**{self.field: int(value)})
 

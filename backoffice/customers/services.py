@@ -128,6 +128,7 @@ def customer_create(
         changed_by=by,
     )
     if assigned_to is not None:
+        # a manager's new customer for a counsellor is an assignment: told like one
         assignment_notify(counsellor=assigned_to, count=1, by=by)
     return customer
 
@@ -238,7 +239,10 @@ def customer_change_status(
     locked.stage_reached = max(locked.stage_reached, funnel_rank(status))
     locked.statuses_seen |= status_bit(status)
     locked.last_activity_at = now
-    if locked.sla_due_at is not None and locked.sla_reached_at is None:
+    # "New" (a remark on a lead left new) says nothing of a call: the
+    # first-call clock keeps running
+    if (locked.sla_due_at is not None and locked.sla_reached_at is None
+            and status != Status.NEW):
         locked.sla_reached_at = now
     locked.updated_by = by
     _save_with_history(

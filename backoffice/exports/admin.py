@@ -28,6 +28,13 @@ CONTENT_TYPES = {
 }
 
 
+def _an_id(value) -> bool:
+    """An export's id in a URL: ASCII digits a bigint holds ("²".isdigit()
+    is true and no id)."""
+    value = str(value)
+    return value.isascii() and value.isdigit() and len(value) < 19
+
+
 @admin.register(ExportJob)
 class ExportJobAdmin(ReadOnlyAdminMixin, BaseAdmin):
     list_display = ("created_at", "title", "format_label", "state_badge", "rows_total",
@@ -85,18 +92,18 @@ class ExportJobAdmin(ReadOnlyAdminMixin, BaseAdmin):
         return obj.state, obj.get_state_display()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if not str(object_id).isdigit():
+        if not _an_id(object_id):
             raise Http404(_("No such export."))
         return redirect("admin:exports_exportjob_progress", self._job_or_404(request, object_id).pk)
 
     def history_view(self, request, object_id, extra_context=None):
-        if not str(object_id).isdigit():
+        if not _an_id(object_id):
             raise Http404(_("No such export."))
         self._job_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
     def delete_view(self, request, object_id, extra_context=None):
-        if not str(object_id).isdigit():
+        if not _an_id(object_id):
             raise Http404(_("No such export."))
         self._job_or_404(request, object_id)
         return super().delete_view(request, object_id, extra_context)

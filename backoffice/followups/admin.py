@@ -4,6 +4,7 @@ counsellor, counsellors their own, compliance reads."""
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.decorators import display
+from unfold.views import ChangeList
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
 from backoffice.accounts.roles import is_compliance, is_counsellor, is_manager
@@ -142,6 +144,18 @@ class LeaveDayForm(forms.ModelForm):
         return cleaned
 
 
+class _DatesInRangeChangeList(ChangeList):
+    """Django's date drill-down computes the end of the year, month or day
+    asked for outside its own check: ``?date__year=9999`` is 10000 and a
+    500. Out-of-range dates are wrong parameters (the list opens unfiltered)."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
 @admin.register(LeaveDay)
 class LeaveDayAdmin(HiddenObjectsAnswer404Mixin, BaseAdmin):
     """Managers record leave for any counsellor; a counsellor sees and records
@@ -155,6 +169,9 @@ class LeaveDayAdmin(HiddenObjectsAnswer404Mixin, BaseAdmin):
     date_hierarchy = "date"
     ordering = ("-date", "user__first_name")
     list_per_page = 50
+
+    def get_changelist(self, request, **kwargs):
+        return _DatesInRangeChangeList
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

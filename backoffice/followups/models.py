@@ -36,7 +36,9 @@ def parse_cadence(text: str) -> list[datetime.timedelta]:
         if not part:
             continue
         unit, number = part[-1], part[:-1].strip()
-        if unit not in "hd" or not number.isdigit() or not 0 < int(number) <= 999:
+        # ASCII digits only: "²".isdigit() is true, int("²") fails
+        if (unit not in "hd" or not (number.isascii() and number.isdigit())
+                or not 0 < int(number) <= 999):
             raise ValidationError(
                 _("“%(part)s” is not a wait: write hours or days, like 4h or 2d.")
                 % {"part": part})
@@ -115,6 +117,31 @@ class WorkRules(models.Model):
     def clean(self) -> None:
         if self.day_starts and self.day_ends and self.day_ends <= self.day_starts:
             raise ValidationError({"day_ends": _("The working day must end after it starts.")})
+        self._check_sla_fits()
+
+    def _check_sla_fits(self) -> None:
+        """Every assignment computes its first-call due time: a target longer
+        than the calendar's working time can reach (a few minutes a day on one
+        day a week) would fail each of them, so it is refused here."""
+        from django.utils import timezone
+
+        from backoffice.followups.calendar import WorkCalendar
+
+        try:
+            weekdays = self.weekdays
+        except ValueError:
+            return  # the working days' own validator says so
+        if not (weekdays and self.day_starts and self.day_ends and self.sla_minutes):
+            return
+        calendar = WorkCalendar(weekdays=weekdays, day_starts=self.day_starts,
+                                day_ends=self.day_ends,
+                                holidays=frozenset(Holiday.objects.values_list("date", flat=True)))
+        try:
+            calendar.add(timezone.now(), self.sla_minutes)
+        except ValueError:
+            raise ValidationError({"sla_minutes": _(
+                "The working days and hours never reach this first-call target: make it "
+                "shorter, or the working time longer.")}) from None
 
     def save(self, *args, **kwargs) -> None:
         self.pk = 1

@@ -4,11 +4,12 @@ plan (nobody on leave, inactive or above a cap), with a reason that the
 history and the activity log keep. What nobody may take stays with its
 counsellor."""
 
+import datetime
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from backoffice.accounts.models import User
@@ -31,14 +32,19 @@ def recycle_reason_clean(reason: str) -> str:
 
 
 def _movable(customers: QuerySet[Customer] | Iterable, counsellors: Sequence[User], *,
-             lock: bool) -> list[int]:
+             lock: bool, assigned_before: datetime.datetime | None = None) -> list[int]:
     """The customers' ids, less those already with the one counsellor chosen
-    (they stay: recycling moves a customer to someone else)."""
+    (they stay: recycling moves a customer to someone else), and less those
+    assigned since ``assigned_before`` (the moment the plan was shown: they
+    were moved since, by this very plan applied twice or by someone else)."""
     ids = [c.pk if isinstance(c, Customer) else c for c in customers] \
         if not isinstance(customers, QuerySet) else list(customers.values_list("pk", flat=True))
     queryset = Customer.objects.filter(pk__in=ids[:MAX_AT_ONCE]).order_by("pk")
     if len(counsellors) == 1:
         queryset = queryset.exclude(assigned_to=counsellors[0])
+    if assigned_before is not None:
+        queryset = queryset.filter(Q(assigned_at__isnull=True)
+                                   | Q(assigned_at__lte=assigned_before))
     if lock:
         queryset = queryset.select_for_update()
     return list(queryset.values_list("pk", flat=True))
@@ -53,16 +59,19 @@ def recycle_plan(*, customers: QuerySet[Customer] | Iterable, counsellors: Seque
 
 @transaction.atomic
 def customers_recycle(*, customers: QuerySet[Customer] | Iterable, counsellors: Sequence[User],
-                      reason: str, by: User) -> DistributionPlan:
+                      reason: str, by: User,
+                      assigned_before: datetime.datetime | None = None) -> DistributionPlan:
     """Reassign ``customers`` over ``counsellors`` by the plan: each moved
     one starts a new first-call clock and a new run of calls. Returns the
-    plan carried out (``plan.unassigned``: stayed with their counsellor)."""
+    plan carried out (``plan.unassigned``: stayed with their counsellor).
+    ``assigned_before``: when the plan was shown; a customer assigned since
+    stays where it is (a second Apply of a shared plan moves nobody again)."""
     if not by.has_perm("customers.assign_customer"):
         raise PermissionDenied(_("You may not recycle customers."))
     reason = recycle_reason_clean(reason)
     if not counsellors:
         raise ValidationError(_("Choose a counsellor."))
-    ids = _movable(customers, counsellors, lock=True)
+    ids = _movable(customers, counsellors, lock=True, assigned_before=assigned_before)
     plan = distribution_plan(customer_ids=ids, counsellors=counsellors, lock=True)
     for counsellor, batch in plan.batches.items():
         customer_assign(customers=batch, counsellor=counsellor, by=by, check_room=False,

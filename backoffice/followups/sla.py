@@ -97,7 +97,9 @@ def sla_sweep(now: datetime.datetime | None = None) -> int:
             more = len(rows) - NAMES_SHOWN
             made += len(notify(
                 recipients=[people[counsellor_id]], kind=Kind.SLA_WARNING,
-                key=f"sla_warning:{rows[0]['pk']}:{len(rows)}",
+                # the minute too: the same lead and count again later (a lead
+                # given back to them, a new clock) is a new warning
+                key=f"sla_warning:{rows[0]['pk']}:{len(rows)}:{now:%Y%m%d%H%M}",
                 title=ngettext("%(n)d new lead to call before %(at)s",
                                "%(n)d new leads to call before %(at)s", len(rows))
                 % {"n": len(rows), "at": timezone.localtime(soonest).strftime("%H:%M")},

@@ -2,6 +2,8 @@
 target, not reachable, or aged in their status, each with a one-click
 recycle. Thin: the reads are in attention.py, the write in recycle.py."""
 
+import datetime
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -103,6 +105,15 @@ def attention_page(request):
     return TemplateResponse(request, "followups/attention.html", context)
 
 
+def _shown_at(value: str):
+    """The moment the plan was shown (the preview's ``since``), or None."""
+    try:
+        moment = datetime.datetime.fromisoformat(str(value or ""))
+    except ValueError:
+        return None
+    return moment if timezone.is_aware(moment) else None
+
+
 def recycle(request):
     """POST: the plan for the chosen customers (who gets how many, who is
     skipped and why); POST with ``confirm``: carried out."""
@@ -136,11 +147,12 @@ def recycle(request):
             "recycling": True, "selected": [c.pk for c in chosen.order_by("pk")],
             "selected_count": chosen.count(), "to": form.cleaned_data["to"],
             "reason": form.cleaned_data["reason"], "recycle_url": request.get_full_path(),
-            "back": back,
+            "back": back, "since": timezone.now().isoformat(),
         })
     try:
         plan = customers_recycle(customers=chosen, counsellors=counsellors,
-                                 reason=form.cleaned_data["reason"], by=request.user)
+                                 reason=form.cleaned_data["reason"], by=request.user,
+                                 assigned_before=_shown_at(request.POST.get("since")))
     except (ValidationError, PermissionDenied) as exc:
         for message in getattr(exc, "messages", [str(exc)]):
             messages.error(request, message)

@@ -48,7 +48,9 @@ from backoffice.imports import pgcopy
 from backoffice.imports.models import (
     AssignmentRule, DataSource, DateOrder, DuplicatePolicy, ImportRun,
 )
-from backoffice.notifications.services import import_finished_notify, imports_failed_notify
+from backoffice.notifications.services import (
+    import_assigned_notify, import_finished_notify, imports_failed_notify,
+)
 from backoffice.imports.pipeline import Plan, Record, iter_records, plan_file
 from backoffice.imports.plugins import (
     CANONICAL_FIELDS, KEEP, Importer, header_key, importer_get, importers,
@@ -903,17 +905,11 @@ def _commit_without_waiting_for_disk() -> None:
 def _first_call_clocks_start(run: ImportRun) -> None:
     """The new customers the run assigned start their first-call clock now
     (one UPDATE; those of a run stopped half-way too, when it ends), and
-    each counsellor hears of theirs: one notification for the import."""
+    their counsellors are told, as by any assignment: one notification each."""
     from backoffice.followups.sla import sla_start_unstarted
-    from backoffice.notifications.services import assignment_notify
 
-    started = Customer.objects.filter(import_run=run, assigned_to__isnull=False,
-                                      sla_due_at__isnull=True, sla_reached_at__isnull=True)
-    counts = dict(started.order_by().values("assigned_to").annotate(n=Count("pk"))
-                  .values_list("assigned_to", "n"))
     sla_start_unstarted(Customer.objects.filter(import_run=run))
-    for counsellor in User.objects.filter(pk__in=counts):
-        assignment_notify(counsellor=counsellor, count=counts[counsellor.pk], by=run.created_by)
+    import_assigned_notify(run=run)
 
 
 def _fail(run: ImportRun, message: str) -> ImportRun:

@@ -167,6 +167,36 @@ def import_finished_notify(*, run) -> list[Notification]:
                           key=f"import:{run.pk}:{run.state}:{finished}")
 
 
+def import_assigned_notify(*, run) -> int:
+    """The counsellors an import's assignment rule gave new customers: one
+    notification each, like any other assignment (none for the person who
+    ran it). Keyed by run and count, so a resumed run that gives more tells
+    again. Returns how many were told."""
+    from django.db.models import Count
+    from django.utils.translation import ngettext
+
+    from backoffice.customers.models import Customer
+
+    counts = dict(Customer.objects.filter(import_run=run, assigned_to__isnull=False)
+                  .exclude(assigned_to=run.created_by_id).order_by()
+                  .values("assigned_to").annotate(n=Count("pk"))
+                  .values_list("assigned_to", "n"))
+    if not counts:
+        return 0
+    told = 0
+    for counsellor in User.objects.filter(pk__in=list(counts)).order_by("pk"):
+        count = counts[counsellor.pk]
+        told += len(_notify_safely(
+            recipients=[counsellor], kind=Kind.ASSIGNED,
+            title=ngettext("%(count)d customer assigned to you",
+                           "%(count)d customers assigned to you", count) % {"count": count},
+            body=_("From the import %(name)s by %(by)s.") % {
+                "name": run.original_name, "by": _person(run.created_by)},
+            url=reverse("admin:customers_customer_my_calls"),
+            key=f"assigned:import:{run.pk}:{count}"))
+    return told
+
+
 def imports_failed_notify(*, since) -> int:
     """Runs marked failed in bulk (their worker stopped) since ``since``:
     tell each one's starter (once per run and finish, like any other)."""

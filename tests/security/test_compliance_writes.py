@@ -14,7 +14,7 @@ from backoffice.accounts.models import User
 from backoffice.customers.models import Customer, MessageTemplate, StatusChange, Touch
 from backoffice.customers.statuses import Status
 from backoffice.imports import services as import_services
-from backoffice.followups.models import LeaveDay
+from backoffice.followups.models import Holiday, LeaveDay, StatusAgeing, WorkRules
 from backoffice.imports.models import ImportRun
 from backoffice.savedviews.models import SavedView
 from backoffice.savedviews.services import saved_view_save
@@ -35,6 +35,9 @@ def _state():
         AccessAttempt.objects.count(),
         list(LeaveDay.objects.order_by("pk").values_list("user", "date", "note")),
         list(User.objects.order_by("pk").values_list("daily_new_cap", "max_open_leads")),
+        list(WorkRules.objects.values_list("working_days", "sla_minutes", "cadence")),
+        list(Holiday.objects.order_by("pk").values_list("date", "name")),
+        list(StatusAgeing.objects.order_by("pk").values_list("status", "max_idle_days")),
     )
 
 
@@ -47,6 +50,9 @@ def test_compliance_posts_change_nothing(reviewer, manager, alice):
     finished = run_import(["Binu,9876543212,Kochi,,"], by=manager)
     leave = LeaveDay.objects.create(user=alice, date=datetime.date(2030, 1, 2), note="Exam")
     CustomerFactory(name="Free lead")
+    WorkRules.objects.get_or_create(pk=1)
+    holiday = Holiday.objects.create(date=datetime.date(2030, 1, 26), name="Republic Day")
+    ageing = StatusAgeing.objects.order_by("pk").first()
     for _ in range(5):
         Client().post("/login/", {"username": "alice", "password": "wrong", "next": "/"})
     before = _state()
@@ -84,6 +90,20 @@ def test_compliance_posts_change_nothing(reviewer, manager, alice):
                                   "counsellors": [alice.pk],
                                   "_selected_action": list(Customer.objects.values_list(
                                       "pk", flat=True))}),
+        # the working rules, holidays, ageing limits and recycling (issue 12)
+        (reverse("admin:followups_workrules_change", args=[1]),
+         {"working_days": ["0"], "day_starts": "09:00", "day_ends": "10:00",
+          "sla_minutes": "5", "cadence": "1h", "max_attempts": "1", "digest_time": "09:00",
+          "escalate_after_days": "1", "_save": "Save"}),
+        (reverse("admin:followups_holiday_add"), {"date": "2030-02-02", "name": "x"}),
+        (reverse("admin:followups_holiday_change", args=[holiday.pk]),
+         {"date": "2030-02-03", "name": "x"}),
+        (reverse("admin:followups_holiday_delete", args=[holiday.pk]), {"post": "yes"}),
+        (reverse("admin:followups_statusageing_changelist"),
+         {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-id": str(ageing.pk),
+          "form-0-max_idle_days": "1", "_save": "Save"}),
+        (reverse("followups:recycle"), {"to": "share", "reason": "x", "ids": [customer.pk],
+                                        "confirm": "1"}),
     ]
     for url, data in posts:
         response = client.post(url, {**data, "csrfmiddlewaretoken": token})
