@@ -79,6 +79,12 @@ def test_an_empty_list_says_so_in_the_products_words(manager_client):
     assert "yielded into no results" not in content
 
 
+def test_an_empty_list_not_searched_says_nothing_is_here_yet(alice_client):
+    content = alice_client.get("/followups/leaveday/").content.decode()
+    assert "Nothing here yet." in content
+    assert "Nothing matches the search or filters" not in content
+
+
 def test_the_sign_in_records_are_named_for_people(reviewer_client):
     content = reviewer_client.get("/axes/accessattempt/").content.decode()
     assert "Lock-outs" in content
