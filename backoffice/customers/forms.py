@@ -178,6 +178,7 @@ class DistributeForm(forms.Form):
         help_text=_("The selected customers without a counsellor are shared out evenly between "
                     "these counsellors, within their leave days and caps. You see the plan "
                     "before anything is assigned."),
+        error_messages={"required": _("Choose at least one counsellor.")},
     )
 
 

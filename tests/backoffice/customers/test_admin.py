@@ -144,6 +144,24 @@ def test_bulk_distribute_evenly(manager_client, alice, bob):
     assert Customer.objects.filter(assigned_to=bob).count() == 2
 
 
+def test_distribute_without_a_counsellor_says_what_to_do(manager_client, alice):
+    ids = [c.pk for c in CustomerFactory.create_batch(2)]
+    response = manager_client.post(CHANGELIST, {"action": "distribute_evenly",
+                                                "_selected_action": ids, "apply": "1"})
+    page = response.content.decode()
+    assert "Choose at least one counsellor." in page and "This field is required" not in page
+    assert not Customer.objects.filter(assigned_to__isnull=False).exists()
+
+
+def test_the_plan_is_dated_as_everywhere_else(manager_client, alice):
+    ids = [c.pk for c in CustomerFactory.create_batch(2)]
+    page = manager_client.post(CHANGELIST, {"action": "distribute_evenly", "_selected_action": ids,
+                                            "apply": "1", "counsellors": [alice.pk]}
+                               ).content.decode()
+    day = timezone.localdate()
+    assert f"The plan for {day.day} {day:%b %Y}:" in page
+
+
 def test_bulk_change_status(manager_client, manager):
     ids = [c.pk for c in CustomerFactory.create_batch(2)]
     manager_client.post(CHANGELIST, {"action": "change_status", "_selected_action": ids,
