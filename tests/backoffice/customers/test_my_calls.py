@@ -170,8 +170,7 @@ def test_not_attended_without_a_date_says_when_the_schedule_calls_again(alice_cl
     assert lead.next_follow_up is not None  # the cadence set one
     when = queue.Preset("", "", lead.next_follow_up, lead.next_follow_up_time).when
     assert [str(m) for m in response.context["messages"]] == [
-        f"Nisha is now “Call not attended”. Call again on {when} "
-        "(the team’s call-back schedule)."]
+        f"Nisha is now “Call not attended”. Call again on {when} (the team’s call-back schedule)."]
 
 
 def test_a_preset_is_said_back_in_the_confirmation(alice_client, alice):
