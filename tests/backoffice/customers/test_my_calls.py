@@ -283,6 +283,17 @@ def test_manager_touch_is_recorded(manager_client, manager, alice):
     assert Touch.objects.get(customer=lead).by == manager
 
 
+def test_calls_counted_without_a_tap_are_not_called_none(alice_client, alice):
+    """Five unanswered calls (status updates) and no tap on Call: the page
+    does not say "no call recorded" under "5 call attempts"."""
+    lead = _lead(alice, status=Status.CALL_NOT_ATTENDED, attempts=5, attempts_unanswered=5)
+    page = alice_client.get(reverse("admin:customers_customer_change", args=[lead.pk]))
+    html = page.content.decode()
+    assert "5 call attempts" in html
+    assert "No call or message recorded yet" not in html
+    assert "No tap on Call or WhatsApp recorded yet." in html
+
+
 def test_touches_show_on_the_customer_timeline(alice_client, alice):
     lead = _lead(alice)
     alice_client.post(_touch_url(lead, "whatsapp"))
