@@ -216,6 +216,11 @@ def test_the_customer_list_filters_by_attention(manager_client, pools, value, na
     assert {c.pk for c in response.context["cl"].result_list} == {pools[n].pk for n in names}
 
 
+def test_the_filter_is_named_in_plain_words(manager_client, pools):
+    html = manager_client.get(CHANGELIST).content.decode()
+    assert "By attention needed" in html and "By needs attention" not in html
+
+
 def test_a_counsellor_filters_only_their_own(alice_client, pools):
     response = alice_client.get(CHANGELIST, {"attention": "aged"})
     assert list(response.context["cl"].result_list) == []  # Forgotten is Bob's
