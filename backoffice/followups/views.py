@@ -175,6 +175,9 @@ def recycle(request):
             "selected_count": chosen.count(), "to": form.cleaned_data["to"],
             "reason": form.cleaned_data["reason"], "recycle_url": request.get_full_path(),
             "back": back,
+            # shared: those left out because the chosen customers are theirs now
+            "left_out": ([user for user in form.counsellors if user not in counsellors]
+                         if form.cleaned_data["to"] == SHARE else []),
         })
     try:
         plan = customers_recycle(customers=chosen, counsellors=counsellors,

@@ -132,6 +132,24 @@ def test_sharing_skips_the_counsellor_on_leave_and_the_current_owner(manager_cli
                .values_list("assigned_to__username", flat=True)) == {"alice", "dave"}
 
 
+def test_sharing_names_the_counsellors_left_out_and_why(manager_client, pools, alice, bob):
+    """Alice's and Bob's customers shared at once: both are left out (the
+    customers are theirs now); the plan says so instead of leaving the manager
+    to wonder why only Carol is in it."""
+    CounsellorFactory(username="carol", first_name="Carol", last_name="Das")
+    response = _recycle(manager_client, confirm=False, to="share", reason="x",
+                        ids=[pools["late"].pk, pools["aged"].pk])
+    html = response.content.decode()
+    assert [u.username for u in response.context["left_out"]] == ["alice", "bob"]
+    assert 'id="plan-left-out"' in html
+    assert "because some of the chosen customers are with them now" in html
+    # one counsellor chosen by name: nobody is "left out"
+    response = _recycle(manager_client, confirm=False, to=alice.pk, reason="x",
+                        ids=[pools["aged"].pk])
+    assert response.context["left_out"] == [] and 'id="plan-left-out"' not in \
+        response.content.decode()
+
+
 def test_a_cap_keeps_the_rest_with_their_counsellor_and_says_so(manager_client, pools, alice):
     alice.daily_new_cap = 1
     alice.save()
