@@ -82,3 +82,18 @@ def test_the_rows_can_be_read_in_dark_mode(page, live_server, manager, alice, la
     row = page.locator("#attention-rows li", has_text="Late lead")
     assert row.get_by_role("link", name="Late lead").evaluate(CONTRAST) >= 4.5
     assert row.get_by_role("button", name="Recycle Late lead").evaluate(CONTRAST) >= 4.5
+
+
+def test_the_plan_can_be_read_in_dark_mode(page, live_server, manager, alice, late):
+    from backoffice.followups.models import LeaveDay
+    from tests.e2e.test_dark_list import CONTRAST
+
+    LeaveDay.objects.create(user=alice, date=timezone.localdate())
+    page.emulate_media(color_scheme="dark")
+    login(page, live_server, "maya", next_url="/attention/")
+    page.select_option("select[name=to]", str(alice.pk))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Recycle Late lead").click()
+    page.evaluate("() => document.documentElement.classList.add('dark')")
+    for selector in ("[data-skipped]", "#plan-unassigned", "#plan-counts [data-count=assigned]"):
+        assert page.locator(selector).evaluate(CONTRAST) >= 4.5, selector
