@@ -72,6 +72,8 @@ class RecycleForm(forms.Form):
     to = forms.ChoiceField(label=gettext_lazy("Recycle to"))
     reason = forms.CharField(label=gettext_lazy("Because"), max_length=REASON_MAX)
     ids = _Ids(coerce=int, required=False)
+    # every row of the page, for "Recycle all N on this page" (no ticking 50 boxes)
+    page_ids = _Ids(coerce=int, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,6 +161,7 @@ def recycle(request):
     one = request.POST.get("one", "")
     # a row's own Recycle button moves that row alone
     ids = [int(one)] if one.isascii() and one.isdigit() and len(one) <= 18 \
+        else form.cleaned_data["page_ids"] if request.POST.get("whole_page") \
         else form.cleaned_data["ids"]
     # only customers this manager may see, whatever ids were posted
     chosen = customers_visible_to(request.user).filter(pk__in=ids[:MAX_AT_ONCE])

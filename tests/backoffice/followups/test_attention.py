@@ -150,6 +150,21 @@ def test_sharing_names_the_counsellors_left_out_and_why(manager_client, pools, a
         response.content.decode()
 
 
+def test_the_whole_page_is_recycled_without_ticking_each_row(manager_client, pools, bob):
+    page = manager_client.get(PAGE, {"pool": "first_call_late"}).content.decode()
+    assert 'id="recycle-page"' in page
+    assert f'name="page_ids" value="{pools["late"].pk}"' in page
+    response = _recycle(manager_client, confirm=False, to=bob.pk, reason="Late",
+                        whole_page="1", page_ids=[pools["late"].pk, pools["unreachable"].pk],
+                        ids=[])
+    assert response.context["selected"] == sorted([pools["late"].pk, pools["unreachable"].pk])
+    # without the whole-page button only the ticked rows count
+    response = _recycle(manager_client, confirm=False, to=bob.pk, reason="Late",
+                        page_ids=[pools["late"].pk, pools["unreachable"].pk],
+                        ids=[pools["late"].pk])
+    assert response.context["selected"] == [pools["late"].pk]
+
+
 def test_a_cap_keeps_the_rest_with_their_counsellor_and_says_so(manager_client, pools, alice):
     alice.daily_new_cap = 1
     alice.save()
