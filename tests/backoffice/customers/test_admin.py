@@ -107,6 +107,22 @@ def test_the_dialog_explains_what_is_missing(alice_client, alice):
     assert customer.status == "new"
 
 
+def test_the_dialog_says_when_the_schedule_calls_back(alice_client, alice):
+    from django.contrib.messages import get_messages
+
+    from backoffice.customers.queue import Preset
+
+    customer = CustomerFactory(assigned_to=alice, name="Nisha")
+    url = reverse("admin:customers_customer_update_status", args=[customer.pk])
+    assert "gets the next try from the team’s call-back schedule" in \
+        alice_client.get(url).content.decode()
+    response = alice_client.post(url, {"_form_submitted": "1", "status": "call_not_attended"})
+    customer.refresh_from_db()
+    when = Preset("", "", customer.next_follow_up, customer.next_follow_up_time).when
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        f"Nisha is now “Call not attended”. Call again on {when} (the team’s call-back schedule)."]
+
+
 def test_bulk_assign_asks_for_a_counsellor_then_assigns(manager_client, alice):
     customers = CustomerFactory.create_batch(3)
     ids = [c.pk for c in customers]
