@@ -91,7 +91,7 @@ def test_a_rows_tick_box_is_named_in_plain_words(alice_client, alice):
 
     LeaveDay.objects.create(user=alice, date=datetime.date(2099, 1, 5), created_by=alice)
     content = alice_client.get("/followups/leaveday/").content.decode()
-    assert "Choose this row" in content and "Select record" not in content
+    assert 'data-label="Choose"' in content and "Select record" not in content
 
 
 def test_the_sign_in_records_are_named_for_people(reviewer_client):
