@@ -54,3 +54,11 @@ def test_a_manager_reading_a_user_page_is_told_where_caps_are_set(manager_client
 
 def test_an_administrator_who_edits_the_page_gets_no_such_hint(superuser_client, alice):
     assert "tick the counsellors" not in _page(superuser_client, alice).content.decode()
+
+
+def test_the_user_page_speaks_plainly(superuser_client, alice):
+    content = _page(superuser_client, alice).content.decode()
+    assert "Designates" not in content and "permissions granted" not in content
+    assert "May sign in. Untick this when someone leaves" in content
+    assert "The person&#x27;s role: what they may see and do." in content \
+        or "The person's role: what they may see and do." in content
