@@ -85,8 +85,16 @@ class UserAdmin(
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser or obj is None:
             return fieldsets
+        # a manager reads this page; the target and the caps are set from the list
+        hint = (_("To change the monthly target or the new-lead caps: on the list of users, "
+                  "tick the counsellors, then choose “Set the monthly target” or “Set "
+                  "new-lead caps”.")
+                if not self.has_change_permission(request, obj)
+                and self.has_set_caps_permission(request) else None)
         return [(name, {**options, "fields": tuple(f for f in options["fields"]
-                                                   if f != "password")})
+                                                   if f != "password"),
+                        **({"description": hint} if hint and "daily_new_cap"
+                           in options["fields"] else {})})
                 for name, options in fieldsets]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

@@ -668,11 +668,11 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
                 "unfold/helpers/dialog.html",
                 {"dialog": self.update_status.dialog, "form": form},
             )
-        messages.success(
-            request,
-            _("%(name)s is now “%(status)s”.")
-            % {"name": customer.name, "status": customer.get_status_display()},
-        )
+        # the new status, and when to call again (the call-back schedule's
+        # date when "Call not attended" was saved without one)
+        by_rules = (form.cleaned_data["status"] == Status.CALL_NOT_ATTENDED
+                    and form.cleaned_data["next_follow_up"] is None)
+        messages.success(request, queue.saved_text(customer, by_rules=by_rules))
         return _dialog_done(request)
 
     @action(

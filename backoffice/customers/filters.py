@@ -87,7 +87,7 @@ class FollowUpFilter(DropdownFilter):
 class AttentionFilter(DropdownFilter):
     """Customers past their first-call target, not reachable, or aged."""
 
-    title = _("needs attention")
+    title = _("attention needed")  # "By attention needed" in the filters
     parameter_name = "attention"
 
     def lookups(self, request, model_admin):

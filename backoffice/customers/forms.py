@@ -121,6 +121,9 @@ class StatusUpdateForm(_StatusFields, BaseDialogForm):
         if self.customer is None:
             raise Http404
         self.fields["status"].initial = self.customer.status
+        self.fields["next_follow_up"].help_text = _(
+            "Empty: “Call not attended” gets the next try from the team’s call-back schedule; "
+            "“Call later” needs a date.")
         upcoming = self.customer.next_follow_up
         # An overdue date is not offered again: the call being recorded is it.
         if upcoming and upcoming >= timezone.localdate():
@@ -178,6 +181,7 @@ class DistributeForm(forms.Form):
         help_text=_("The selected customers without a counsellor are shared out evenly between "
                     "these counsellors, within their leave days and caps. You see the plan "
                     "before anything is assigned."),
+        error_messages={"required": _("Choose at least one counsellor.")},
     )
 
 

@@ -52,6 +52,20 @@ def follow_up_presets(now: datetime.datetime | None = None) -> list[Preset]:
     return presets
 
 
+def saved_text(customer, *, by_rules: bool) -> str:
+    """The confirmation after a status update from the queue: the new status
+    and, when a follow-up is set, when to call again (``by_rules``: the
+    working rules' call-back cadence chose it, the counsellor gave no date)."""
+    text = _("%(name)s is now “%(status)s”.") % {
+        "name": customer.name, "status": customer.get_status_display()}
+    if customer.next_follow_up is None:
+        return text
+    when = Preset("", "", customer.next_follow_up, customer.next_follow_up_time).when
+    if by_rules:
+        return text + " " + _("Call again on %s (the team’s call-back schedule).") % when
+    return text + " " + _("Call again on %s.") % when
+
+
 def _days(n: int) -> str:
     return ngettext("%d day", "%d days", n) % n
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import BooleanField, Count, Expression, F, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Expression, F, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -218,7 +218,8 @@ def calls_queue(user, *, limits: dict[str, int] | None = None,
                 today: datetime.date | None = None) -> list[QueueGroup]:
     """The counsellor's calls for today, in the order to make them: follow-ups
     due today (those without a time first, then by time), overdue ones (oldest
-    first), then new leads nobody has called back with a status yet (oldest
+    first), then new leads nobody has called back with a status yet (those
+    with a first-call target still to meet first, by target, then the oldest
     assignment first). Only customers ``customers_visible_to(user)``; each
     group is cut at its limit (at most QUEUE_GROUP_MAX) and counted whole."""
     limits = limits or {}
@@ -235,8 +236,13 @@ def calls_queue(user, *, limits: dict[str, int] | None = None,
          (F("next_follow_up_time").asc(nulls_first=True), "pk")),
         ("overdue", _("Overdue"), Q(next_follow_up__lt=today),
          ("next_follow_up", F("next_follow_up_time").asc(nulls_first=True), "pk")),
+        # a lead with a first-call target still to meet comes first (the
+        # nearest, or longest past, target first): a fresh lead is not to wait
+        # behind old ones that have none
         ("new", _("New leads, not called yet"), new_leads,
-         (F("assigned_at").asc(nulls_last=True), "pk")),
+         (Case(When(sla_due_at__isnull=False, sla_reached_at__isnull=True,
+                    then=F("sla_due_at"))).asc(nulls_last=True),
+          F("assigned_at").asc(nulls_last=True), "pk")),
     ]
     groups = []
     for key, title, condition, ordering in plan:

@@ -118,8 +118,9 @@ def my_calls_update(request, pk):
         except PermissionDenied as exc:
             raise Http404 from exc
         else:
-            messages.success(request, _("%(name)s is now “%(status)s”.") % {
-                "name": customer.name, "status": customer.get_status_display()})
+            by_rules = (form.cleaned_data["status"] == Status.CALL_NOT_ATTENDED
+                        and form.cleaned_data["next_follow_up"] is None)
+            messages.success(request, queue.saved_text(customer, by_rules=by_rules))
             keep = {key: request.GET[key] for key in GROUPS if request.GET.get(key)}
             # on to the next lead, scrolled into view (the confirmation floats above)
             return redirect(reverse("admin:customers_customer_my_calls") + "?"

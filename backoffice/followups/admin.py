@@ -47,6 +47,11 @@ class WorkRulesForm(forms.ModelForm):
             choices=self.fields["working_days"].choices)
         if self.instance and self.instance.working_days:
             self.initial["working_days"] = [int(ch) for ch in self.instance.working_days]
+        # hours and minutes ("09:00"), as people write them, not "09:00:00"
+        for name in ("day_starts", "day_ends", "digest_time"):
+            self.fields[name].widget.format = "%H:%M"
+        # the words the counsellors read on "My calls"
+        self.fields["cadence"].label = _("Call-back schedule")
 
     def clean_working_days(self):
         return "".join(str(day) for day in sorted(set(self.cleaned_data["working_days"])))

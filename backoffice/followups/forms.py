@@ -25,6 +25,8 @@ class RecycleForm(forms.Form):
     to = forms.ChoiceField(label=gettext_lazy("Recycle to"))
     reason = forms.CharField(label=gettext_lazy("Because"), max_length=REASON_MAX)
     ids = _Ids(coerce=int, required=False)
+    # every row of the page, for "Recycle all N on this page" (no ticking 50 boxes)
+    page_ids = _Ids(coerce=int, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -178,7 +178,7 @@ class Holiday(models.Model):
         verbose_name_plural = _("holidays")
 
     def __str__(self) -> str:
-        return f"{self.date:%d %b %Y} {self.name}".strip()
+        return f"{self.date.day} {self.date:%b %Y} {self.name}".strip()  # 5 Dec 2026, as elsewhere
 
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
@@ -237,7 +237,7 @@ class LeaveDay(models.Model):
         indexes = [models.Index(fields=["date", "user"], name="leave_day_date_idx")]
 
     def __str__(self) -> str:
-        return f"{self.user}: {self.date:%d %b %Y}"
+        return f"{self.user}: {self.date.day} {self.date:%b %Y}"
 
 
 class AttentionSnapshot(models.Model):

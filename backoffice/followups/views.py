@@ -132,6 +132,7 @@ def recycle(request):
     one = request.POST.get("one", "")
     # a row's own Recycle button moves that row alone
     ids = [int(one)] if one.isascii() and one.isdigit() and len(one) <= 18 \
+        else form.cleaned_data["page_ids"] if request.POST.get("whole_page") \
         else form.cleaned_data["ids"]
     # only customers this manager may see, whatever ids were posted
     chosen = customers_visible_to(request.user).filter(pk__in=ids[:MAX_AT_ONCE])
@@ -148,6 +149,9 @@ def recycle(request):
             "selected_count": chosen.count(), "to": form.cleaned_data["to"],
             "reason": form.cleaned_data["reason"], "recycle_url": request.get_full_path(),
             "back": back, "since": timezone.now().isoformat(),
+            # shared: those left out because the chosen customers are theirs now
+            "left_out": ([user for user in form.counsellors if user not in counsellors]
+                         if form.cleaned_data["to"] == SHARE else []),
         })
     try:
         plan = customers_recycle(customers=chosen, counsellors=counsellors,

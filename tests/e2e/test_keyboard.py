@@ -111,7 +111,9 @@ def test_a_counsellor_logs_a_call_with_the_keyboard_alone(page, live_server, ali
     with page.expect_navigation():  # saved: the list again
         page.keyboard.press("Enter")
 
-    expect(success_message(page)).to_have_text("Anjali Alias is now “Call later”.")
+    expect(success_message(page)).to_have_text(
+        f"Anjali Alias is now “Call later”. Call again on {follow_up:%a} {follow_up.day} "
+        f"{follow_up:%b}.")
     # focus comes back to the control the dialog was opened from
     page.wait_for_function(f"() => document.activeElement.id === 'row-actions-{anjali.pk}'")
     anjali = Customer.objects.get(pk=anjali.pk)

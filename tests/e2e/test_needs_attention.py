@@ -60,3 +60,40 @@ def test_the_page_fits_a_phone(page, live_server, manager, alice, late):
     button = page.get_by_role("button", name="Recycle Late lead").bounding_box()
     assert button["height"] >= 44 and button["width"] >= 44
     shot(page, "needs-attention")
+
+
+def test_a_row_can_be_ticked_with_a_thumb(page, live_server, manager, alice, late):
+    """The tick box's target is 44px (the box itself is 24px): a tap beside it
+    still ticks it."""
+    login(page, live_server, "maya", next_url="/attention/")
+    page.set_viewport_size({"width": 375, "height": 812})
+    pick = page.locator(f"label[for=pick-{late.pk}]").bounding_box()
+    assert pick["height"] >= 44 and pick["width"] >= 44
+    page.mouse.click(pick["x"] + 3, pick["y"] + 3)
+    expect(page.locator(f"#pick-{late.pk}")).to_be_checked()
+
+
+def test_the_rows_can_be_read_in_dark_mode(page, live_server, manager, alice, late):
+    from tests.e2e.test_dark_list import CONTRAST
+
+    page.emulate_media(color_scheme="dark")
+    login(page, live_server, "maya", next_url="/attention/")
+    page.evaluate("() => document.documentElement.classList.add('dark')")
+    row = page.locator("#attention-rows li", has_text="Late lead")
+    assert row.get_by_role("link", name="Late lead").evaluate(CONTRAST) >= 4.5
+    assert row.get_by_role("button", name="Recycle Late lead").evaluate(CONTRAST) >= 4.5
+
+
+def test_the_plan_can_be_read_in_dark_mode(page, live_server, manager, alice, late):
+    from backoffice.followups.models import LeaveDay
+    from tests.e2e.test_dark_list import CONTRAST
+
+    LeaveDay.objects.create(user=alice, date=timezone.localdate())
+    page.emulate_media(color_scheme="dark")
+    login(page, live_server, "maya", next_url="/attention/")
+    page.select_option("select[name=to]", str(alice.pk))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Recycle Late lead").click()
+    page.evaluate("() => document.documentElement.classList.add('dark')")
+    for selector in ("[data-skipped]", "#plan-unassigned", "#plan-counts [data-count=assigned]"):
+        assert page.locator(selector).evaluate(CONTRAST) >= 4.5, selector

@@ -86,3 +86,14 @@ def test_the_lists_badges_and_my_calls_badges_keep_their_own_look(page, live_ser
         "11px", "uppercase"]
     page.goto(f"{live_server.url}/customers/customer/my-calls/")
     assert page.locator(".alims-call .alims-badge").first.evaluate(look) == ["12px", "none"]
+
+
+def test_a_one_word_title_is_not_broken_on_a_phone(page, live_server, manager, alice):
+    """The manager's header holds the bell, the menu and "+" (and DEMO on a demo): the
+    title still reads "Customers" on one line, not "Custom" over "ers"."""
+    CustomerFactory(name="Anu Thomas", assigned_to=alice)
+    page.set_viewport_size(MOBILE)
+    login(page, live_server, "maya")
+    title = page.locator("#header-inner h1 > :last-child")
+    assert title.inner_text().strip() == "Customers"
+    assert title.evaluate("e => e.getClientRects().length === 1 && e.getBoundingClientRect().height < 24")

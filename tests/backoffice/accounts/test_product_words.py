@@ -3,6 +3,7 @@ text: search box, empty lists, sign-in records, signed-out page, tab titles,
 the export page (locale/en_GB, templates/admin/base_site.html,
 templates/admin/import_export/export.html)."""
 
+import datetime
 import re
 import subprocess
 from pathlib import Path
@@ -77,6 +78,20 @@ def test_an_empty_list_says_so_in_the_products_words(manager_client):
     content = response.content.decode()
     assert "Nothing matches the search or filters" in content
     assert "yielded into no results" not in content
+
+
+def test_an_empty_list_not_searched_says_nothing_is_here_yet(alice_client):
+    content = alice_client.get("/followups/leaveday/").content.decode()
+    assert "Nothing here yet." in content
+    assert "Nothing matches the search or filters" not in content
+
+
+def test_a_rows_tick_box_is_named_in_plain_words(alice_client, alice):
+    from backoffice.followups.models import LeaveDay
+
+    LeaveDay.objects.create(user=alice, date=datetime.date(2099, 1, 5), created_by=alice)
+    content = alice_client.get("/followups/leaveday/").content.decode()
+    assert 'data-label="Choose"' in content and "Select record" not in content
 
 
 def test_the_sign_in_records_are_named_for_people(reviewer_client):

@@ -44,3 +44,21 @@ def test_a_manager_still_sees_the_users_list_and_sets_targets(manager_client, al
     assert response.status_code == 302
     alice.refresh_from_db()
     assert alice.monthly_target == 7
+
+
+def test_a_manager_reading_a_user_page_is_told_where_caps_are_set(manager_client, alice):
+    content = _page(manager_client, alice).content.decode()
+    assert "tick the counsellors, then choose “Set the monthly target” or “Set new-lead caps”" \
+        in content
+
+
+def test_an_administrator_who_edits_the_page_gets_no_such_hint(superuser_client, alice):
+    assert "tick the counsellors" not in _page(superuser_client, alice).content.decode()
+
+
+def test_the_user_page_speaks_plainly(superuser_client, alice):
+    content = _page(superuser_client, alice).content.decode()
+    assert "Designates" not in content and "permissions granted" not in content
+    assert "May sign in. Untick this when someone leaves" in content
+    assert "The person&#x27;s role: what they may see and do." in content \
+        or "The person's role: what they may see and do." in content

@@ -107,6 +107,22 @@ def test_the_dialog_explains_what_is_missing(alice_client, alice):
     assert customer.status == "new"
 
 
+def test_the_dialog_says_when_the_schedule_calls_back(alice_client, alice):
+    from django.contrib.messages import get_messages
+
+    from backoffice.customers.queue import Preset
+
+    customer = CustomerFactory(assigned_to=alice, name="Nisha")
+    url = reverse("admin:customers_customer_update_status", args=[customer.pk])
+    assert "gets the next try from the team’s call-back schedule" in \
+        alice_client.get(url).content.decode()
+    response = alice_client.post(url, {"_form_submitted": "1", "status": "call_not_attended"})
+    customer.refresh_from_db()
+    when = Preset("", "", customer.next_follow_up, customer.next_follow_up_time).when
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        f"Nisha is now “Call not attended”. Call again on {when} (the team’s call-back schedule)."]
+
+
 def test_bulk_assign_asks_for_a_counsellor_then_assigns(manager_client, alice):
     customers = CustomerFactory.create_batch(3)
     ids = [c.pk for c in customers]
@@ -142,6 +158,24 @@ def test_bulk_distribute_evenly(manager_client, alice, bob):
     manager_client.post(CHANGELIST, {**posted, "confirm": "1"})
     assert Customer.objects.filter(assigned_to=alice).count() == 2
     assert Customer.objects.filter(assigned_to=bob).count() == 2
+
+
+def test_distribute_without_a_counsellor_says_what_to_do(manager_client, alice):
+    ids = [c.pk for c in CustomerFactory.create_batch(2)]
+    response = manager_client.post(CHANGELIST, {"action": "distribute_evenly",
+                                                "_selected_action": ids, "apply": "1"})
+    page = response.content.decode()
+    assert "Choose at least one counsellor." in page and "This field is required" not in page
+    assert not Customer.objects.filter(assigned_to__isnull=False).exists()
+
+
+def test_the_plan_is_dated_as_everywhere_else(manager_client, alice):
+    ids = [c.pk for c in CustomerFactory.create_batch(2)]
+    page = manager_client.post(CHANGELIST, {"action": "distribute_evenly", "_selected_action": ids,
+                                            "apply": "1", "counsellors": [alice.pk]}
+                               ).content.decode()
+    day = timezone.localdate()
+    assert f"The plan for {day.day} {day:%b %Y}:" in page
 
 
 def test_bulk_change_status(manager_client, manager):

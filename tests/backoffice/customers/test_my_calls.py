@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from backoffice.customers import selectors, services
+from backoffice.customers import queue, selectors, services
 from backoffice.customers.models import Customer, MessageTemplate, StatusChange, Touch
 from backoffice.customers.statuses import Status
 from tests.factories import CustomerFactory
@@ -162,6 +162,40 @@ def test_status_that_needs_a_follow_up_without_one_shows_the_rule(alice_client, 
     assert lead.status == Status.NEW
 
 
+def test_not_attended_without_a_date_says_when_the_schedule_calls_again(alice_client, alice):
+    lead = _lead(alice, name="Nisha")
+    response = alice_client.post(_update_url(lead), {
+        "status": Status.CALL_NOT_ATTENDED, "remark": "", "preset": ""}, follow=True)
+    lead.refresh_from_db()
+    assert lead.next_follow_up is not None  # the cadence set one
+    when = queue.Preset("", "", lead.next_follow_up, lead.next_follow_up_time).when
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Nisha is now “Call not attended”. Call again on {when} (the team’s call-back schedule)."]
+
+
+def test_a_preset_is_said_back_in_the_confirmation(alice_client, alice):
+    lead = _lead(alice, name="Ravi")
+    response = alice_client.post(_update_url(lead), {
+        "status": Status.CALL_LATER, "remark": "", "preset": "tomorrow"}, follow=True)
+    when = queue.Preset("", "", _days(1)).when
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Ravi is now “Call later”. Call again on {when}."]
+
+
+def test_no_follow_up_no_date_in_the_confirmation(alice_client, alice):
+    lead = _lead(alice, name="Sara")
+    response = alice_client.post(_update_url(lead), {
+        "status": Status.VALID, "remark": "", "preset": ""}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["Sara is now “Valid”."]
+
+
+def test_the_hint_says_what_save_without_a_date_does(alice_client, alice):
+    _lead(alice, name="Hint")
+    page = alice_client.get(URL).content.decode()
+    assert "need one" not in page
+    assert "gets the next try from the team’s call-back schedule" in page
+
+
 def test_a_date_typed_is_saved_when_no_preset_is_pressed(alice_client, alice):
     lead = _lead(alice, name="Sunil")
     response = alice_client.post(_update_url(lead), {
@@ -247,6 +281,17 @@ def test_manager_touch_is_recorded(manager_client, manager, alice):
     lead = _lead(alice)
     assert manager_client.post(_touch_url(lead)).status_code == 204
     assert Touch.objects.get(customer=lead).by == manager
+
+
+def test_calls_counted_without_a_tap_are_not_called_none(alice_client, alice):
+    """Five unanswered calls (status updates) and no tap on Call: the page
+    does not say "no call recorded" under "5 call attempts"."""
+    lead = _lead(alice, status=Status.CALL_NOT_ATTENDED, attempts=5, attempts_unanswered=5)
+    page = alice_client.get(reverse("admin:customers_customer_change", args=[lead.pk]))
+    html = page.content.decode()
+    assert "5 call attempts" in html
+    assert "No call or message recorded yet" not in html
+    assert "No tap on Call or WhatsApp recorded yet." in html
 
 
 def test_touches_show_on_the_customer_timeline(alice_client, alice):

@@ -92,6 +92,28 @@ def test_groups_order_and_counts(alice, bob, manager):
 
 
 @pytest.mark.django_db
+def test_new_leads_with_a_first_call_target_come_first(alice):
+    """A fresh lead with its first-call clock running is not left behind a
+    page of old leads that have none (nor behind one already called)."""
+    now = timezone.now()
+    hour = datetime.timedelta(hours=1)
+    old = [CustomerFactory(assigned_to=alice, assigned_at=now - datetime.timedelta(days=90 + i))
+           for i in range(12)]
+    late = CustomerFactory(assigned_to=alice, assigned_at=now - 20 * hour,
+                           sla_due_at=now - 3 * hour)
+    due_soon = CustomerFactory(assigned_to=alice, assigned_at=now - hour,
+                               sla_due_at=now + 2 * hour)
+    reached = CustomerFactory(assigned_to=alice, assigned_at=now - 2 * hour,
+                              sla_due_at=now - 4 * hour, sla_reached_at=now - 5 * hour)
+    group = {g.key: g for g in selectors.calls_queue(alice)}["new"]
+    assert [c.pk for c in group.entries[:2]] == [late.pk, due_soon.pk]
+    # then the oldest assignment first, as before
+    assert [c.pk for c in group.entries[2:]] == [c.pk for c in reversed(old)][:8]
+    assert reached.pk not in [c.pk for c in group.entries]
+    assert group.count == 15
+
+
+@pytest.mark.django_db
 def test_a_group_is_cut_at_its_limit_and_counted_whole(alice):
     for _ in range(15):
         CustomerFactory(assigned_to=alice)

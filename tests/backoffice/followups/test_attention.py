@@ -132,6 +132,39 @@ def test_sharing_skips_the_counsellor_on_leave_and_the_current_owner(manager_cli
                .values_list("assigned_to__username", flat=True)) == {"alice", "dave"}
 
 
+def test_sharing_names_the_counsellors_left_out_and_why(manager_client, pools, alice, bob):
+    """Alice's and Bob's customers shared at once: both are left out (the
+    customers are theirs now); the plan says so instead of leaving the manager
+    to wonder why only Carol is in it."""
+    CounsellorFactory(username="carol", first_name="Carol", last_name="Das")
+    response = _recycle(manager_client, confirm=False, to="share", reason="x",
+                        ids=[pools["late"].pk, pools["aged"].pk])
+    html = response.content.decode()
+    assert [u.username for u in response.context["left_out"]] == ["alice", "bob"]
+    assert 'id="plan-left-out"' in html
+    assert "because some of the chosen customers are with them now" in html
+    # one counsellor chosen by name: nobody is "left out"
+    response = _recycle(manager_client, confirm=False, to=alice.pk, reason="x",
+                        ids=[pools["aged"].pk])
+    assert response.context["left_out"] == [] and 'id="plan-left-out"' not in \
+        response.content.decode()
+
+
+def test_the_whole_page_is_recycled_without_ticking_each_row(manager_client, pools, bob):
+    page = manager_client.get(PAGE, {"pool": "first_call_late"}).content.decode()
+    assert 'id="recycle-page"' in page
+    assert f'name="page_ids" value="{pools["late"].pk}"' in page
+    response = _recycle(manager_client, confirm=False, to=bob.pk, reason="Late",
+                        whole_page="1", page_ids=[pools["late"].pk, pools["unreachable"].pk],
+                        ids=[])
+    assert response.context["selected"] == sorted([pools["late"].pk, pools["unreachable"].pk])
+    # without the whole-page button only the ticked rows count
+    response = _recycle(manager_client, confirm=False, to=bob.pk, reason="Late",
+                        page_ids=[pools["late"].pk, pools["unreachable"].pk],
+                        ids=[pools["late"].pk])
+    assert response.context["selected"] == [pools["late"].pk]
+
+
 def test_a_cap_keeps_the_rest_with_their_counsellor_and_says_so(manager_client, pools, alice):
     alice.daily_new_cap = 1
     alice.save()
@@ -214,6 +247,11 @@ def test_the_page_takes_a_bounded_number_of_queries(manager_client, pools,
 def test_the_customer_list_filters_by_attention(manager_client, pools, value, names):
     response = manager_client.get(CHANGELIST, {"attention": value})
     assert {c.pk for c in response.context["cl"].result_list} == {pools[n].pk for n in names}
+
+
+def test_the_filter_is_named_in_plain_words(manager_client, pools):
+    html = manager_client.get(CHANGELIST).content.decode()
+    assert "By attention needed" in html and "By needs attention" not in html
 
 
 def test_a_counsellor_filters_only_their_own(alice_client, pools):

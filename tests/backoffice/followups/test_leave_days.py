@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backoffice.accounts.models import User
-from backoffice.followups.models import LeaveDay
+from backoffice.followups.models import Holiday, LeaveDay
 from tests.factories import second_factor_given
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +121,9 @@ def test_the_leave_days_link_is_in_the_sidebar(alice, manager):
         client.force_login(user)
         second_factor_given(client, user)
         assert LIST in client.get(reverse("admin:index")).content.decode()
+
+
+def test_a_leave_day_and_a_holiday_are_named_with_the_day_as_elsewhere(alice):
+    day = datetime.date(2026, 12, 5)
+    assert str(LeaveDay(user=alice, date=day)).endswith(": 5 Dec 2026")
+    assert str(Holiday(date=day, name="Feast")) == "5 Dec 2026 Feast"

@@ -2,6 +2,7 @@
 nobody else has those pages."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -37,6 +38,15 @@ def test_a_manager_changes_the_rules_and_they_apply_at_once(manager_client):
     assert rules.working_days == "01234" and rules.max_attempts == 4
     assert rules.day_starts == datetime.time(9, 30) and rules.sla_minutes == 90
     assert [step.total_seconds() for step in rules.cadence_steps] == [7200, 86400]
+
+
+def test_the_rules_page_shows_hours_and_minutes_in_plain_words(manager_client):
+    manager_client.get(RULES_LIST)
+    page = manager_client.get(RULES).content.decode()
+    assert 'value="09:00"' in page
+    # no box a person sees holds seconds (Django's hidden "initial" copies may)
+    assert not re.search(r'<input(?![^>]*type="hidden")[^>]*value="\d\d:\d\d:\d\d"', page)
+    assert "Call-back schedule" in page and "Call-back cadence" not in page
 
 
 @pytest.mark.parametrize(("change", "message"), [
