@@ -34,10 +34,12 @@ def kinds_for(user: User) -> list[Kind]:
     """The kinds that can reach this person, in the order of ``Kind``."""
     if user.is_superuser:
         return list(Kind)
+    # only those who may import hear of their imports
+    imports = [Kind.IMPORT_DONE] if user.has_perm("imports.add_importrun") else []
     if is_manager(user):
-        return [kind for kind in Kind if kind in MANAGER_KINDS or kind == Kind.IMPORT_DONE]
+        return [kind for kind in Kind if kind in MANAGER_KINDS or kind in imports]
     if is_compliance(user):
-        return [Kind.IMPORT_DONE]
+        return imports
     return [kind for kind in Kind if kind in COUNSELLOR_KINDS]
 
 
