@@ -12,10 +12,9 @@ from backoffice.customers.phones import phone_display
 from backoffice.customers.statuses import BADGE_OF_STAGE, NEEDS_FOLLOW_UP, stage_of
 from backoffice.customers.whatsapp import message_render, whatsapp_url
 
-# "Later today" is offered while now + LATER_TODAY_HOURS still falls on the
-# working day (until DAY_ENDS).
+# "Later today" is offered while now + LATER_TODAY_HOURS still falls within
+# the working rules' working day.
 LATER_TODAY_HOURS = 3
-DAY_ENDS = datetime.time(21, 0)
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,11 @@ class Preset:
 
 def follow_up_presets(now: datetime.datetime | None = None) -> list[Preset]:
     """Later today (+3 h, rounded up to the quarter hour, while the working day
-    lasts), tomorrow, in 3 days, next week (the same weekday a week on)."""
+    of the working rules lasts), tomorrow, in 3 days, next week (the same
+    weekday a week on)."""
+    from backoffice.followups.models import WorkRules
+
+    day_ends = WorkRules.current().day_ends
     now = timezone.localtime(now)
     today = now.date()
     presets = []
@@ -42,7 +45,7 @@ def follow_up_presets(now: datetime.datetime | None = None) -> list[Preset]:
     minutes = (later.minute + 14) // 15 * 15
     later = later.replace(minute=0, second=0, microsecond=0) + datetime.timedelta(
         minutes=minutes)
-    if later.date() == today and later.time() <= DAY_ENDS:
+    if later.date() == today and later.time() <= day_ends:
         presets.append(Preset("later", _("Later today"), today, later.time()))
     presets += [
         Preset("tomorrow", _("Tomorrow"), today + datetime.timedelta(days=1)),

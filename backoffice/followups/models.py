@@ -180,6 +180,26 @@ class Holiday(models.Model):
     def __str__(self) -> str:
         return f"{self.date.day} {self.date:%b %Y} {self.name}".strip()  # 5 Dec 2026, as elsewhere
 
+    def clean(self) -> None:
+        """A holiday that leaves the calendar no way to reach the first-call
+        target (every working day a holiday for months) is refused, as the
+        working rules refuse such a target."""
+        from django.utils import timezone
+
+        from backoffice.followups.calendar import work_calendar
+
+        if not self.date:
+            return
+        others = Holiday.objects.exclude(pk=self.pk).values_list("date", flat=True)
+        rules = WorkRules.current()
+        try:
+            work_calendar(rules, holidays=[*others, self.date]).add(timezone.now(),
+                                                                    rules.sla_minutes)
+        except ValueError:
+            raise ValidationError({"date": _(
+                "With this holiday the working days never reach the first-call target: "
+                "the team would have no working time left.")}) from None
+
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
         _holidays_changed()

@@ -47,6 +47,7 @@ def test_the_message_is_bounded():
 
 # --- presets -----------------------------------------------------------------
 
+@pytest.mark.django_db
 def test_presets_in_the_morning():
     presets = {p.key: p for p in queue.follow_up_presets(_at(9, 5))}
     today = timezone.localdate()
@@ -56,8 +57,19 @@ def test_presets_in_the_morning():
     assert presets["week"].date == today + datetime.timedelta(days=7)
 
 
+@pytest.mark.django_db
 def test_later_today_is_not_offered_after_the_working_day():
     assert "later" not in [p.key for p in queue.follow_up_presets(_at(19, 30))]
+
+
+@pytest.mark.django_db
+def test_later_today_ends_with_the_working_rules_day():
+    from backoffice.followups.models import WorkRules
+
+    # the default day ends at 18:00: 15:30 + 3 h is after it
+    assert "later" not in [p.key for p in queue.follow_up_presets(_at(15, 30))]
+    WorkRules.objects.create(day_ends=datetime.time(21, 0))
+    assert "later" in [p.key for p in queue.follow_up_presets(_at(15, 30))]
 
 
 # --- grouping and order ------------------------------------------------------

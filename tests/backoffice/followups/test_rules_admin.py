@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from backoffice.followups.calendar import work_calendar
 from backoffice.followups.models import Holiday, StatusAgeing, WorkRules
@@ -97,3 +98,25 @@ def test_a_counsellor_cannot_change_the_rules(alice_client):
     response = alice_client.post(RULES, _rules_form(max_attempts="99"))
     assert response.status_code == 404
     assert WorkRules.current().max_attempts == 5
+
+
+def test_a_holiday_that_leaves_no_working_time_is_refused(manager_client, monkeypatch):
+    from backoffice.followups import calendar
+
+    # a walk of 10 days holds one or two Mondays, whatever today is
+    monkeypatch.setattr(calendar, "MAX_DAYS_WALKED", 10)
+    WorkRules.objects.create(working_days="0", sla_minutes=60)  # Mondays only
+    today = timezone.localdate()
+    days = [today + datetime.timedelta(days=d) for d in range(10)]
+    mondays = [day for day in days if day.weekday() == 0]
+    tuesday = next(day for day in days if day.weekday() == 1)
+    # a day off that is no working day anyway is fine
+    response = manager_client.post(HOLIDAY_ADD, {"date": tuesday.strftime("%d/%m/%Y")})
+    assert response.status_code == 302
+    for monday in mondays[:-1]:
+        Holiday.objects.create(date=monday)
+    response = manager_client.post(HOLIDAY_ADD, {"date": mondays[-1].strftime("%d/%m/%Y"),
+                                                 "name": "One more"})
+    assert response.status_code == 200
+    assert "never reach the first-call target" in response.content.decode()
+    assert not Holiday.objects.filter(date=mondays[-1]).exists()
