@@ -37,12 +37,10 @@ class RecycleForm(forms.Form):
             *((str(user.pk), str(user)) for user in self.counsellors),
         ]
 
-    def chosen(self, customers) -> list[User]:
+    def chosen(self) -> list[User]:
         """The counsellors to recycle to: the one chosen, or every active
-        counsellor but those the customers are with now."""
+        counsellor (the plan gives no customer back to its own)."""
         to = self.cleaned_data["to"]
         if to != SHARE:
             return [user for user in self.counsellors if str(user.pk) == to]
-        owners = set(customers.values_list("assigned_to", flat=True))
-        others = [user for user in self.counsellors if user.pk not in owners]
-        return others or self.counsellors
+        return self.counsellors

@@ -50,11 +50,37 @@ def _movable(customers: QuerySet[Customer] | Iterable, counsellors: Sequence[Use
     return list(queryset.values_list("pk", flat=True))
 
 
+def _away_from_their_own(plan: DistributionPlan, ids: list[int]) -> DistributionPlan:
+    """Make the plan give no customer back to the counsellor it is with now:
+    each counsellor's share is filled with others' customers (those who hold
+    most of the chosen choose first); what only its own counsellor could
+    take stays with them and counts as staying."""
+    owners = dict(Customer.objects.filter(pk__in=ids).values_list("pk", "assigned_to"))
+    held = {user: sum(1 for owner in owners.values() if owner == user.pk) for user in plan.shares}
+    left = list(ids)
+    batches: dict[User, list[int]] = {}
+    for counsellor in sorted(plan.shares, key=lambda user: (-held[user], user.pk)):
+        share = plan.shares[counsellor]
+        take = [pk for pk in left if owners.get(pk) != counsellor.pk][:share]
+        if take:
+            taken = set(take)
+            left = [pk for pk in left if pk not in taken]
+            batches[counsellor] = take
+    plan.batches = batches
+    plan.shares = {user: len(batches.get(user, ())) for user in plan.shares}
+    plan.unassigned = len(left)
+    return plan
+
+
+def _plan(ids: list[int], counsellors: Sequence[User], *, lock: bool) -> DistributionPlan:
+    plan = distribution_plan(customer_ids=ids, counsellors=counsellors, lock=lock)
+    return _away_from_their_own(plan, ids) if len(counsellors) > 1 else plan
+
+
 def recycle_plan(*, customers: QuerySet[Customer] | Iterable, counsellors: Sequence[User]
                  ) -> DistributionPlan:
     """What recycling would do, for the preview (writes nothing)."""
-    return distribution_plan(customer_ids=_movable(customers, counsellors, lock=False),
-                             counsellors=counsellors)
+    return _plan(_movable(customers, counsellors, lock=False), counsellors, lock=False)
 
 
 @transaction.atomic
@@ -72,7 +98,7 @@ def customers_recycle(*, customers: QuerySet[Customer] | Iterable, counsellors: 
     if not counsellors:
         raise ValidationError(_("Choose a counsellor."))
     ids = _movable(customers, counsellors, lock=True, assigned_before=assigned_before)
-    plan = distribution_plan(customer_ids=ids, counsellors=counsellors, lock=True)
+    plan = _plan(ids, counsellors, lock=True)
     for counsellor, batch in plan.batches.items():
         customer_assign(customers=batch, counsellor=counsellor, by=by, check_room=False,
                         reason=_("Recycled to %(who)s: %(why)s") % {"who": counsellor,

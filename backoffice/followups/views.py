@@ -139,7 +139,7 @@ def recycle(request):
     if not ids or not chosen.exists():
         messages.warning(request, _("Choose the customers to recycle."))
         return redirect(back)
-    counsellors = form.chosen(chosen)
+    counsellors = form.chosen()
     if not request.POST.get("confirm"):
         return TemplateResponse(request, "followups/recycle_preview.html", {
             **admin.site.each_context(request),
@@ -149,9 +149,6 @@ def recycle(request):
             "selected_count": chosen.count(), "to": form.cleaned_data["to"],
             "reason": form.cleaned_data["reason"], "recycle_url": request.get_full_path(),
             "back": back, "since": timezone.now().isoformat(),
-            # shared: those left out because the chosen customers are theirs now
-            "left_out": ([user for user in form.counsellors if user not in counsellors]
-                         if form.cleaned_data["to"] == SHARE else []),
         })
     try:
         plan = customers_recycle(customers=chosen, counsellors=counsellors,

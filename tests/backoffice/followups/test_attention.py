@@ -123,8 +123,8 @@ def test_sharing_skips_the_counsellor_on_leave_and_the_current_owner(manager_cli
     response = _recycle(manager_client, confirm=False, to="share", reason="Aged",
                         ids=[pools["aged"].pk, pools["fresh"].pk])  # both Bob's
     plan = response.context["plan"]
-    assert {u.username: n for u, n in plan.shares.items()} == {"alice": 1, "carol": 0,
-                                                               "dave": 1}
+    assert {u.username: n for u, n in plan.shares.items()} == {"alice": 1, "bob": 0,
+                                                               "carol": 0, "dave": 1}
     assert "on leave" in plan.skipped[carol]
     _recycle(manager_client, to="share", reason="Aged", ids=[pools["aged"].pk,
                                                              pools["fresh"].pk])
@@ -132,22 +132,40 @@ def test_sharing_skips_the_counsellor_on_leave_and_the_current_owner(manager_cli
                .values_list("assigned_to__username", flat=True)) == {"alice", "dave"}
 
 
-def test_sharing_names_the_counsellors_left_out_and_why(manager_client, pools, alice, bob):
-    """Alice's and Bob's customers shared at once: both are left out (the
-    customers are theirs now); the plan says so instead of leaving the manager
-    to wonder why only Carol is in it."""
+def test_sharing_never_gives_a_customer_back_to_its_own_counsellor(manager_client, pools,
+                                                                   alice, bob):
+    """Alice's and Bob's customers shared at once among everyone: Alice's goes
+    to someone else, Bob's too; nobody is left out of the plan for holding
+    some of them."""
     CounsellorFactory(username="carol", first_name="Carol", last_name="Das")
+    late, aged = pools["late"], pools["aged"]  # Alice's, Bob's
     response = _recycle(manager_client, confirm=False, to="share", reason="x",
-                        ids=[pools["late"].pk, pools["aged"].pk])
-    html = response.content.decode()
-    assert [u.username for u in response.context["left_out"]] == ["alice", "bob"]
-    assert 'id="plan-left-out"' in html
-    assert "because some of the chosen customers are with them now" in html
-    # one counsellor chosen by name: nobody is "left out"
-    response = _recycle(manager_client, confirm=False, to=alice.pk, reason="x",
-                        ids=[pools["aged"].pk])
-    assert response.context["left_out"] == [] and 'id="plan-left-out"' not in \
-        response.content.decode()
+                        ids=[late.pk, aged.pk])
+    plan = response.context["plan"]
+    assert plan.assigned == 2 and plan.unassigned == 0
+    assert {u.username for u in plan.shares} == {"alice", "bob", "carol"}
+    _recycle(manager_client, to="share", reason="x", ids=[late.pk, aged.pk])
+    late.refresh_from_db()
+    aged.refresh_from_db()
+    assert late.assigned_to.username != "alice" and aged.assigned_to.username != "bob"
+
+
+def test_what_only_its_own_counsellor_could_take_stays_and_is_counted(manager_client, pools,
+                                                                      alice, bob):
+    """Two of Bob's customers shared while Alice may take one more today: one
+    goes to Alice, the other stays with Bob (not "recycled" to him)."""
+    alice.daily_new_cap = 1
+    alice.save()
+    response = _recycle(manager_client, to="share", reason="x",
+                        ids=[pools["aged"].pk, pools["fresh"].pk])
+    owners = sorted(Customer.objects.filter(pk__in=[pools["aged"].pk, pools["fresh"].pk])
+                    .values_list("assigned_to__username", flat=True))
+    assert owners == ["alice", "bob"]
+    page = manager_client.get(response.url).content.decode()
+    assert "1 customer recycled. 1 stays with its counsellor" in page
+    assert pools["fresh"].history.filter(
+        history_change_reason__startswith="Recycled").count() + pools["aged"].history.filter(
+        history_change_reason__startswith="Recycled").count() == 1
 
 
 def test_the_whole_page_is_recycled_without_ticking_each_row(manager_client, pools, bob):
