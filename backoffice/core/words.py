@@ -93,3 +93,19 @@ def value_for_people(value: Any, *, field=None, empty: str = EMPTY) -> str:
     if isinstance(value, datetime.date):
         return local_date(value, empty=empty)
     return str(value)
+
+
+def duration_short(delta: datetime.timedelta) -> str:
+    """How long, compactly, for lists and notifications: "2 d 3 h",
+    "1 h 35 min", "5 min" (never negative). Sentences about a wait use the
+    long form (accounts.selectors.duration_words: "1 hour 30 minutes")."""
+    from django.utils.translation import gettext as _
+
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    days, rest = divmod(minutes, 60 * 24)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return _("%(d)d d %(h)d h") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)d h %(m)d min") % {"h": hours, "m": minutes}
+    return _("%d min") % minutes

@@ -8,6 +8,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from backoffice.core.words import duration_short
 from backoffice.customers.phones import phone_display
 from backoffice.customers.statuses import BADGE_OF_STAGE, NEEDS_FOLLOW_UP, stage_of
 from backoffice.customers.whatsapp import message_render, whatsapp_url
@@ -80,9 +81,7 @@ def due_text(customer, today: datetime.date) -> tuple[str, bool]:
         # a new lead's first-call target
         now = timezone.now()
         if customer.sla_due_at <= now:
-            from backoffice.followups.sla import duration_words
-
-            return _("New: first call %s late") % duration_words(now - customer.sla_due_at), True
+            return _("New: first call %s late") % duration_short(now - customer.sla_due_at), True
         local = timezone.localtime(customer.sla_due_at)
         when = (local.strftime("%H:%M") if local.date() == today
                 else dateformat.format(local, "j M, H:i"))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from backoffice.accounts.models import User
+from backoffice.core.words import duration_short
 from backoffice.customers.models import Customer
 from backoffice.followups.calendar import WorkCalendar, work_calendar
 from backoffice.followups.models import WorkRules
@@ -45,17 +46,6 @@ def sla_start_unstarted(customers: QuerySet[Customer], *, at: datetime.datetime 
     return customers.filter(assigned_to__isnull=False, sla_due_at__isnull=True,
                             sla_reached_at__isnull=True).update(
         **sla_fields(at or timezone.now()))
-
-
-def duration_words(delta: datetime.timedelta) -> str:
-    minutes = max(int(delta.total_seconds() // 60), 0)
-    days, rest = divmod(minutes, 60 * 24)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        return _("%(d)d d %(h)d h") % {"d": days, "h": hours}
-    if hours:
-        return _("%(h)d h %(m)d min") % {"h": hours, "m": minutes}
-    return _("%d min") % minutes
 
 
 def _claim(queryset: QuerySet[Customer], stage: int) -> list[dict]:
@@ -119,7 +109,7 @@ def sla_sweep(now: datetime.datetime | None = None) -> int:
                 latest = max(now - row["sla_due_at"] for row in rows)
                 lines.append(_("%(who)s: %(n)d (up to %(late)s late)") % {
                     "who": people[counsellor_id], "n": len(rows),
-                    "late": duration_words(latest)})
+                    "late": duration_short(latest)})
             made += len(notify(
                 recipients=managers_active(), kind=Kind.SLA_BREACH,
                 key=f"sla_breach:{breached[0]['pk']}:{len(breached)}:{now:%Y%m%d%H%M}",

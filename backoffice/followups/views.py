@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from backoffice.accounts.models import User
+from backoffice.core.words import duration_short
 from backoffice.customers.selectors import customers_visible_to
 from backoffice.customers.statuses import status_label
 from backoffice.followups import attention
-from backoffice.followups.models import WorkRules
 from backoffice.followups.forms import SHARE, RecycleForm
+from backoffice.followups.models import WorkRules
 from backoffice.followups.recycle import MAX_AT_ONCE, customers_recycle, recycle_plan
-from backoffice.followups.sla import duration_words
 
 PAGE_SIZE = 50
 
@@ -59,7 +59,7 @@ def _manager_or_404(request) -> None:
 
 def _detail(pool: str, customer, *, now) -> str:
     if pool == attention.FIRST_CALL_LATE:
-        return _("%s late") % duration_words(now - customer.sla_due_at)
+        return _("%s late") % duration_short(now - customer.sla_due_at)
     if pool == attention.NOT_REACHABLE:
         return _("%d calls not attended") % customer.attempts_unanswered
     idle = (now - customer.last_activity_at).days

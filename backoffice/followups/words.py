@@ -4,9 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from backoffice.core.words import local_datetime
+from backoffice.core.words import duration_short, local_datetime
 from backoffice.followups.models import WorkRules
-from backoffice.followups.sla import duration_words
 
 
 def call_summary(customer, *, now=None, rules: WorkRules | None = None) -> str:
@@ -30,9 +29,9 @@ def call_summary(customer, *, now=None, rules: WorkRules | None = None) -> str:
                 parts.append(_("first call in time"))
             else:
                 parts.append(_("first call %s late")
-                             % duration_words(customer.sla_reached_at - customer.sla_due_at))
+                             % duration_short(customer.sla_reached_at - customer.sla_due_at))
         elif customer.sla_due_at > now:
             parts.append(_("first call due by %s") % local_datetime(customer.sla_due_at))
         else:
-            parts.append(_("first call %s late") % duration_words(now - customer.sla_due_at))
+            parts.append(_("first call %s late") % duration_short(now - customer.sla_due_at))
     return " · ".join(parts)
