@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "backoffice.savedviews",
     "backoffice.followups",
     "backoffice.notifications",
+    "backoffice.webhooks",
     "backoffice.ops",
     "health_check",
     "maintenance_mode",
@@ -196,6 +197,17 @@ DIGEST_TIME = env_time("DIGEST_TIME", "09:00")
 SWEEP_INTERVAL_SECONDS = env_int("SWEEP_INTERVAL_SECONDS", 300)
 # The address people open the back-office at: links in emails sent by jobs.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# --- Outgoing webhooks (backoffice/webhooks) -----------------------------------
+# Endpoints must be https unless WEBHOOKS_ALLOW_HTTP, and public addresses
+# unless WEBHOOKS_ALLOW_PRIVATE_ADDRESSES (a receiver on this machine or the
+# office network; never on in production: it opens the door to SSRF). After
+# WEBHOOKS_MAX_FAILURES failed attempts in a row an endpoint is switched off
+# and the managers are told; deliveries are kept WEBHOOKS_KEEP_DAYS days.
+WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", False)
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False)
+WEBHOOKS_MAX_FAILURES = env_int("WEBHOOKS_MAX_FAILURES", 10)
+WEBHOOKS_KEEP_DAYS = env_int("WEBHOOKS_KEEP_DAYS", 30)
 
 # --- Auth -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

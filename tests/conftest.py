@@ -18,6 +18,9 @@ def _test_settings(settings):
     # tests/backoffice/imports/test_in_thread.py and the import browser test
     # run them on their own thread, as the embedded setup does.
     settings.JOBS_IN_PROCESS_THREADS = False
+    # Webhook tests deliver to a real server on 127.0.0.1 (tests/backoffice/
+    # webhooks); the SSRF tests switch this off again.
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
     # Static files come from the app folders, never from a collected manifest.
     settings.STORAGES = {
         **settings.STORAGES,

@@ -118,3 +118,18 @@ class LeaveDayFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(CounsellorFactory)
     date = factory.LazyFunction(timezone.localdate)
     note = ""
+
+
+class EndpointFactory(factory.django.DjangoModelFactory):
+    """A webhook endpoint subscribed to every customer event (tests point it
+    at their own receiver on 127.0.0.1)."""
+
+    class Meta:
+        model = "webhooks.Endpoint"
+
+    url = "https://hooks.example.com/alims"
+    events = factory.LazyFunction(lambda: ["customer.created", "customer.status_changed",
+                                           "customer.assigned"])
+    secret = factory.Sequence(lambda n: f"whsec_test_{n:04d}")
+    active = True
+    description = ""

@@ -36,6 +36,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "followups.add_leaveday",
         "followups.change_leaveday",
         "followups.delete_leaveday",
+        # outgoing webhooks (backoffice/webhooks): the endpoints and their log
+        "webhooks.view_endpoint",
+        "webhooks.add_endpoint",
+        "webhooks.change_endpoint",
+        "webhooks.delete_endpoint",
+        "webhooks.view_delivery",
     ],
     STUDENT_COUNSELLOR: [
         "customers.view_customer",
@@ -59,6 +65,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "imports.view_importrun",
         "imports.view_datasource",
         "followups.view_leaveday",
+        "webhooks.view_endpoint",  # never the signing secret (the admin leaves it out)
+        "webhooks.view_delivery",
     ],
 }
 

@@ -20,6 +20,8 @@ SWEEPS = [
     "backoffice.followups.sla.sla_sweep",
     "backoffice.followups.attention.attention_snapshot_sweep",
     "backoffice.notifications.sweeps.notifications_prune_sweep",
+    "backoffice.webhooks.sweeps.webhooks_retry_sweep",
+    "backoffice.webhooks.sweeps.webhooks_prune_sweep",
 ]
 
 

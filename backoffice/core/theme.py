@@ -232,6 +232,18 @@ def sidebar_navigation(request: HttpRequest) -> list[dict]:
                     "permission": lambda r: is_manager(r.user),
                 },
                 {
+                    "title": _("Webhooks"),
+                    "icon": "webhook",
+                    "link": reverse_lazy("admin:webhooks_endpoint_changelist"),
+                    "permission": lambda r: r.user.has_perm("webhooks.view_endpoint"),
+                },
+                {
+                    "title": _("Webhook deliveries"),
+                    "icon": "outbox",
+                    "link": reverse_lazy("admin:webhooks_delivery_changelist"),
+                    "permission": lambda r: r.user.has_perm("webhooks.view_delivery"),
+                },
+                {
                     "title": _("Roles"),
                     "icon": "badge",
                     "link": reverse_lazy("admin:auth_group_changelist"),

@@ -28,6 +28,8 @@ from backoffice.followups.models import WorkRules
 from backoffice.followups.rules import TAP_OUTCOME_WINDOW, cadence_follow_up
 from backoffice.followups.sla import SLA_CLEARED, sla_fields
 from backoffice.notifications.services import assignment_notify, customer_updated_notify
+from backoffice.webhooks.models import EventKind
+from backoffice.webhooks.services import event_emit
 
 # Fields a user edits on the customer form; status, assignment and audit
 # fields have services of their own.
@@ -130,6 +132,7 @@ def customer_create(
     if assigned_to is not None:
         # a manager's new customer for a counsellor is an assignment: told like one
         assignment_notify(counsellor=assigned_to, count=1, by=by)
+    event_emit(EventKind.CUSTOMER_CREATED, customer_ids=[customer.pk], by=by)
     return customer
 
 
@@ -257,6 +260,8 @@ def customer_change_status(
                   *ATTEMPT_FIELDS, "sla_reached_at", "last_activity_at"):
         setattr(customer, field, getattr(locked, field))
     customer_updated_notify(customer=locked, by=by, what=change)
+    event_emit(EventKind.CUSTOMER_STATUS_CHANGED, customer_ids=[locked.pk], by=by,
+               extra={"from_status": change.from_status, "to_status": change.to_status})
     return change
 
 
@@ -463,6 +468,8 @@ def customer_assign(
                     target=f"{len(changing)} customers: {reason}", rows=len(changing),
                     details={"counsellor": target_id, **ids_detail(c.pk for c in changing)})
     assignment_notify(counsellor=counsellor, count=len(changing), by=by)
+    event_emit(EventKind.CUSTOMER_ASSIGNED, customer_ids=[c.pk for c in changing], by=by,
+               extra={"reason": str(reason)})
     return len(changing)
 
 

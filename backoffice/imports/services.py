@@ -52,6 +52,8 @@ from backoffice.notifications.services import (
     import_assigned_notify, import_finished_notify, imports_failed_notify,
 )
 from backoffice.imports.pipeline import Plan, Record, iter_records, plan_file
+from backoffice.webhooks.models import EventKind
+from backoffice.webhooks.services import event_emit
 from backoffice.imports.plugins import (
     CANONICAL_FIELDS, KEEP, Importer, header_key, importer_get, importers,
 )
@@ -1231,6 +1233,10 @@ class _Writer:
         existing = self._existing(_row_phones(valid))
         new = [r for r in valid if existing.for_row(r.clean) is None]
         created, lost_race = self._create(new)
+        if created:
+            # sent once this batch commits; a batch rolled back sends nothing
+            event_emit(EventKind.CUSTOMER_CREATED, customer_ids=list(created.values()),
+                       by=self.by, extra={"import_run": run.pk})
         if lost_race:
             existing.update(self._existing(lost_race))
         done = set(created)

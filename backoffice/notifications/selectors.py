@@ -9,7 +9,7 @@ from backoffice.notifications.models import DEFAULT_EMAIL, Kind, Notification, P
 PAGE_SIZE = 50
 
 # kinds only a manager receives; the others are about a counsellor's own customers
-MANAGER_KINDS = {Kind.ESCALATION, Kind.SLA_BREACH}
+MANAGER_KINDS = {Kind.ESCALATION, Kind.SLA_BREACH, Kind.WEBHOOK_DISABLED}
 COUNSELLOR_KINDS = {Kind.ASSIGNED, Kind.CUSTOMER_UPDATED, Kind.DIGEST, Kind.SLA_WARNING}
 
 

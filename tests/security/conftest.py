@@ -113,6 +113,15 @@ def world(db, manager, superuser, other_counsellor):
             fingerprint="hidden", created_by=superuser,
             state=ExportJob.State.COMPLETED),
     })
+    from backoffice.webhooks.models import Delivery, Endpoint, Event
+
+    endpoint = Endpoint.objects.create(url="https://hooks.example.com/alims",
+                                       events=["customer.created"], secret="whsec_hidden",
+                                       description="Hidden endpoint", created_by=superuser)
+    objects["webhooks.endpoint"] = endpoint
+    objects["webhooks.delivery"] = Delivery.objects.create(
+        endpoint=endpoint, event=Event.objects.create(kind="customer.created"),
+        state=Delivery.State.FAILED, response_status=500, error="Hidden error")
     objects.versions = {
         "followups.workrules": objects["followups.workrules"].history.latest().history_id,
         "followups.holiday": objects["followups.holiday"].history.latest().history_id,

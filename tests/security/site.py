@@ -159,6 +159,7 @@ ROLES = [
         "imports.importrun", "imports.datasource", "audit.activitylog", "accounts.user",
         "customers.messagetemplate", "followups.workrules", "followups.holiday",
         "followups.statusageing", "followups.leaveday",
+        "webhooks.endpoint", "webhooks.delivery",
     })),
     # a counsellor's own leave days open too (tests/backoffice/followups); the
     # world's, another counsellor's, answer 404
@@ -169,6 +170,6 @@ ROLES = [
     Role("compliance", "Compliance", frozenset({
         "customers.historicalcustomer", "audit.activitylog", "axes.accessattempt",
         "axes.accesslog", "axes.accessfailurelog", "imports.importrun", "imports.datasource",
-        "followups.leaveday",
+        "followups.leaveday", "webhooks.endpoint", "webhooks.delivery",
     })),
 ]

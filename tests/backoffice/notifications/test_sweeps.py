@@ -213,6 +213,8 @@ def test_every_listed_sweep_loads():
         "backoffice.followups.sla.sla_sweep",
         "backoffice.followups.attention.attention_snapshot_sweep",
         "backoffice.notifications.sweeps.notifications_prune_sweep",
+        "backoffice.webhooks.sweeps.webhooks_retry_sweep",
+        "backoffice.webhooks.sweeps.webhooks_prune_sweep",
     ]
     assert all(callable(scheduler.sweep_function(path)) for path in scheduler.SWEEPS)
 
