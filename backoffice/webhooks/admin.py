@@ -78,6 +78,12 @@ class EndpointAdmin(HiddenObjectsAnswer404Mixin, BaseAdmin):
             messages.error(request, "; ".join(exc.messages))
             raise PermissionDenied from exc
 
+    def response_add(self, request, obj, post_url_continue=None):
+        """A new endpoint opens on its own page, where its signing secret is."""
+        messages.success(request, _("The endpoint is saved. Give its signing secret, below, "
+                                    "to the receiver."))
+        return redirect("admin:webhooks_endpoint_change", obj.pk)
+
     # --- columns and read-only fields ---------------------------------------------
 
     @display(description=_("Endpoint"))
@@ -122,7 +128,6 @@ class EndpointAdmin(HiddenObjectsAnswer404Mixin, BaseAdmin):
         if delivery is None:
             messages.info(request, _("A test event was sent a moment ago; see the deliveries."))
         else:
-            delivery.refresh_from_db()
             if delivery.state == Delivery.State.SUCCEEDED:
                 messages.success(request, _("The test event was delivered (answer %(status)s).")
                                  % {"status": delivery.response_status})

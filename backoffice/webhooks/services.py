@@ -86,9 +86,10 @@ def endpoint_save(*, endpoint: Endpoint, by, new_secret: bool = False) -> Endpoi
 
 
 def endpoint_test_send(*, endpoint: Endpoint, by) -> Delivery | None:
-    """A test event to this endpoint alone, sent at once (tried once, not
-    retried, not counted among its failures). A second click within
-    ``TEST_REPEAT_SECONDS`` sends nothing and returns None."""
+    """A test event to this endpoint alone, sent now, in the manager's
+    request, so the page says how the receiver answered (tried once, not
+    retried, not counted among its failures; at most the 10 s timeout). A
+    second click within ``TEST_REPEAT_SECONDS`` sends nothing and returns None."""
     now = timezone.now()
     with transaction.atomic():
         claimed = Endpoint.objects.filter(pk=endpoint.pk).filter(
@@ -103,8 +104,7 @@ def endpoint_test_send(*, endpoint: Endpoint, by) -> Delivery | None:
         })
         delivery = Delivery.objects.create(endpoint=endpoint, event=event, created_at=now,
                                            next_attempt_at=now)
-        _send_after_commit([delivery.pk])
-    return delivery
+    return delivery_attempt(delivery.pk) or delivery
 
 
 # --- events ---------------------------------------------------------------------

@@ -17,9 +17,10 @@ from backoffice.imports import services as import_services
 from backoffice.followups.models import Holiday, LeaveDay, StatusAgeing, WorkRules
 from backoffice.imports.models import ImportRun
 from backoffice.savedviews.models import SavedView
+from backoffice.webhooks.models import Delivery, Endpoint, Event
 from backoffice.savedviews.services import saved_view_save
 from tests.backoffice.imports.conftest import csv_file, run_import
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, EndpointFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,9 @@ def _state():
         list(WorkRules.objects.values_list("working_days", "sla_minutes", "cadence")),
         list(Holiday.objects.order_by("pk").values_list("date", "name")),
         list(StatusAgeing.objects.order_by("pk").values_list("status", "max_idle_days")),
+        list(Endpoint.objects.order_by("pk").values_list("url", "events", "secret", "active",
+                                                         "last_test_at")),
+        list(Delivery.objects.order_by("pk").values_list("pk", "state")), Event.objects.count(),
     )
 
 
@@ -53,6 +57,7 @@ def test_compliance_posts_change_nothing(reviewer, manager, alice):
     WorkRules.objects.get_or_create(pk=1)
     holiday = Holiday.objects.create(date=datetime.date(2030, 1, 26), name="Republic Day")
     ageing = StatusAgeing.objects.order_by("pk").first()
+    endpoint = EndpointFactory(url="https://hooks.example.com/alims")
     for _ in range(5):
         Client().post("/login/", {"username": "alice", "password": "wrong", "next": "/"})
     before = _state()
@@ -104,6 +109,14 @@ def test_compliance_posts_change_nothing(reviewer, manager, alice):
           "form-0-max_idle_days": "1", "_save": "Save"}),
         (reverse("followups:recycle"), {"to": "share", "reason": "x", "ids": [customer.pk],
                                         "confirm": "1"}),
+        # webhooks: compliance reads endpoints and deliveries, changes and sends nothing
+        (reverse("admin:webhooks_endpoint_add"),
+         {"url": "https://evil.example.com/", "events": ["customer.created"], "active": "on"}),
+        (reverse("admin:webhooks_endpoint_change", args=[endpoint.pk]),
+         {"url": "https://evil.example.com/", "events": ["customer.created"], "active": "on",
+          "new_secret": "on"}),
+        (reverse("admin:webhooks_endpoint_send_test", args=[endpoint.pk]), {}),
+        (reverse("admin:webhooks_endpoint_delete", args=[endpoint.pk]), {"post": "yes"}),
     ]
     for url, data in posts:
         response = client.post(url, {**data, "csrfmiddlewaretoken": token})

@@ -86,7 +86,19 @@ def hostile(db, manager, superuser, settings):
 
     leave = LeaveDay.objects.create(user=counsellor, note=XSS_ALL[:120],
                                     date=timezone.localdate())
+    from backoffice.webhooks.models import Delivery, Endpoint, Event
+
+    endpoint = Endpoint.objects.create(url=("https://hooks.example.com/?q=" + XSS_ALL)[:500],
+                                       description=XSS_ALL[:200], events=["customer.created"],
+                                       secret="whsec_hostile")
+    delivery = Delivery.objects.create(
+        endpoint=endpoint, event=Event.objects.create(
+            kind="customer.created", data={"customers": [{"name": XSS_ALL}], "x": XSS_LINK}),
+        state=Delivery.State.RETRYING, response_status=500, error=XSS_ALL[:500],
+        response_excerpt=XSS_ALL + XSS_LINK)
     return {
+        "webhooks.endpoint": endpoint,
+        "webhooks.delivery": delivery,
         "followups.leaveday": leave,
         "counsellor": counsellor,
         "customers.customer": typed,
