@@ -2,42 +2,21 @@
 sweep and a shared recycle's Apply."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from backoffice.customers.models import Customer
 from backoffice.followups.sla import sla_sweep
 from backoffice.notifications.models import Kind, Notification
 from tests.factories import CounsellorFactory, CustomerFactory, ManagerFactory
+from tests.threads import twice_at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's"),
 ]
-
-
-def _twice(target):
-    barrier = threading.Barrier(2)
-    errors = []
-
-    def run():
-        try:
-            barrier.wait()
-            target()
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not errors, errors
 
 
 def test_two_sla_sweeps_at_once_tell_the_managers_once():
@@ -47,7 +26,7 @@ def test_two_sla_sweeps_at_once_tell_the_managers_once():
     CustomerFactory.create_batch(
         30, assigned_to=alice, assigned_at=now - datetime.timedelta(hours=5),
         sla_due_at=now - datetime.timedelta(hours=1), sla_warn_at=now - datetime.timedelta(hours=2))
-    _twice(lambda: sla_sweep(now))
+    twice_at_once(lambda: sla_sweep(now))
     assert Notification.objects.filter(kind=Kind.SLA_BREACH).count() == 1
     assert Customer.objects.filter(sla_stage=2).count() == 30
 
@@ -66,6 +45,6 @@ def test_a_shared_recycle_applied_twice_at_once_moves_each_customer_once():
         customers_recycle(customers=[c.pk for c in customers], counsellors=[bob, carol],
                           reason="Aged", by=manager, assigned_before=since)
 
-    _twice(apply)
+    twice_at_once(apply)
     for customer in customers:
         assert customer.history.filter(history_change_reason__startswith="Recycled").count() == 1
