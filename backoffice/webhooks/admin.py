@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
@@ -151,6 +152,28 @@ class DeliveryAdmin(HiddenObjectsAnswer404Mixin, ReadOnlyAdminMixin, BaseAdmin):
               "last_attempt_at", "next_attempt_at", "delivered_at", "response_status",
               "duration_ms", "error", "response_shown", "payload_shown", "delivery_id")
     readonly_fields = fields
+
+    actions = ["send_again"]
+
+    def has_send_again_permission(self, request):
+        return request.user.has_perm("webhooks.change_endpoint")
+
+    def changelist_view(self, request, extra_context=None):
+        # a read-only role posting an action gets a refusal, not the list again
+        if request.method == "POST" and not self.has_send_again_permission(request):
+            raise PermissionDenied
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description=_("Send again now"), permissions=["send_again"])
+    def send_again(self, request, queryset):
+        count = services.deliveries_send_again(deliveries=list(queryset[:500]), by=request.user)
+        if count:
+            self.message_user(request, ngettext(
+                "%d delivery is sent again.", "%d deliveries are sent again.", count) % count,
+                messages.SUCCESS)
+        else:
+            self.message_user(request, _("Only failed deliveries of endpoints that are on are "
+                                         "sent again; none of those was chosen."), messages.INFO)
 
     def get_queryset(self, request):
         queryset = deliveries_log()

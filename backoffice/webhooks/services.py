@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -183,6 +183,22 @@ def _send_after_commit(delivery_ids: list[int]) -> None:
                     queue="default", thread=True)
 
     transaction.on_commit(start)
+
+
+def deliveries_send_again(*, deliveries, by) -> int:
+    """A manager's "Send again now": the chosen deliveries that failed (given
+    up or waiting for a retry), of endpoints that are on, are sent now, one
+    more attempt each. Returns how many."""
+    if not by.has_perm("webhooks.change_endpoint"):
+        raise PermissionDenied(_("You may not send webhooks."))
+    again = [Delivery.State.FAILED, Delivery.State.RETRYING]
+    ids = list(Delivery.objects.filter(pk__in=[getattr(d, "pk", d) for d in deliveries],
+                                       state__in=again, endpoint__active=True)
+               .values_list("pk", flat=True))
+    Delivery.objects.filter(pk__in=ids, state__in=again).update(
+        state=Delivery.State.RETRYING, next_attempt_at=timezone.now())
+    _send_after_commit(ids)
+    return len(ids)
 
 
 # --- sending --------------------------------------------------------------------

@@ -58,6 +58,8 @@ def test_compliance_posts_change_nothing(reviewer, manager, alice):
     holiday = Holiday.objects.create(date=datetime.date(2030, 1, 26), name="Republic Day")
     ageing = StatusAgeing.objects.order_by("pk").first()
     endpoint = EndpointFactory(url="https://hooks.example.com/alims")
+    failed = Delivery.objects.create(endpoint=endpoint, state=Delivery.State.FAILED,
+                                     event=Event.objects.create(kind="customer.created"))
     for _ in range(5):
         Client().post("/login/", {"username": "alice", "password": "wrong", "next": "/"})
     before = _state()
@@ -117,6 +119,8 @@ def test_compliance_posts_change_nothing(reviewer, manager, alice):
           "new_secret": "on"}),
         (reverse("admin:webhooks_endpoint_send_test", args=[endpoint.pk]), {}),
         (reverse("admin:webhooks_endpoint_delete", args=[endpoint.pk]), {"post": "yes"}),
+        (reverse("admin:webhooks_delivery_changelist"),
+         {"action": "send_again", "_selected_action": [failed.pk]}),
     ]
     for url, data in posts:
         response = client.post(url, {**data, "csrfmiddlewaretoken": token})

@@ -273,3 +273,29 @@ def test_the_deliveries_list_takes_the_same_queries_for_5_or_50_rows(manager_cli
     assert len(many) == len(few)
     with django_assert_max_num_queries(len(few)):
         manager_client.get(reverse(DELIVERIES))
+
+
+@pytest.mark.parametrize(("who", "sent"), [
+    ("manager_client", True), ("superuser_client", True), ("reviewer_client", False),
+    ("alice_client", False),
+])
+def test_send_again_now_per_role(request, who, sent, receiver,
+                                 django_capture_on_commit_callbacks):
+    client = request.getfixturevalue(who)
+    endpoint = EndpointFactory(url=receiver.url)
+    failed = Delivery.objects.create(endpoint=endpoint, attempts=6, state=Delivery.State.FAILED,
+                                     event=Event.objects.create(kind="customer.created"))
+    delivered = Delivery.objects.create(endpoint=endpoint, state=Delivery.State.SUCCEEDED,
+                                        event=Event.objects.create(kind="customer.created"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse(DELIVERIES), {
+            "action": "send_again", "_selected_action": [failed.pk, delivered.pk]})
+    assert response.status_code in (200, 302, 403)
+    failed.refresh_from_db()
+    delivered.refresh_from_db()
+    assert delivered.attempts == 0  # a delivered one is never sent again
+    if sent:
+        assert len(receiver.requests) == 1
+        assert failed.state == Delivery.State.SUCCEEDED and failed.attempts == 7
+    else:
+        assert receiver.requests == [] and failed.state == Delivery.State.FAILED
