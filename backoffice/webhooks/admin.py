@@ -56,6 +56,8 @@ class EndpointAdmin(HiddenObjectsAnswer404Mixin, BaseAdmin):
         if obj is not None:
             if self.has_change_permission(request, obj):
                 fields += ["secret_shown", "new_secret"]
+            else:
+                fields[1] = "events_shown"  # the list, not the stored JSON
             fields += ["failures", "disabled_at", "last_test_at", "created_by", "created_at"]
         return fields
 
@@ -63,7 +65,7 @@ class EndpointAdmin(HiddenObjectsAnswer404Mixin, BaseAdmin):
         shown = ["secret_shown", "failures", "disabled_at", "last_test_at", "created_by",
                  "created_at"]
         if obj is not None and not self.has_change_permission(request, obj):
-            return ["url", "events", "description", "active", *shown]
+            return ["url", "events_shown", "description", "active", *shown]
         return shown
 
     def get_form(self, request, obj=None, change=False, **kwargs):
