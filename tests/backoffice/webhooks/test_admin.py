@@ -299,3 +299,29 @@ def test_send_again_now_per_role(request, who, sent, receiver,
         assert failed.state == Delivery.State.SUCCEEDED and failed.attempts == 7
     else:
         assert receiver.requests == [] and failed.state == Delivery.State.FAILED
+
+
+def test_a_too_long_description_is_refused_and_unicode_kept(manager_client):
+    with _public_dns():
+        response = manager_client.post(reverse(ADD), _form("https://crm.example.com/hook",
+                                                           description="x" * 5000))
+        assert response.status_code == 200 and not Endpoint.objects.exists()
+        response = manager_client.post(reverse(ADD), _form("https://crm.example.com/hook",
+                                                           description="ക്രിം 😀 \u202eCRM"))
+    assert response.status_code == 302
+    assert Endpoint.objects.get().description == "ക്രിം 😀 \u202eCRM"
+
+
+def test_a_nul_byte_in_the_form_is_refused_and_nothing_saved(manager_client):
+    response = manager_client.post(reverse(ADD), _form("https://crm.example.com/\x00hook",
+                                                       description="a\x00b"))
+    assert response.status_code in (200, 400)
+    assert not Endpoint.objects.exists()
+
+
+def test_the_switched_off_notice_is_a_managers_kind(manager, alice, reviewer):
+    from backoffice.notifications.selectors import kinds_for
+
+    assert "webhook_disabled" in kinds_for(manager)
+    assert "webhook_disabled" not in kinds_for(alice)
+    assert "webhook_disabled" not in kinds_for(reviewer)
