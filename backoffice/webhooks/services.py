@@ -60,6 +60,8 @@ def endpoint_save(*, endpoint: Endpoint, by, new_secret: bool = False) -> Endpoi
     public address) here as in the form. A new endpoint gets a secret; an
     endpoint switched back on starts with no failures, and what it had
     waiting is tried again at once."""
+    if not by.has_perm("webhooks.change_endpoint" if endpoint.pk else "webhooks.add_endpoint"):
+        raise PermissionDenied(_("You may not change webhooks."))
     url_target(endpoint.url)
     if not endpoint.secret or new_secret:
         endpoint.secret = secret_generate()
@@ -90,6 +92,8 @@ def endpoint_test_send(*, endpoint: Endpoint, by) -> Delivery | None:
     request, so the page says how the receiver answered (tried once, not
     retried, not counted among its failures; at most the 10 s timeout). A
     second click within ``TEST_REPEAT_SECONDS`` sends nothing and returns None."""
+    if not by.has_perm("webhooks.change_endpoint"):
+        raise PermissionDenied(_("You may not send webhooks."))
     now = timezone.now()
     with transaction.atomic():
         claimed = Endpoint.objects.filter(pk=endpoint.pk).filter(

@@ -325,3 +325,18 @@ def test_the_switched_off_notice_is_a_managers_kind(manager, alice, reviewer):
     assert "webhook_disabled" in kinds_for(manager)
     assert "webhook_disabled" not in kinds_for(alice)
     assert "webhook_disabled" not in kinds_for(reviewer)
+
+
+def test_the_services_refuse_people_who_may_not_change_webhooks(reviewer, alice):
+    from django.core.exceptions import PermissionDenied
+
+    from backoffice.webhooks import services
+
+    endpoint = EndpointFactory()
+    for person in (reviewer, alice):
+        with pytest.raises(PermissionDenied):
+            services.endpoint_save(endpoint=endpoint, by=person, new_secret=True)
+        with pytest.raises(PermissionDenied):
+            services.endpoint_test_send(endpoint=endpoint, by=person)
+        with pytest.raises(PermissionDenied):
+            services.deliveries_send_again(deliveries=[], by=person)
