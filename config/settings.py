@@ -71,6 +71,10 @@ INSTALLED_APPS = [
     "backoffice.followups",
     "backoffice.notifications",
     "backoffice.ops",
+    "backoffice.api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc from our static files
     "health_check",
     "maintenance_mode",
     "csp",
@@ -196,6 +200,41 @@ DIGEST_TIME = env_time("DIGEST_TIME", "09:00")
 SWEEP_INTERVAL_SECONDS = env_int("SWEEP_INTERVAL_SECONDS", 300)
 # The address people open the back-office at: links in emails sent by jobs.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# The REST API (/api/v1/): personal tokens or the browser's session; JSON only.
+API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "backoffice.api.authentication.TokenAuthentication",
+        "backoffice.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["backoffice.api.throttling.TokenRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "backoffice.api.exceptions.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ALIMS Back-office API",
+    "DESCRIPTION": "Customers, status updates, assignments, imports and reports, with the "
+                   "same rules about who sees what as the back-office. Authenticate with a "
+                   "personal token: `Authorization: Bearer <token>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {"StatusEnum": "backoffice.customers.statuses.Status"},
+}
 
 # --- Auth -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -537,6 +576,8 @@ UNFOLD = {
              "link": lambda request: str(reverse_lazy("two_factor:manage"))},
             {"title": _("Notification settings"),
              "link": lambda request: str(reverse_lazy("notifications:settings"))},
+            {"title": _("API tokens"),
+             "link": lambda request: str(reverse_lazy("account:api_tokens"))},
         ],
     },
     "SHOW_HISTORY": True,
@@ -545,7 +586,8 @@ UNFOLD = {
     "ENVIRONMENT": "backoffice.core.theme.environment_label",
     "STYLES": [lambda request: static("backoffice/css/theme.css"),
                lambda request: static("backoffice/css/calls.css"),
-               lambda request: static("backoffice/css/notifications.css")],
+               lambda request: static("backoffice/css/notifications.css"),
+               lambda request: static("backoffice/css/api-tokens.css")],
     # a tap on Call or WhatsApp is recorded as it opens (static/backoffice/js/touch.js)
     "SCRIPTS": [lambda request: static("backoffice/js/touch.js")],
     "COLORS": {

@@ -9,6 +9,10 @@ urlpatterns = [
     # they are mounted behind a superuser check (backoffice/core/urls.py).
     path("jobs/", include((rq_urlpatterns(), "django_rq"))),
     path("reports/", include("backoffice.reports.urls")),
+    # the REST API, its schema and its documentation
+    path("api/v1/", include("backoffice.api.urls")),
+    # a person's own API tokens
+    path("account/", include("backoffice.api.account_urls")),
     # customers past their first-call target, not reachable or aged (managers)
     path("attention/", include("backoffice.followups.urls")),
     # the customer list's named views (saved from the list, shown in the sidebar)

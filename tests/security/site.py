@@ -101,6 +101,10 @@ def _name(pattern: URLPattern, route: str) -> str:
         return f"followups:{pattern.name}"
     if route.startswith("notifications/"):
         return f"notifications:{pattern.name}"
+    if route.startswith("api/v1/"):
+        return f"api:{pattern.name}"
+    if route.startswith("account/"):
+        return f"account:{pattern.name}"
     if pattern.name in ("health", "health_live", "search") or "password_reset" in pattern.name:
         return pattern.name if pattern.name != "search" else "admin:search"
     return f"admin:{pattern.name}"
@@ -130,6 +134,11 @@ PUBLIC = {
 
 def is_public(route: Route) -> bool:
     return route.name in PUBLIC
+
+
+def is_api(route: Route) -> bool:
+    """The REST API: its callers get 401s and JSON, not the login page."""
+    return route.route.startswith("api/v1/")
 
 
 def is_jobs(route: Route) -> bool:

@@ -1,0 +1,26 @@
+"""/api/v1/: the REST API, its OpenAPI schema and its documentation (served
+from our own static files)."""
+
+from django.urls import include, path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+from rest_framework.routers import SimpleRouter
+
+from backoffice.api import views
+
+app_name = "api"
+
+router = SimpleRouter(use_regex_path=False)
+router.register("customers", views.CustomerViewSet, basename="customer")
+router.register("users", views.UserViewSet, basename="user")
+
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="me"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("", include(router.urls)),
+]
