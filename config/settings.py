@@ -216,7 +216,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["backoffice.api.throttling.TokenRateThrottle"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "backoffice.api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "backoffice.api.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -324,6 +324,8 @@ MAINTENANCE_MODE_STATE_FILE_PATH = str(DATA_DIR / "maintenance_mode_state.txt")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# a refused form gets the usual page; an API caller gets JSON
+CSRF_FAILURE_VIEW = "backoffice.ops.views.csrf_failure"
 SECURE_HTTPS = env_bool("SECURE_HTTPS", not DEBUG and bool(env_str("DATABASE_URL")))
 SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS

@@ -1,8 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from backoffice.accounts import views
 from backoffice.core.urls import rq_urlpatterns
+from backoffice.ops.views import api_not_found
 
 urlpatterns = [
     # django-rq's pages only check is_staff, and every counsellor is staff:
@@ -11,6 +12,7 @@ urlpatterns = [
     path("reports/", include("backoffice.reports.urls")),
     # the REST API, its schema and its documentation
     path("api/v1/", include("backoffice.api.urls")),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found, name="api_not_found"),
     # a person's own API tokens
     path("account/", include("backoffice.api.account_urls")),
     # customers past their first-call target, not reachable or aged (managers)
@@ -38,3 +40,7 @@ urlpatterns = [
 
 # the 500 page shows the request's reference (X-Request-ID) and needs no database
 handler500 = "backoffice.ops.views.server_error"
+# ... and the API's callers get their errors as JSON
+handler400 = "backoffice.ops.views.bad_request"
+handler403 = "backoffice.ops.views.permission_denied"
+handler404 = "backoffice.ops.views.page_not_found"

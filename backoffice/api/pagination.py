@@ -55,18 +55,16 @@ def _value_parsed(text, kind: str):
 
 
 class KeysetPagination(BasePagination):
-    """``orderings`` (name → Key) come from the view; the first is the default."""
+    """Subclasses name their ``orderings`` (name → Key); the first is the default."""
 
     cursor_param = "cursor"
     ordering_param = "ordering"
     page_size_param = "page_size"
-
-    def __init__(self, orderings: dict[str, Key] | None = None):
-        self.orderings = orderings or {"-id": Key("id", "int", descending=True)}
+    orderings: dict[str, Key] = {"-id": Key("id", "int", descending=True)}
 
     # -- reading the request -------------------------------------------------
     def _ordering(self, request) -> tuple[str, Key]:
-        name = request.query_params.get(self.ordering_param) or next(iter(self.orderings))
+        name = request.query_params.get(self.ordering_param, next(iter(self.orderings)))
         if name not in self.orderings:
             raise ValidationError({self.ordering_param: [
                 _("Order by one of: %s.") % ", ".join(self.orderings)]})

@@ -12,6 +12,17 @@ from backoffice.customers.statuses import Status
 
 User = get_user_model()
 
+TIME_OF_DAY = {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+               "example": "16:30", "description": "A time of day, hours and minutes (local)."}
+
+
+@extend_schema_field({**TIME_OF_DAY, "nullable": True})
+class TimeOfDayField(serializers.TimeField):
+    """A time of day as "16:30": the site's local time, no offset."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", input_formats=["%H:%M"], **kwargs)
+
 
 class PersonSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
@@ -27,7 +38,9 @@ class SourceSerializer(serializers.Serializer):
 
 
 class CustomerSerializer(serializers.ModelSerializer):
+    email = serializers.CharField(read_only=True, help_text=_("Empty when not known."))
     status_label = serializers.SerializerMethodField()
+    next_follow_up_time = TimeOfDayField(read_only=True, allow_null=True)
     counsellor = serializers.SerializerMethodField()
     data_source = SourceSerializer(read_only=True, allow_null=True)
 
@@ -86,7 +99,7 @@ class StatusUpdateSerializer(serializers.Serializer):
         required=False, allow_null=True,
         help_text=_("Needed by some statuses; “Call not attended” without one gets the "
                     "call-back cadence's."))
-    next_follow_up_time = serializers.TimeField(required=False, allow_null=True)
+    next_follow_up_time = TimeOfDayField(required=False, allow_null=True)
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):

@@ -25,14 +25,24 @@ from backoffice.customers.selectors import customers_visible_to
 
 User = get_user_model()
 
-CUSTOMER_ORDERINGS = {
-    "-date_added": Key("date_added", "date", descending=True),
-    "date_added": Key("date_added", "date"),
-    "name": Key("name"),
-    "-name": Key("name", descending=True),
-    "-id": Key("id", "int", descending=True),
-    "id": Key("id", "int"),
-}
+class CustomerPagination(KeysetPagination):
+    # each served by an index (customer_date_added_idx, customer_name_idx, the key)
+    orderings = {
+        "-date_added": Key("date_added", "date", descending=True),
+        "date_added": Key("date_added", "date"),
+        "name": Key("name"),
+        "-name": Key("name", descending=True),
+        "-id": Key("id", "int", descending=True),
+        "id": Key("id", "int"),
+    }
+
+
+class TimelinePagination(KeysetPagination):
+    orderings = {"-changed_at": Key("changed_at", "datetime", descending=True)}
+
+
+class UserPagination(KeysetPagination):
+    orderings = {"id": Key("id", "int")}
 NOT_FOUND = {404: OpenApiResponse(description="No such customer, or not one of yours.")}
 
 
@@ -77,11 +87,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return customers_visible_to(self.request.user).select_related(
             "assigned_to", "data_source")
 
-    @property
-    def paginator(self):
-        if not hasattr(self, "_paginator"):
-            self._paginator = KeysetPagination(CUSTOMER_ORDERINGS)
-        return self._paginator
+    pagination_class = CustomerPagination
 
     def get_object(self):
         customer = self.get_queryset().filter(pk=_pk(self.kwargs["pk"])).first()
@@ -140,11 +146,10 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(summary="The customer's status updates, newest first",
                    responses={200: s.StatusChangeSerializer(many=True), **NOT_FOUND})
     @action(detail=True, methods=["get"], url_path="timeline",
-            serializer_class=s.StatusChangeSerializer)
+            serializer_class=s.StatusChangeSerializer, pagination_class=TimelinePagination)
     def timeline(self, request, pk=None):
         customer = self.get_object()
-        paginator = KeysetPagination({"-changed_at": Key("changed_at", "datetime",
-                                                         descending=True)})
+        paginator = TimelinePagination()
         changes = StatusChange.objects.filter(customer=customer).select_related("changed_by")
         page = paginator.paginate_queryset(changes, request, view=self)
         return paginator.get_paginated_response(s.StatusChangeSerializer(page, many=True).data)
@@ -174,11 +179,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     lookup_value_converter = "int"
     queryset = User.objects.prefetch_related("groups")
 
-    @property
-    def paginator(self):
-        if not hasattr(self, "_paginator"):
-            self._paginator = KeysetPagination({"id": Key("id", "int")})
-        return self._paginator
+    pagination_class = UserPagination
 
     def get_object(self):
         user = self.get_queryset().filter(pk=_pk(self.kwargs["pk"])).first()

@@ -70,7 +70,7 @@ DEFAULTS = {
     "queue_index": 0, "scheduler_index": 0, "connection_index": 0,
     "job_id": "x", "result_id": "x", "key": "x", "scheduler_name": "x", "cron_job_name": "x",
     "token": "x", "uidb64": "MQ", "content_type_id": 1, "app_label": "customers",
-    "url": "no-such-page/",
+    "url": "no-such-page/", "rest": "no-such-thing/",
 }
 
 
@@ -105,6 +105,8 @@ def _name(pattern: URLPattern, route: str) -> str:
         return f"api:{pattern.name}"
     if route.startswith("account/"):
         return f"account:{pattern.name}"
+    if pattern.name == "api_not_found":
+        return pattern.name
     if pattern.name in ("health", "health_live", "search") or "password_reset" in pattern.name:
         return pattern.name if pattern.name != "search" else "admin:search"
     return f"admin:{pattern.name}"
@@ -127,6 +129,8 @@ def routes() -> list[Route]:
 PUBLIC = {
     "health", "health_live",
     "admin:login",
+    # any address under /api/ that is not one: a JSON 404 for anyone
+    "api_not_found",
     "admin_password_reset", "password_reset_done", "password_reset_confirm",
     "password_reset_complete",
 }
