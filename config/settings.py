@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "backoffice.savedviews",
     "backoffice.followups",
     "backoffice.notifications",
+    "backoffice.capture",
     "backoffice.ops",
     "health_check",
     "maintenance_mode",
@@ -196,6 +197,12 @@ DIGEST_TIME = env_time("DIGEST_TIME", "09:00")
 SWEEP_INTERVAL_SECONDS = env_int("SWEEP_INTERVAL_SECONDS", 300)
 # The address people open the back-office at: links in emails sent by jobs.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# --- Web forms (POST /capture/<key>/, backoffice/capture) -------------------
+# The largest body a website's form may post (bytes), and the posts a minute
+# one client address may make to one data source's form (0: no limit).
+CAPTURE_MAX_BYTES = env_int("CAPTURE_MAX_BYTES", 16 * 1024)
+CAPTURE_PER_MINUTE = env_int("CAPTURE_PER_MINUTE", 10)
 
 # --- Auth -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

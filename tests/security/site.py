@@ -101,6 +101,8 @@ def _name(pattern: URLPattern, route: str) -> str:
         return f"followups:{pattern.name}"
     if route.startswith("notifications/"):
         return f"notifications:{pattern.name}"
+    if route.startswith("capture/"):
+        return f"capture:{pattern.name}"
     if pattern.name in ("health", "health_live", "search") or "password_reset" in pattern.name:
         return pattern.name if pattern.name != "search" else "admin:search"
     return f"admin:{pattern.name}"
@@ -125,7 +127,13 @@ PUBLIC = {
     "admin:login",
     "admin_password_reset", "password_reset_done", "password_reset_confirm",
     "password_reset_complete",
+    # websites' enquiry forms post leads here (backoffice/capture): a key in
+    # the URL, no cookies, no CSRF token; anything but a live key answers 404
+    "capture:submit",
 }
+
+# Public endpoints for other sites' pages: no session, so no CSRF token.
+CSRF_EXEMPT = {"capture:submit"}
 
 
 def is_public(route: Route) -> bool:
