@@ -46,6 +46,10 @@ MAX_NAME_CHARS = 100
 MAX_VALUE_CHARS = 2000
 HISTORY_REASON_MAX = 100  # simple-history's change reason
 ENQUIRY_DETAIL = "Web enquiry"
+# A customer's source details keep this many enquiries, the latest (each one
+# stays in the customer's history): a number posted without end from many
+# addresses does not grow the customer without end.
+ENQUIRIES_KEPT = 20
 
 COUNTERS = {"accepted": "captured", "duplicate": "capture_duplicates", "spam": "capture_spam",
             "refused": "capture_refused"}
@@ -171,7 +175,13 @@ def capture_submit(*, source: DataSource, fields: Mapping[str, Any]) -> CaptureR
     fields = {name: value for name, value in fields.items() if header_key(name) != HONEYPOT}
     options = ReadOptions.from_settings({**source.read_options(), "country_confirmed": True,
                                          "date_order_confirmed": True})
-    importer = importer_get(source.importer, source.importer_config())
+    try:
+        importer = importer_get(source.importer, source.importer_config())
+    except LookupError:  # its plugin was uninstalled
+        capture_count(source, "refused")
+        logger.error("Web form of data source %s: no importer plugin %r", source.pk,
+                     source.importer)
+        raise CaptureRefused(_("This form cannot take enquiries at the moment.")) from None
     record = record_from_fields(fields, importer=importer, options=options)
     if record.problem:
         capture_count(source, "refused")
@@ -259,6 +269,9 @@ def _enquiry_record(source: DataSource, customer_id: int, row, fields: Mapping[s
             key, n = f"{ENQUIRY_DETAIL} {stamp} ({n})", n + 1
         details[key] = "; ".join(f"{name}: {text(value)}" for name, value in fields.items()
                                  if text(value))
+        enquiries = [name for name in details if name.startswith(f"{ENQUIRY_DETAIL} ")]
+        for name in enquiries[:-ENQUIRIES_KEPT]:
+            del details[name]
         customer.source_details = details
         customer.updated_by = None
         customer._history_user = None

@@ -87,15 +87,16 @@ def capture(request, key: str):
         response = HttpResponse(status=405)
         response["Allow"] = "POST, OPTIONS"
         return response
-    if not origin_ok:
-        services.capture_count(source, "refused")
-        return _refused(_("This site may not post to this form."), status=403)
+    # first, before anything is written (even a count): a flood costs no writes
     wait = services.capture_throttle(source, client_ip(request))
     if wait:
         response = _refused(_("Too many posts; try again in a minute."), status=429,
-                            origin=origin, allowed=True)
+                            origin=origin, allowed=origin_ok)
         response["Retry-After"] = str(wait)
         return response
+    if not origin_ok:
+        services.capture_count(source, "refused")
+        return _refused(_("This site may not post to this form."), status=403)
     try:
         fields = _fields_of(request)
     except services.CaptureRefused as exc:

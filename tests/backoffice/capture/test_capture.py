@@ -119,6 +119,32 @@ def test_a_known_number_however_written_is_an_enquiry_of_that_customer(source, a
     assert counts(source) == (0, 1, 0, 0)
 
 
+def test_a_customer_keeps_the_latest_enquiries_and_the_history_all(source, monkeypatch):
+    monkeypatch.setattr(services, "ENQUIRIES_KEPT", 3)
+    customer = CustomerFactory(phone="+919876543210", source_details={"Course": "MBA"})
+    for n in range(5):
+        assert post(KEY, {"phone": "9876543210", "note": f"try {n}"}).status_code == 200
+    customer.refresh_from_db()
+    kept = [v for k, v in customer.source_details.items() if k.startswith("Web enquiry")]
+    assert len(kept) == 3 and "note: try 4" in kept[-1] and "note: try 2" in kept[0]
+    assert customer.source_details["Course"] == "MBA"
+    assert customer.history.filter(history_change_reason="Web enquiry from Website").count() == 5
+
+
+def test_a_post_takes_as_many_queries_however_many_counsellors_and_customers(
+        source, alice, bob, django_assert_max_num_queries):
+    """About 30 for a new lead (lookup, assignment, customer, history, status
+    update, notification, count), fewer for a known one; none per counsellor."""
+    from tests.factories import CounsellorFactory
+
+    CounsellorFactory.create_batch(5)
+    CustomerFactory.create_batch(5, assigned_to=alice)
+    with django_assert_max_num_queries(35):
+        assert post(KEY, {"phone": "9876543210", "Course": "MBA"}).status_code == 201
+    with django_assert_max_num_queries(20):
+        assert post(KEY, {"phone": "9876543210"}).status_code == 200
+
+
 def test_a_known_alternate_number_is_that_customer_too(source):
     CustomerFactory(phone="+919876543210", alternate_phone="+919812345678")
     assert post(KEY, {"phone": "98123 45678"}).status_code == 200
@@ -269,6 +295,22 @@ def test_a_flood_is_answered_429_with_retry_after_and_creates_nothing_more(sourc
     assert post(KEY, {"phone": "9876500000"}, REMOTE_ADDR="203.0.113.10").status_code == 201
 
 
+def test_a_flood_from_another_origin_is_throttled_before_anything_is_counted(guarded,
+                                                                              settings):
+    settings.CAPTURE_PER_MINUTE = 2
+    answers = [post(KEY, {"phone": "9876543210"}, origin="https://evil.example").status_code
+               for _ in range(5)]
+    assert answers == [403, 403, 429, 429, 429]
+    assert counts(guarded) == (0, 0, 0, 2)
+
+
+def test_a_source_whose_plugin_is_gone_refuses_with_a_reason(source):
+    DataSource.objects.filter(pk=source.pk).update(importer="uninstalled")
+    body = refused(post(KEY, {"phone": "9876543210"}))
+    assert "moment" in body["error"]
+    assert counts(source) == (0, 0, 0, 1)
+
+
 def test_the_flood_limit_is_per_source(source, settings):
     settings.CAPTURE_PER_MINUTE = 1
     other = DataSource.objects.create(name="Landing", slug="landing", importer="standard",
@@ -405,3 +447,34 @@ def test_the_admin_allowlist_does_not_close_the_form(source, settings):
 def test_the_enquiry_date_is_the_local_day(source):
     post(KEY, {"phone": "9876543210"})
     assert Customer.objects.get().date_added == timezone.localdate()
+
+
+def test_counsellors_choose_how_they_hear_of_enquiries(alice, manager):
+    from backoffice.notifications.selectors import kinds_for
+
+    assert Kind.ENQUIRY in kinds_for(alice)
+    assert Kind.ENQUIRY not in kinds_for(manager)
+
+
+def test_a_counsellor_who_turned_enquiries_off_is_not_told(source, alice):
+    from backoffice.notifications.services import preferences_save
+
+    preferences_save(user=alice, choices={Kind.ENQUIRY: (False, False)})
+    CustomerFactory(phone="+919876543210", assigned_to=alice)
+    assert post(KEY, {"phone": "9876543210"}).status_code == 200
+    assert not Notification.objects.filter(recipient=alice).exists()
+
+
+def test_a_single_row_of_fields_reads_as_a_row_of_a_file():
+    from backoffice.imports.normalise import ReadOptions
+    from backoffice.imports.pipeline import record_from_fields
+    from backoffice.imports.plugins import importer_get
+
+    importer = importer_get("standard", {"aliases": {"phone": ["Parent Mobile"]}})
+    record = record_from_fields(
+        {"Parent Mobile": "050 123 4567", "Name": " Asha  K ", "Serial": "7", "Course": "BBA"},
+        importer=importer, options=ReadOptions(country="AE", ignored_headers=("Serial",)))
+    assert record.problem is None
+    assert (record.clean.phone, record.clean.name) == ("+971501234567", "Asha K")
+    assert record.clean.details == {"Course": "BBA"}
+    assert record_from_fields({"Name": "Asha"}, importer=importer).problem
