@@ -129,6 +129,12 @@ def test_hostile_form_values_are_stored_as_sent_and_shown_escaped(manager_client
         page = manager_client.get(url)
         assert page.status_code == 200, url
         assert live_payloads(page.content.decode()) == [], url
+    # the counsellor's notifications name the customer
+    from tests.conftest import _client_for
+
+    page = _client_for(alice).get(reverse("notifications:list"))
+    assert page.status_code == 200
+    assert live_payloads(page.content.decode()) == []
 
 
 def test_the_response_never_says_anything_about_the_customer():
@@ -137,3 +143,27 @@ def test_the_response_never_says_anything_about_the_customer():
     again = post(KEY, {"phone": "9876543210", "name": "Asha"})
     assert first.content == again.content == b'{"ok": true}'
     assert "Set-Cookie" not in first and not first.cookies
+
+
+def _source_form(**changes):
+    data = {"name": "Site", "slug": "site", "importer": "standard", "is_active": "on",
+            "extra_aliases": "{}", "ignored_headers": "[]", "country": "IN",
+            "date_order": "dmy", "status_map": "{}", "default_status": "new",
+            "duplicate_policy": "skip", "assignment_rule": "none"}
+    data.update(changes)
+    return data
+
+
+def test_a_manager_sets_the_allowed_origins_on_the_form(manager_client):
+    response = manager_client.post(reverse("admin:imports_datasource_add"), _source_form(
+        allowed_origins='["https://WWW.Example.edu/"]'))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert DataSource.objects.get().allowed_origins == ["https://www.example.edu"]
+
+
+def test_an_origin_that_is_not_https_is_a_form_error(manager_client):
+    response = manager_client.post(reverse("admin:imports_datasource_add"), _source_form(
+        allowed_origins='["http://www.example.edu"]'))
+    assert response.status_code == 200
+    assert "is not a site" in response.content.decode()
+    assert not DataSource.objects.exists()
