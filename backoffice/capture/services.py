@@ -251,6 +251,12 @@ def _lead_create(source: DataSource, row) -> Customer:
     return customer
 
 
+def _enquiry_order(name: str) -> tuple[str, int]:
+    """"Web enquiry 2026-12-02 15:26:01 (2)" -> ("2026-12-02 15:26:01", 2)."""
+    stamp, _space, number = name[len(ENQUIRY_DETAIL) + 1:].partition(" (")
+    return stamp, int(number.rstrip(")")) if number.rstrip(")").isdigit() else 1
+
+
 def _enquiry_record(source: DataSource, customer_id: int, row, fields: Mapping[str, Any]
                     ) -> Customer:
     """A known customer sent the form: its history records the enquiry (with
@@ -263,13 +269,20 @@ def _enquiry_record(source: DataSource, customer_id: int, row, fields: Mapping[s
         for name, value in changes.items():
             setattr(customer, name, value)
         details = dict(customer.source_details or {})
-        stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-        key, n = f"{ENQUIRY_DETAIL} {stamp}", 2
+        stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
+        # a number after the others of the same second (the oldest may be gone)
+        same = [_enquiry_order(name)[1] for name in details
+                if name.startswith(f"{ENQUIRY_DETAIL} {stamp}")]
+        n = max(same, default=0) + 1
+        key = f"{ENQUIRY_DETAIL} {stamp}" + (f" ({n})" if n > 1 else "")
         while key in details:
-            key, n = f"{ENQUIRY_DETAIL} {stamp} ({n})", n + 1
+            n += 1
+            key = f"{ENQUIRY_DETAIL} {stamp} ({n})"
         details[key] = "; ".join(f"{name}: {text(value)}" for name, value in fields.items()
                                  if text(value))
-        enquiries = [name for name in details if name.startswith(f"{ENQUIRY_DETAIL} ")]
+        # oldest first by their time (PostgreSQL's jsonb keeps no key order)
+        enquiries = sorted((name for name in details if name.startswith(f"{ENQUIRY_DETAIL} ")),
+                           key=_enquiry_order)
         for name in enquiries[:-ENQUIRIES_KEPT]:
             del details[name]
         customer.source_details = details
