@@ -479,3 +479,16 @@ def test_a_single_row_of_fields_reads_as_a_row_of_a_file():
     assert (record.clean.phone, record.clean.name) == ("+971501234567", "Asha K")
     assert record.clean.details == {"Course": "BBA"}
     assert record_from_fields({"Name": "Asha"}, importer=importer).problem
+
+
+def test_a_phone_sent_as_a_json_number_is_read(source):
+    assert post(KEY, {"phone": 9876543210}).status_code == 201
+    assert Customer.objects.get().phone == "+919876543210"
+
+
+@pytest.mark.parametrize("phone", ["1e999", 1e300, "९८७६५४३२१०x", "\u202e0123456789", "+" * 50])
+def test_odd_numbers_are_refused_not_crashed_on(source, phone):
+    response = post(KEY, {"phone": phone})
+    assert response.status_code in (201, 400)
+    if response.status_code == 400:
+        assert response.json()["error"]
