@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "backoffice.savedviews",
     "backoffice.followups",
     "backoffice.notifications",
+    "backoffice.capture",
     "backoffice.ops",
     "backoffice.api",
     "rest_framework",
@@ -235,6 +236,12 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "ENUM_NAME_OVERRIDES": {"StatusEnum": "backoffice.customers.statuses.Status"},
 }
+
+# --- Web forms (POST /capture/<key>/, backoffice/capture) -------------------
+# The largest body a website's form may post (bytes), and the posts a minute
+# one client address may make to one data source's form (0: no limit).
+CAPTURE_MAX_BYTES = env_int("CAPTURE_MAX_BYTES", 16 * 1024)
+CAPTURE_PER_MINUTE = env_int("CAPTURE_PER_MINUTE", 10)
 
 # --- Auth -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

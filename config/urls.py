@@ -21,6 +21,8 @@ urlpatterns = [
     path("saved-views/", include("backoffice.savedviews.urls")),
     # the notification centre (the bell) and each person's choices
     path("notifications/", include("backoffice.notifications.urls")),
+    # websites' enquiry forms: POST a lead to a data source (backoffice/capture)
+    path("capture/", include("backoffice.capture.urls")),
     # for load balancers and monitoring: anyone gets ok/failing, superusers the details
     path("health/", include("backoffice.ops.urls")),
     # Forgotten passwords: a link by email (unfold's login page shows the way in).

@@ -107,6 +107,8 @@ def _name(pattern: URLPattern, route: str) -> str:
         return f"account:{pattern.name}"
     if pattern.name == "api_not_found":
         return pattern.name
+    if route.startswith("capture/"):
+        return f"capture:{pattern.name}"
     if pattern.name in ("health", "health_live", "search") or "password_reset" in pattern.name:
         return pattern.name if pattern.name != "search" else "admin:search"
     return f"admin:{pattern.name}"
@@ -133,7 +135,13 @@ PUBLIC = {
     "api_not_found",
     "admin_password_reset", "password_reset_done", "password_reset_confirm",
     "password_reset_complete",
+    # websites' enquiry forms post leads here (backoffice/capture): a key in
+    # the URL, no cookies, no CSRF token; anything but a live key answers 404
+    "capture:submit",
 }
+
+# Public endpoints for other sites' pages: no session, so no CSRF token.
+CSRF_EXEMPT = {"capture:submit"}
 
 
 def is_public(route: Route) -> bool:
