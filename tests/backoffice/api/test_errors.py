@@ -58,5 +58,5 @@ def test_the_schema_and_docs_are_served_to_signed_in_people(manager_api, manager
     docs = manager_client.get("/api/v1/docs/")
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()
-    assert manager_client.get("/api/v1/redoc/").status_code == 200
+    assert "sha256-" in docs["Content-Security-Policy"]  # Swagger UI's one style element
     assert APIClient().get("/api/v1/schema/").status_code == 401
