@@ -18,13 +18,21 @@ from backoffice.api import selectors, services
 from backoffice.api.forms import ApiTokenForm
 
 
-def _page(request, form, made=None, status=200):
+MADE = "api_token_made"
+
+
+def _page(request, form, status=200):
+    # a token just made is shown on the next page this person sees, once
+    made = request.session.pop(MADE, None)
+    if made:
+        made = {"token": selectors.api_tokens_of(request.user).filter(pk=made["pk"]).first(),
+                "raw": made["raw"]}
     context = {
         **admin.site.each_context(request),
         "title": _("API tokens"),
         "form": form,
-        "tokens": selectors.api_tokens_of(request.user),
-        "made": made,
+        "tokens": selectors.api_tokens_listed(request.user),
+        "made": made if made and made["token"] else None,
         "now": timezone.now(),
     }
     response = TemplateResponse(request, "api/tokens.html", context, status=status)
@@ -50,8 +58,10 @@ def api_tokens(request):
             for error in errors:
                 form.add_error(field if field in form.fields else None, error)
         return _page(request, form, status=400)
-    # shown on this answer only: a reload of the page does not show it again
-    return _page(request, ApiTokenForm(), made={"token": token, "raw": raw}, status=201)
+    # Post/redirect/get: the token waits in the session for the page that
+    # shows it (and is gone from there once shown); a reload does not post again
+    request.session[MADE] = {"pk": token.pk, "raw": raw}
+    return redirect("account:api_tokens", permanent=False)
 
 
 @require_POST

@@ -38,7 +38,12 @@ def api_token_create(*, user, name: str, expires_at: datetime.datetime | None = 
     # one at a time per person: the count below is not raced by a double submit
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     live = ApiToken.objects.filter(user=user, revoked_at__isnull=True).exclude(
-        expires_at__lte=now).count()
+        expires_at__lte=now)
+    if live.filter(name=name).exists():
+        # also what a double submit of the form meets: the first one's token is shown
+        raise ValidationError({"name": _("You have a token named “%(name)s” already: give "
+                                         "this one another name.") % {"name": name}})
+    live = live.count()
     if live >= MAX_LIVE_TOKENS:
         raise ValidationError(_("You have %(n)d tokens in use: revoke one you no longer need "
                                 "first.") % {"n": live})

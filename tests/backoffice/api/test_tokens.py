@@ -23,8 +23,9 @@ def _me(raw):
 
 
 def test_a_token_is_shown_once_on_the_page_and_stored_only_as_its_hash(alice_client, alice):
-    response = alice_client.post("/account/api-tokens/", {"name": "My sync", "expires": "90"})
-    assert response.status_code == 201
+    response = alice_client.post("/account/api-tokens/", {"name": "My sync", "expires": "90"},
+                                 follow=True)
+    assert response.redirect_chain == [("/account/api-tokens/", 302)]
     raw = response.context["made"]["raw"]
     assert raw.startswith("alims_") and len(raw) > 40
     assert raw.encode() in response.content
@@ -110,6 +111,17 @@ def bob_client(bob):
     return _client_for(bob)
 
 
+def test_a_double_submit_makes_one_token_and_shows_it(alice_client, alice):
+    first = alice_client.post("/account/api-tokens/", {"name": "Sync", "expires": "30"})
+    assert first.status_code == 302
+    second = alice_client.post("/account/api-tokens/", {"name": "Sync", "expires": "30"})
+    assert second.status_code == 400
+    assert b"already" in second.content
+    assert second.context["made"]["token"].name == "Sync"  # the first one's, shown
+    assert ApiToken.objects.filter(user=alice).count() == 1
+    assert alice_client.get("/account/api-tokens/").context["made"] is None
+
+
 def test_a_token_needs_a_name(alice_client):
     response = alice_client.post("/account/api-tokens/", {"name": "  ", "expires": "30"})
     assert response.status_code == 400
@@ -133,8 +145,9 @@ def test_a_person_has_a_bounded_number_of_live_tokens(alice, alice_client):
 
 @pytest.mark.parametrize("payload", XSS[:3])
 def test_a_tokens_name_is_shown_escaped(alice_client, payload):
-    response = alice_client.post("/account/api-tokens/", {"name": payload[:80], "expires": "30"})
-    assert response.status_code == 201
+    response = alice_client.post("/account/api-tokens/", {"name": payload[:80], "expires": "30"},
+                                 follow=True)
+    assert response.status_code == 200 and response.context["made"]
     assert payload[:80].encode() not in response.content
 
 
