@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-services test-docker e2e-tools bench-data bench lock clean
+.PHONY: run test test-api test-services test-docker e2e-tools bench-data bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ e2e-tools:
 	  echo "  Install Node.js and npm, then run: npm ci --prefix tests/e2e"; \
 	  echo "=================================================================="; \
 	fi
+
+# The API against its OpenAPI schema, by schemathesis, on a running app with the
+# demo data, as a manager and as a counsellor (what .ci/run does second).
+test-api: $(VENV)/.dev
+	scripts/test-api-schema.sh
 
 # The same suite against PostgreSQL and Redis (what .ci/run does second).
 test-services: $(VENV)/.dev e2e-tools

@@ -70,8 +70,13 @@ INSTALLED_APPS = [
     "backoffice.savedviews",
     "backoffice.followups",
     "backoffice.notifications",
+    "backoffice.capture",
     "backoffice.webhooks",
     "backoffice.ops",
+    "backoffice.api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc from our static files
     "health_check",
     "maintenance_mode",
     "csp",
@@ -198,6 +203,46 @@ SWEEP_INTERVAL_SECONDS = env_int("SWEEP_INTERVAL_SECONDS", 300)
 # The address people open the back-office at: links in emails sent by jobs.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
+# The REST API (/api/v1/): personal tokens or the browser's session; JSON only.
+API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "backoffice.api.authentication.TokenAuthentication",
+        "backoffice.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["backoffice.api.throttling.TokenRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "backoffice.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "backoffice.api.exceptions.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ALIMS Back-office API",
+    "DESCRIPTION": "Customers, status updates, assignments, imports and reports, with the "
+                   "same rules about who sees what as the back-office. Authenticate with a "
+                   "personal token: `Authorization: Bearer <token>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {"StatusEnum": "backoffice.customers.statuses.Status"},
+}
+
+# --- Web forms (POST /capture/<key>/, backoffice/capture) -------------------
+# The largest body a website's form may post (bytes), and the posts a minute
+# one client address may make to one data source's form (0: no limit).
+CAPTURE_MAX_BYTES = env_int("CAPTURE_MAX_BYTES", 16 * 1024)
+CAPTURE_PER_MINUTE = env_int("CAPTURE_PER_MINUTE", 10)
+
 # --- Outgoing webhooks (backoffice/webhooks) -----------------------------------
 # Endpoints must be https unless WEBHOOKS_ALLOW_HTTP, and public addresses
 # unless WEBHOOKS_ALLOW_PRIVATE_ADDRESSES (a receiver on this machine or the
@@ -297,6 +342,8 @@ MAINTENANCE_MODE_STATE_FILE_PATH = str(DATA_DIR / "maintenance_mode_state.txt")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# a refused form gets the usual page; an API caller gets JSON
+CSRF_FAILURE_VIEW = "backoffice.ops.views.csrf_failure"
 SECURE_HTTPS = env_bool("SECURE_HTTPS", not DEBUG and bool(env_str("DATABASE_URL")))
 SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
@@ -549,6 +596,8 @@ UNFOLD = {
              "link": lambda request: str(reverse_lazy("two_factor:manage"))},
             {"title": _("Notification settings"),
              "link": lambda request: str(reverse_lazy("notifications:settings"))},
+            {"title": _("API tokens"),
+             "link": lambda request: str(reverse_lazy("account:api_tokens"))},
         ],
     },
     "SHOW_HISTORY": True,
@@ -557,7 +606,8 @@ UNFOLD = {
     "ENVIRONMENT": "backoffice.core.theme.environment_label",
     "STYLES": [lambda request: static("backoffice/css/theme.css"),
                lambda request: static("backoffice/css/calls.css"),
-               lambda request: static("backoffice/css/notifications.css")],
+               lambda request: static("backoffice/css/notifications.css"),
+               lambda request: static("backoffice/css/api-tokens.css")],
     # a tap on Call or WhatsApp is recorded as it opens (static/backoffice/js/touch.js)
     "SCRIPTS": [lambda request: static("backoffice/js/touch.js")],
     "COLORS": {

@@ -22,6 +22,7 @@ class ActivityLog(models.Model):
         TWO_FACTOR_RECOVERY = "two_factor_recovery", _("Recovery code used")
         TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor sign-in reset")
         SIGN_IN_UNLOCK = "sign_in_unlock", _("Sign-in unlocked")
+        API_TOKEN = "api_token", _("API token")
 
     at = models.DateTimeField(_("at"), auto_now_add=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),

@@ -65,23 +65,31 @@ class FollowUpFilter(DropdownFilter):
         ]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
-        match self.value():
-            case "due":
-                return queryset.filter(next_follow_up__lte=today)
-            case "overdue":
-                return queryset.filter(next_follow_up__lt=today)
-            case "today":
-                return queryset.filter(next_follow_up=today)
-            case "week":
-                return queryset.filter(
-                    next_follow_up__gte=today,
-                    next_follow_up__lte=today + datetime.timedelta(days=7),
-                )
-            case "none":
-                return queryset.filter(next_follow_up__isnull=True)
-        return queryset
+        return follow_up_filtered(queryset, self.value())
 
+
+FOLLOW_UP_CHOICES = ("due", "overdue", "today", "week", "none")
+
+
+def follow_up_filtered(queryset, value):
+    """Customers by their next follow-up: due, overdue, today, in the next
+    7 days, none planned (the list's filter and the API's)."""
+    today = timezone.localdate()
+    match value:
+        case "due":
+            return queryset.filter(next_follow_up__lte=today)
+        case "overdue":
+            return queryset.filter(next_follow_up__lt=today)
+        case "today":
+            return queryset.filter(next_follow_up=today)
+        case "week":
+            return queryset.filter(
+                next_follow_up__gte=today,
+                next_follow_up__lte=today + datetime.timedelta(days=7),
+            )
+        case "none":
+            return queryset.filter(next_follow_up__isnull=True)
+    return queryset
 
 
 class AttentionFilter(DropdownFilter):

@@ -86,11 +86,21 @@ def customer_create(
     assigned_to: User | None = None,
     email: str = "",
     alternate_phone: str = "",
+    phone_raw: str = "",
+    source_details: dict | None = None,
+    data_source=None,
+    reason: str = "",
+    notify: bool = True,
 ) -> Customer:
+    """One new customer. ``phone_raw`` is the number as written when
+    ``phone`` was read from it already; ``reason`` the history's (default
+    "Created"); ``notify=False``: the caller tells the counsellor itself."""
     customer = Customer(
         name=name,
         phone=phone_normalize(phone),
-        phone_raw=str(phone).strip()[:64],
+        phone_raw=(phone_raw or str(phone)).strip()[:64],
+        source_details=source_details or {},
+        data_source=data_source,
         email=email_normalize(email),
         alternate_phone=_alternate_phone_checked(alternate_phone, phone),
         area=area,
@@ -114,7 +124,7 @@ def customer_create(
     customer.full_clean()
     try:
         with transaction.atomic():
-            _save_with_history(customer, by=by, reason=_("Created"))
+            _save_with_history(customer, by=by, reason=reason or _("Created"))
     except IntegrityError as exc:
         # the same phone added by someone else between the check and the write
         if Customer.objects.filter(phone=customer.phone).exists():
@@ -129,7 +139,7 @@ def customer_create(
         next_follow_up=next_follow_up,
         changed_by=by,
     )
-    if assigned_to is not None:
+    if assigned_to is not None and notify:
         # a manager's new customer for a counsellor is an assignment: told like one
         assignment_notify(counsellor=assigned_to, count=1, by=by)
     event_emit(EventKind.CUSTOMER_CREATED, customer_ids=[customer.pk], by=by)

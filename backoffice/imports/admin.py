@@ -101,10 +101,59 @@ class DataSourceAdmin(HiddenObjectsAnswer404Mixin, ReadOnlyHistoryMixin, SimpleH
         (_("Statuses"), {"fields": ("status_map",)}),
         (_("Defaults"), {"fields": ("default_area", "default_status", "duplicate_policy",
                                     "assignment_rule")}),
+        (_("Web form"), {"fields": ("allowed_origins",)}),
     )
+    # the capture address, counts and the snippet to paste (escaped, in the body)
+    change_form_outer_after_template = "admin/imports/datasource/capture.html"
+    actions_detail = ["capture_key_new", "capture_off"]
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def has_capture_permission(self, request, obj=None):
+        return request.user.has_perm("imports.change_datasource")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from backoffice.capture.selectors import capture_snippet, capture_url
+
+        source = self.get_object(request, object_id)
+        extra_context = dict(extra_context or {})
+        if source is not None:
+            extra_context.update(capture_url=capture_url(source),
+                                 capture_snippet=capture_snippet(source))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _capture_action(self, request, object_id, *, title, question, button, service):
+        source = self.get_object(request, object_id)
+        if source is None:
+            raise Http404
+        if request.method != "POST":
+            return TemplateResponse(request, "admin/imports/datasource/capture_confirm.html", {
+                **self.admin_site.each_context(request), "opts": self.model._meta,
+                "title": title, "source": source, "question": question, "button": button,
+            })
+        service(source=source, by=request.user)
+        messages.success(request, title)
+        return redirect("admin:imports_datasource_change", source.pk)
+
+    @action(description=_("New capture key"), icon="key", permissions=["capture"])
+    def capture_key_new(self, request, object_id):
+        from backoffice.capture.services import capture_key_new
+
+        return self._capture_action(
+            request, object_id, title=_("New capture key"), service=capture_key_new,
+            question=_("A new key makes a new web form address; forms that post to the "
+                       "old one stop working until they are given the new one."),
+            button=_("Make a new key"))
+
+    @action(description=_("Turn off capture"), icon="block", permissions=["capture"])
+    def capture_off(self, request, object_id):
+        from backoffice.capture.services import capture_off
+
+        return self._capture_action(
+            request, object_id, title=_("Turn off capture"), service=capture_off,
+            question=_("Websites' forms posting to this source are refused from now on."),
+            button=_("Turn off capture"))
 
 
 @admin.register(ImportRun)

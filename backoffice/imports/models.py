@@ -79,12 +79,36 @@ class DataSource(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    # Web forms (backoffice/capture): POST /capture/<key>/ adds a lead from
+    # this source. Blank: capture off. Made and revoked by the admin's buttons.
+    capture_key = models.CharField(
+        _("capture key"), max_length=64, blank=True, default="", editable=False,
+    )
+    allowed_origins = models.JSONField(
+        _("allowed origins"), default=list, blank=True,
+        help_text=_('The sites whose pages may post to the capture address, e.g. '
+                    '["https://www.example.edu"]. Empty: any site (a plain form post '
+                    "sends no origin to check)."),
+    )
+    captured = models.PositiveIntegerField(_("web leads accepted"), default=0, editable=False)
+    capture_duplicates = models.PositiveIntegerField(
+        _("web enquiries from known customers"), default=0, editable=False)
+    capture_spam = models.PositiveIntegerField(_("web posts taken for spam"), default=0,
+                                               editable=False)
+    capture_refused = models.PositiveIntegerField(_("web posts refused"), default=0,
+                                                  editable=False)
+    history = HistoricalRecords(excluded_fields=[
+        "captured", "capture_duplicates", "capture_spam", "capture_refused"])
 
     class Meta:
         verbose_name = _("data source")
         verbose_name_plural = _("data sources")
         ordering = ["name"]
+        constraints = [
+            # blank is "capture off", shared by many; a key is one source's
+            models.UniqueConstraint(fields=["capture_key"], condition=~models.Q(capture_key=""),
+                                    name="datasource_capture_key_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -132,6 +156,7 @@ class DataSource(models.Model):
         ignored = self.ignored_headers or []
         if not isinstance(ignored, list) or not all(isinstance(h, str) for h in ignored):
             raise ValidationError({"ignored_headers": _('Write it as ["Header", "Other header"].')})
+        self.allowed_origins = allowed_origins_clean(self.allowed_origins)
 
     def importer_config(self) -> dict:
         return {"aliases": self.extra_aliases or {}}
@@ -143,6 +168,38 @@ class DataSource(models.Model):
             "status_map": self.status_map or {}, "ignored_headers": self.ignored_headers or [],
             "header_row": self.header_row,
         }
+
+
+def allowed_origins_clean(origins) -> list[str]:
+    """The allowed origins as browsers send them (``https://host[:port]``,
+    lower case, no path); ValidationError for anything else."""
+    from urllib.parse import urlsplit
+
+    from django.core.exceptions import ValidationError
+
+    if origins in (None, ""):
+        return []
+    if not isinstance(origins, list) or not all(isinstance(o, str) for o in origins):
+        raise ValidationError({"allowed_origins": _(
+            'Write it as ["https://www.example.edu", "https://apply.example.edu"].')})
+    clean: list[str] = []
+    for origin in origins:
+        written = origin.strip().rstrip("/")
+        try:
+            parts = urlsplit(written)
+            port = parts.port
+        except ValueError:
+            parts, port = None, None
+        if (parts is None or parts.scheme.lower() != "https" or not parts.hostname
+                or parts.path or parts.query or parts.fragment or parts.username
+                or parts.password or len(written) > 200):
+            raise ValidationError({"allowed_origins": _(
+                "“%s” is not a site's address: write https:// and the host name only, "
+                "e.g. https://www.example.edu.") % origin[:200]})
+        value = f"https://{parts.hostname.lower()}" + (f":{port}" if port else "")
+        if value not in clean:
+            clean.append(value)
+    return clean
 
 
 def upload_path(run: "ImportRun", filename: str) -> str:

@@ -45,20 +45,24 @@ class Plan:
 
     def detail_columns(self) -> list[tuple[int, str]]:
         """(column index, name) of the columns kept as source details: every
-        column no field takes and nobody chose to ignore. A blank header is
-        "Column N"; a repeated one gets its column number."""
-        taken = set(self.mapping.values()) | set(self.ignored)
-        names: list[tuple[int, str]] = []
-        seen: set[str] = set()
-        for index, header in enumerate(self.headers):
-            if index in taken:
-                continue
-            name = header or f"Column {index + 1}"
-            if name in seen:
-                name = f"{name} (column {index + 1})"
-            seen.add(name)
-            names.append((index, name))
-        return names
+        column no field takes and nobody chose to ignore."""
+        return detail_columns(self.headers, set(self.mapping.values()) | set(self.ignored))
+
+
+def detail_columns(headers: list[str], taken: set[int]) -> list[tuple[int, str]]:
+    """(column index, name) of the columns not ``taken``. A blank header is
+    "Column N"; a repeated one gets its column number."""
+    names: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    for index, header in enumerate(headers):
+        if index in taken:
+            continue
+        name = header or f"Column {index + 1}"
+        if name in seen:
+            name = f"{name} (column {index + 1})"
+        seen.add(name)
+        names.append((index, name))
+    return names
 
 
 class NoPhoneColumn(FileProblem):
@@ -261,32 +265,54 @@ def _sample(path, table: Table, plugin: Importer, header_row: int,
 def iter_records(path: Path | str, plan: Plan) -> Iterator[Record]:
     """Every row after the header, mapped and normalised; the cells of the
     columns no field takes become the row's source details."""
-    importer = plan.importer
-    mapping = plan.mapping
-    options = plan.options
     kept = plan.detail_columns()
     for number, cells in iter_rows(path, plan.table):
         if number <= plan.header_row:
             continue
-        width = len(cells)
-        values = {name: (cells[index] if index < width else None)
-                  for name, index in mapping.items()}
-        record = Record(row_number=number, cells=cells)
-        try:
-            canonical = importer.map_row(values)
-            details = {name: cells[index] for index, name in kept
-                       if index < width and cells[index] not in (None, "")}
-            if canonical.get("details"):
-                details.update(canonical["details"])
-            canonical["details"] = details
-            record.values = canonical
-            record.clean = clean_row(canonical, options)
-        except RowProblem as exc:
-            record.problem = str(exc)
-        except (ValueError, TypeError) as exc:  # a plugin's own conversion failed
-            record.problem = f"Could not read this row: {exc}"
-        yield record
+        yield record_of(number, cells, importer=plan.importer, mapping=plan.mapping,
+                        options=plan.options, kept=kept)
+
+
+def record_of(number: int, cells: list[Any], *, importer: Importer, mapping: Mapping[str, int],
+              options: ReadOptions, kept: list[tuple[int, str]]) -> Record:
+    """One row, mapped by the plugin and normalised: how every row of a file,
+    and every web form's submission, becomes a Record."""
+    width = len(cells)
+    values = {name: (cells[index] if index < width else None)
+              for name, index in mapping.items()}
+    record = Record(row_number=number, cells=cells)
+    try:
+        canonical = importer.map_row(values)
+        details = {name: cells[index] for index, name in kept
+                   if index < width and cells[index] not in (None, "")}
+        if canonical.get("details"):
+            details.update(canonical["details"])
+        canonical["details"] = details
+        record.values = canonical
+        record.clean = clean_row(canonical, options)
+    except RowProblem as exc:
+        record.problem = str(exc)
+    except (ValueError, TypeError) as exc:  # a plugin's own conversion failed
+        record.problem = f"Could not read this row: {exc}"
+    return record
+
+
+def record_from_fields(fields: Mapping[str, Any], *, importer: Importer,
+                       options: ReadOptions = DEFAULT_OPTIONS) -> Record:
+    """A single row given as field name -> value (a web form's submission):
+    the names are read as a file's headers (the plugin's and the source's
+    aliases, its ignored headers), the values as that row's cells."""
+    headers = [text(name) for name in fields]
+    cells = list(fields.values())
+    mapping = importer.map_headers(headers)
+    if not importer.is_complete(mapping):
+        return Record(row_number=1, cells=cells,
+                      problem="No field for the phone number was sent.")
+    ignored_keys = {header_key(h) for h in options.ignored_headers}
+    ignored = {i for i, h in enumerate(headers) if h and header_key(h) in ignored_keys}
+    kept = detail_columns(headers, set(mapping.values()) | ignored)
+    return record_of(1, cells, importer=importer, mapping=mapping, options=options, kept=kept)
 
 
 __all__ = ["Plan", "Record", "ReadOptions", "plan_file", "iter_records", "importer_get",
-           "FileProblem"]
+           "FileProblem", "record_of", "record_from_fields", "detail_columns"]

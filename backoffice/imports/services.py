@@ -492,7 +492,7 @@ def import_preview(*, run: ImportRun, mapping: dict[str, int] | None = None,
                     if len(preview.problems) < PREVIEW_ROWS:
                         preview.problems.append(record)
                 valid.append(record)
-            found = _customers_by_phone(_row_phones(valid))
+            found = customers_by_phone(_row_phones(valid))
             for record in valid:
                 customer = found.for_row(record.clean)
                 if customer is None:
@@ -858,7 +858,7 @@ def import_run_execute(*, run: ImportRun) -> ImportRun:
     return run
 
 
-def _record_assignment(run: ImportRun, assigner: "_Assigner") -> None:
+def _record_assignment(run: ImportRun, assigner: "Assigner") -> None:
     """What the assignment rule could not do, kept in the run's settings for
     its result page: the new customers of this run still unassigned (counted
     in the database, so a run that was resumed counts its earlier attempts'
@@ -1049,7 +1049,7 @@ class _Found(dict):
         return self.get(row.phone)
 
 
-def _customers_by_phone(phones: list[str]) -> _Found:
+def customers_by_phone(phones: list[str]) -> _Found:
     if connection.vendor == "postgresql":
         rows = pgcopy.customers_existing(phones)
     else:
@@ -1106,7 +1106,7 @@ class _ErrorReport:
         self._handle.close()
 
 
-class _Assigner:
+class Assigner:
     """Who a new customer goes to, by the run's assignment rule, within the
     counsellors' leave days and caps (backoffice/followups): nobody on leave
     or inactive, nobody above their daily cap or "open leads at most"
@@ -1197,7 +1197,7 @@ class _Writer:
         self.policy = options.get("policy", DuplicatePolicy.SKIP)
         self.default_area = options.get("default_area", "")
         self.default_status = options.get("default_status", Status.NEW)
-        self.assigner = _Assigner(options.get("assignment", AssignmentRule.NONE),
+        self.assigner = Assigner(options.get("assignment", AssignmentRule.NONE),
                                   options.get("counsellors", []))
         self.by = run.created_by
         self.seen: dict[int, int] = {}  # phone as an int -> first row number
@@ -1301,7 +1301,7 @@ class _Writer:
         return mine
 
     def _existing(self, phones: list[str]) -> dict[str, "_Existing"]:
-        return _customers_by_phone(phones)
+        return customers_by_phone(phones)
 
     def _update(self, records: list[Record], existing: _Found, errors: _ErrorReport) -> None:
         run = self.run
@@ -1381,37 +1381,43 @@ class _Writer:
             default_change_reason=self.reason, default_date=now,
         )
 
-    def _changes(self, customer: Customer, row) -> dict:
-        """What the policy takes from the file. Status and assignment of an
-        existing customer are never changed by an import."""
-        if self.policy == DuplicatePolicy.SKIP:
-            return {}
-        alternate = row.alternate_phone
-        if alternate == customer.phone:
-            # the file's second number is the customer's first: its first is the second
-            alternate = row.phone if row.phone != customer.phone else ""
-        incoming = {"name": row.name, "area": row.area, "date_added": row.date_added,
-                    "remarks": row.remarks, "email": row.email, "alternate_phone": alternate,
-                    "source_details": None}
-        if row.details:
-            current = customer.source_details or {}
-            if self.policy == DuplicatePolicy.FILL:
-                merged = {**row.details, **current}
-            else:
-                merged = {**current, **row.details}
-            incoming["source_details"] = merged
-        updates = {}
-        for name in UPDATABLE_FIELDS:
-            value = incoming[name]
-            if value in (None, ""):
-                continue
-            current = getattr(customer, name)
-            if (self.policy == DuplicatePolicy.FILL and name != "source_details"
-                    and current not in (None, "")):
-                continue
-            if current != value:
-                updates[name] = value
-        return updates
+    def _changes(self, customer, row) -> dict:
+        return duplicate_changes(self.policy, customer, row)
+
+
+def duplicate_changes(policy: str, customer, row) -> dict:
+    """What a duplicate policy takes from a row (a CleanRow) for the
+    customer who has its number (a Customer, or what classifying needs of
+    one). Status and assignment of an existing customer are never changed
+    by an import (nor by a web form's enquiry)."""
+    if policy == DuplicatePolicy.SKIP:
+        return {}
+    alternate = row.alternate_phone
+    if alternate == customer.phone:
+        # the file's second number is the customer's first: its first is the second
+        alternate = row.phone if row.phone != customer.phone else ""
+    incoming = {"name": row.name, "area": row.area, "date_added": row.date_added,
+                "remarks": row.remarks, "email": row.email, "alternate_phone": alternate,
+                "source_details": None}
+    if row.details:
+        current = customer.source_details or {}
+        if policy == DuplicatePolicy.FILL:
+            merged = {**row.details, **current}
+        else:
+            merged = {**current, **row.details}
+        incoming["source_details"] = merged
+    updates = {}
+    for name in UPDATABLE_FIELDS:
+        value = incoming[name]
+        if value in (None, ""):
+            continue
+        current = getattr(customer, name)
+        if (policy == DuplicatePolicy.FILL and name != "source_details"
+                and current not in (None, "")):
+            continue
+        if current != value:
+            updates[name] = value
+    return updates
 
 
 # --- revert ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ class Kind(models.TextChoices):
     IMPORT_DONE = "import_done", _("Your import finished or failed")
     SLA_WARNING = "sla_warning", _("A new lead close to its first-call target")
     SLA_BREACH = "sla_breach", _("First-call target missed (managers)")
+    ENQUIRY = "enquiry", _("A customer of yours sent a web form again")
     WEBHOOK_DISABLED = "webhook_disabled", _("A webhook switched off after failures (managers)")
 
 
@@ -75,4 +76,4 @@ class Preference(models.Model):
 # Without a choice of their own: everything in the app; email for what needs
 # action the same day.
 DEFAULT_EMAIL = {Kind.DIGEST, Kind.ESCALATION, Kind.SLA_BREACH, Kind.SLA_WARNING,
-                 Kind.IMPORT_DONE, Kind.ASSIGNED, Kind.WEBHOOK_DISABLED}
+                 Kind.IMPORT_DONE, Kind.ASSIGNED, Kind.ENQUIRY, Kind.WEBHOOK_DISABLED}

@@ -10,7 +10,8 @@ PAGE_SIZE = 50
 
 # kinds only a manager receives; the others are about a counsellor's own customers
 MANAGER_KINDS = {Kind.ESCALATION, Kind.SLA_BREACH, Kind.WEBHOOK_DISABLED}
-COUNSELLOR_KINDS = {Kind.ASSIGNED, Kind.CUSTOMER_UPDATED, Kind.DIGEST, Kind.SLA_WARNING}
+COUNSELLOR_KINDS = {Kind.ASSIGNED, Kind.CUSTOMER_UPDATED, Kind.DIGEST, Kind.SLA_WARNING,
+                    Kind.ENQUIRY}
 
 
 def notifications_for(user: User) -> QuerySet[Notification]:

@@ -147,6 +147,27 @@ def customer_updated_notify(*, customer, by: User, what=None) -> list[Notificati
                           url=reverse("admin:customers_customer_change", args=[customer.pk]))
 
 
+def web_lead_notify(*, customer, source_name: str, known: bool) -> list[Notification]:
+    """A web form's lead for a counsellor: a new customer assigned to them
+    (told like any assignment), or one of theirs who sent the form again."""
+    if not customer.assigned_to_id:
+        return []
+    owner = User.objects.filter(pk=customer.assigned_to_id).first()
+    if owner is None:
+        return []
+    if known:
+        kind, title = Kind.ENQUIRY, _("%(name)s sent a web form again") % {"name": customer.name}
+        key = f"enquiry:{customer.pk}:{uuid.uuid4().hex}"
+    else:
+        kind, title = Kind.ASSIGNED, _("New web lead assigned to you: %(name)s") % {
+            "name": customer.name}
+        key = f"assigned:web:{customer.pk}"
+    return _notify_safely(recipients=[owner], kind=kind, title=title,
+                          body=_("From the web form of %(source)s.") % {"source": source_name},
+                          key=key,
+                          url=reverse("admin:customers_customer_change", args=[customer.pk]))
+
+
 def import_finished_notify(*, run) -> list[Notification]:
     """An import that completed or failed: tell whoever started it."""
     from backoffice.imports.models import ImportRun

@@ -1,20 +1,24 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
-from backoffice.ops.network import client_ip, health_path, ip_allowed, networks_parse
+from backoffice.ops.network import (
+    capture_path, client_ip, health_path, ip_allowed, networks_parse,
+)
 
 
 class IPAllowlistMiddleware:
     """With ADMIN_IP_ALLOWLIST set, the back-office answers only those
     addresses and networks; everyone else gets 403 on every page (the health
-    endpoint, that exact path, stays open for the load balancer)."""
+    endpoint, that exact path, stays open for the load balancer, and so do the
+    websites' enquiry forms, /capture/...)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.networks = networks_parse(settings.ADMIN_IP_ALLOWLIST, setting="ADMIN_IP_ALLOWLIST")
 
     def __call__(self, request):
-        if self.networks and not health_path(request.path_info):
+        path = request.path_info
+        if self.networks and not (health_path(path) or capture_path(path)):
             if not ip_allowed(client_ip(request), self.networks):
                 raise PermissionDenied("This address may not use the back-office.")
         return self.get_response(request)

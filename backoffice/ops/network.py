@@ -42,6 +42,12 @@ def health_path(path: str) -> bool:
     return path in ("/health", "/health/", "/health/live/")
 
 
+def capture_path(path: str) -> bool:
+    """A website's enquiry form posting a lead (backoffice/capture): answered
+    for anyone, past the allowlist, like health."""
+    return path.startswith("/capture/")
+
+
 def _ip_or_none(address: str):
     try:
         return ipaddress.ip_address(address)

@@ -70,7 +70,7 @@ DEFAULTS = {
     "queue_index": 0, "scheduler_index": 0, "connection_index": 0,
     "job_id": "x", "result_id": "x", "key": "x", "scheduler_name": "x", "cron_job_name": "x",
     "token": "x", "uidb64": "MQ", "content_type_id": 1, "app_label": "customers",
-    "url": "no-such-page/",
+    "url": "no-such-page/", "rest": "no-such-thing/",
 }
 
 
@@ -101,6 +101,14 @@ def _name(pattern: URLPattern, route: str) -> str:
         return f"followups:{pattern.name}"
     if route.startswith("notifications/"):
         return f"notifications:{pattern.name}"
+    if route.startswith("api/v1/"):
+        return f"api:{pattern.name}"
+    if route.startswith("account/"):
+        return f"account:{pattern.name}"
+    if pattern.name == "api_not_found":
+        return pattern.name
+    if route.startswith("capture/"):
+        return f"capture:{pattern.name}"
     if pattern.name in ("health", "health_live", "search") or "password_reset" in pattern.name:
         return pattern.name if pattern.name != "search" else "admin:search"
     return f"admin:{pattern.name}"
@@ -123,13 +131,26 @@ def routes() -> list[Route]:
 PUBLIC = {
     "health", "health_live",
     "admin:login",
+    # any address under /api/ that is not one: a JSON 404 for anyone
+    "api_not_found",
     "admin_password_reset", "password_reset_done", "password_reset_confirm",
     "password_reset_complete",
+    # websites' enquiry forms post leads here (backoffice/capture): a key in
+    # the URL, no cookies, no CSRF token; anything but a live key answers 404
+    "capture:submit",
 }
+
+# Public endpoints for other sites' pages: no session, so no CSRF token.
+CSRF_EXEMPT = {"capture:submit"}
 
 
 def is_public(route: Route) -> bool:
     return route.name in PUBLIC
+
+
+def is_api(route: Route) -> bool:
+    """The REST API: its callers get 401s and JSON, not the login page."""
+    return route.route.startswith("api/v1/")
 
 
 def is_jobs(route: Route) -> bool:

@@ -1,0 +1,148 @@
+"""What the API shows and takes. Reads show what the admin's customer page
+shows the caller; writes are validated here for shape only and done by the
+same services as the admin (customers.services), which hold the rules."""
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from backoffice.customers.models import Customer, StatusChange, Touch
+from backoffice.customers.statuses import Status
+
+User = get_user_model()
+
+TIME_OF_DAY = {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+               "example": "16:30", "description": "A time of day, hours and minutes (local)."}
+
+
+@extend_schema_field({**TIME_OF_DAY, "nullable": True})
+class TimeOfDayField(serializers.TimeField):
+    """A time of day as "16:30": the site's local time, no offset."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", input_formats=["%H:%M"], **kwargs)
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, user) -> str:
+        return user.get_full_name() or user.get_username()
+
+
+class SourceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    email = serializers.CharField(read_only=True, help_text=_("Empty when not known."))
+    status_label = serializers.SerializerMethodField()
+    next_follow_up_time = TimeOfDayField(read_only=True, allow_null=True)
+    counsellor = serializers.SerializerMethodField()
+    data_source = SourceSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Customer
+        fields = ("id", "name", "phone", "alternate_phone", "email", "area", "date_added",
+                  "status", "status_label", "remarks", "next_follow_up", "next_follow_up_time",
+                  "last_contacted", "attempts", "counsellor", "data_source", "source_details",
+                  "created_at", "updated_at")
+        read_only_fields = fields
+
+    def get_status_label(self, customer) -> str:
+        return str(Status(customer.status).label)
+
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_counsellor(self, customer):
+        if customer.assigned_to_id is None:
+            return None
+        return PersonSerializer(customer.assigned_to).data
+
+
+class CustomerCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    phone = serializers.CharField(max_length=64)
+    alternate_phone = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    area = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    date_added = serializers.DateField(required=False)
+    remarks = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    next_follow_up = serializers.DateField(required=False, allow_null=True)
+    counsellor = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
+        help_text=_("Managers: the counsellor's user id. A counsellor's new customer is "
+                    "their own."))
+
+
+class CustomerUpdateSerializer(serializers.Serializer):
+    """Every field is optional; a counsellor may change remarks and the
+    follow-up date only (403 for the others)."""
+
+    name = serializers.CharField(max_length=200, required=False)
+    phone = serializers.CharField(max_length=64, required=False)
+    alternate_phone = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    area = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    date_added = serializers.DateField(required=False)
+    remarks = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    next_follow_up = serializers.DateField(required=False, allow_null=True)
+
+
+class StatusUpdateSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices)
+    remark = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    next_follow_up = serializers.DateField(
+        required=False, allow_null=True,
+        help_text=_("Needed by some statuses; “Call not attended” without one gets the "
+                    "call-back cadence's."))
+    next_follow_up_time = TimeOfDayField(required=False, allow_null=True)
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    from_status = serializers.CharField(read_only=True)
+    changed_by = PersonSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = StatusChange
+        fields = ("id", "from_status", "to_status", "remark", "next_follow_up", "changed_by",
+                  "changed_at")
+        read_only_fields = fields
+
+
+class TouchSerializer(serializers.ModelSerializer):
+    by = PersonSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Touch
+        fields = ("id", "kind", "at", "by")
+        read_only_fields = fields
+
+
+class AssignSerializer(serializers.Serializer):
+    counsellor = serializers.IntegerField(
+        allow_null=True, min_value=1, max_value=2**63 - 1,
+        help_text=_("The counsellor's user id; null to leave the customer unassigned."))
+
+
+class UserSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+    role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ("id", "username", "name", "email", "role", "is_active", "last_login")
+        read_only_fields = fields
+
+    def get_name(self, user) -> str:
+        return user.get_full_name() or user.get_username()
+
+    def get_role(self, user) -> str:
+        from backoffice.accounts.roles import role_label
+
+        if not hasattr(user, "_role_names"):  # from the prefetched groups: no query a row
+            user._role_names = {group.name for group in user.groups.all()}
+        return role_label(user)

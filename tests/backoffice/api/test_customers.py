@@ -1,0 +1,299 @@
+"""The customer endpoints through the API, as each role, with a token."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from backoffice.customers.models import Customer, StatusChange
+from backoffice.customers.statuses import Status
+from tests.factories import CustomerFactory
+from tests.security.payloads import XSS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def alices(alice):
+    return CustomerFactory.create_batch(3, assigned_to=alice)
+
+
+@pytest.fixture
+def bobs(bob):
+    return CustomerFactory.create_batch(2, assigned_to=bob)
+
+
+def _ids(response):
+    return {row["id"] for row in response.json()["results"]}
+
+
+def test_a_counsellor_lists_only_their_customers(alice_api, alices, bobs):
+    response = alice_api.get("/api/v1/customers/")
+    assert response.status_code == 200
+    assert _ids(response) == {c.pk for c in alices}
+
+
+def test_a_manager_lists_every_customer(manager_api, alices, bobs):
+    assert _ids(manager_api.get("/api/v1/customers/")) == {c.pk for c in alices + bobs}
+
+
+def test_compliance_lists_no_customers(reviewer_api, alices):
+    response = reviewer_api.get("/api/v1/customers/")
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+def test_the_list_pages_by_cursor_without_repeats_or_gaps(manager_api, db):
+    made = CustomerFactory.create_batch(7, date_added=datetime.date(2026, 1, 5))
+    made += CustomerFactory.create_batch(4, date_added=datetime.date(2026, 2, 5))
+    seen, url = [], "/api/v1/customers/?page_size=3"
+    while url:
+        page = manager_api.get(url).json()
+        seen += [row["id"] for row in page["results"]]
+        url = page["next"]
+    assert sorted(seen) == sorted(c.pk for c in made)
+    assert len(seen) == len(set(seen))
+    dates = [Customer.objects.get(pk=pk).date_added for pk in seen]
+    assert dates == sorted(dates, reverse=True)
+
+
+@pytest.mark.parametrize("ordering", ["name", "-name", "date_added", "-date_added", "id", "-id"])
+def test_each_ordering_pages_through_everything(manager_api, db, ordering):
+    made = CustomerFactory.create_batch(5, name="Same name")
+    made += CustomerFactory.create_batch(3)
+    seen, url = [], f"/api/v1/customers/?page_size=2&ordering={ordering}"
+    while url:
+        page = manager_api.get(url).json()
+        seen += [row["id"] for row in page["results"]]
+        url = page["next"]
+    assert sorted(seen) == sorted(c.pk for c in made) and len(seen) == len(set(seen))
+
+
+@pytest.mark.parametrize("params", [
+    "ordering=phone", "ordering=assigned_to__password", "page_size=0", "page_size=10000",
+    "page_size=abc", "cursor=garbage", "cursor=" + "A" * 2000, "status=nope", "follow_up=soon",
+    "counsellor=abc", "date_added_from=31-12-2026", "data_source=0",
+])
+def test_a_wrong_parameter_is_a_400_with_the_reason(manager_api, db, params):
+    response = manager_api.get(f"/api/v1/customers/?{params}")
+    assert response.status_code == 400, response.content
+    assert response.json()
+
+
+def test_a_cursor_of_another_ordering_is_refused(manager_api, db):
+    CustomerFactory.create_batch(3)
+    next_url = manager_api.get("/api/v1/customers/?page_size=1&ordering=name").json()["next"]
+    cursor = next_url.split("cursor=")[1].split("&")[0]
+    response = manager_api.get(f"/api/v1/customers/?ordering=-id&cursor={cursor}")
+    assert response.status_code == 400
+
+
+def test_filters_match_the_lists(manager_api, alice, db):
+    today = timezone.localdate()
+    due = CustomerFactory(status=Status.CALL_LATER, next_follow_up=today, assigned_to=alice,
+                          area="Kochi North")
+    CustomerFactory(status=Status.NEW, area="Thrissur")
+    unassigned = CustomerFactory(status=Status.NEW, area="Kollam")
+
+    def ids(query):
+        return _ids(manager_api.get(f"/api/v1/customers/?{query}"))
+
+    assert ids("status=call_later") == {due.pk}
+    assert ids("follow_up=due") == {due.pk}
+    assert ids(f"counsellor={alice.pk}") == {due.pk}
+    assert unassigned.pk in ids("counsellor=none") and due.pk not in ids("counsellor=none")
+    assert ids("area=kochi") == {due.pk}
+    assert ids(f"next_follow_up_from={today}&next_follow_up_to={today}") == {due.pk}
+
+
+def test_search_finds_a_number_however_written(alice_api, alice):
+    customer = CustomerFactory(phone="+919876543210", assigned_to=alice)
+    for term in ("98765 43210", "+91-98765-43210", "09876543210"):
+        assert _ids(alice_api.get("/api/v1/customers/", {"q": term})) == {customer.pk}
+
+
+def test_the_list_takes_a_fixed_number_of_queries(manager_api, alice, bob, db,
+                                                  django_assert_max_num_queries):
+    CustomerFactory.create_batch(20, assigned_to=alice)
+    CustomerFactory.create_batch(20, assigned_to=bob)
+    manager_api.get("/api/v1/customers/")  # warm: the token's last use noted
+    with django_assert_max_num_queries(4):
+        response = manager_api.get("/api/v1/customers/?page_size=40")
+    assert len(response.json()["results"]) == 40
+
+
+def test_a_counsellor_reads_their_customer(alice_api, alices):
+    response = alice_api.get(f"/api/v1/customers/{alices[0].pk}/")
+    assert response.status_code == 200
+    assert response.json()["phone"] == alices[0].phone
+
+
+def test_another_counsellors_customer_is_a_404(alice_api, bobs):
+    assert alice_api.get(f"/api/v1/customers/{bobs[0].pk}/").status_code == 404
+
+
+def test_an_id_too_big_for_the_database_is_a_404(manager_api, db):
+    assert manager_api.get(f"/api/v1/customers/{10**25}/").status_code == 404
+
+
+def test_a_manager_adds_a_customer_for_a_counsellor(manager_api, manager, alice):
+    response = manager_api.post("/api/v1/customers/", {
+        "name": "Anu", "phone": "98470 12345", "counsellor": alice.pk}, format="json")
+    assert response.status_code == 201, response.content
+    customer = Customer.objects.get(pk=response.json()["id"])
+    assert customer.phone == "+919847012345" and customer.assigned_to == alice
+    assert customer.created_by == manager
+    assert customer.history.first().history_user == manager
+
+
+def test_a_counsellors_new_customer_is_their_own(alice_api, alice, bob):
+    response = alice_api.post("/api/v1/customers/", {
+        "name": "Walk-in", "phone": "98470 12346", "counsellor": bob.pk}, format="json")
+    assert response.status_code == 201
+    assert Customer.objects.get(pk=response.json()["id"]).assigned_to == alice
+
+
+def test_compliance_adds_nothing(reviewer_api, db):
+    response = reviewer_api.post("/api/v1/customers/", {"name": "x", "phone": "9847012347"},
+                                 format="json")
+    assert response.status_code == 403
+    assert not Customer.objects.exists()
+
+
+def test_a_known_number_is_a_400_not_a_second_customer(manager_api, alice):
+    CustomerFactory(phone="+919847012345", assigned_to=alice)
+    response = manager_api.post("/api/v1/customers/", {"name": "Again", "phone": "09847012345"},
+                                format="json")
+    assert response.status_code == 400
+    assert "phone" in response.json()
+    assert Customer.objects.count() == 1
+
+
+def test_a_counsellor_may_change_remarks_and_follow_up_only(alice_api, alices):
+    customer = alices[0]
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    ok = alice_api.patch(f"/api/v1/customers/{customer.pk}/",
+                         {"remarks": "Call after 6", "next_follow_up": str(tomorrow)},
+                         format="json")
+    assert ok.status_code == 200, ok.content
+    assert ok.json()["remarks"] == "Call after 6"
+    refused = alice_api.patch(f"/api/v1/customers/{customer.pk}/", {"name": "Renamed"},
+                              format="json")
+    assert refused.status_code == 403
+    customer.refresh_from_db()
+    assert customer.name != "Renamed"
+
+
+def test_a_counsellor_cannot_change_another_counsellors_customer(alice_api, bobs):
+    response = alice_api.patch(f"/api/v1/customers/{bobs[0].pk}/", {"remarks": "x"},
+                               format="json")
+    assert response.status_code == 404
+
+
+def test_a_status_update_is_the_dialogs(alice_api, alice, alices):
+    customer = alices[0]
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = alice_api.post(f"/api/v1/customers/{customer.pk}/status/", {
+        "status": "call_later", "remark": "Asked to call tomorrow",
+        "next_follow_up": str(tomorrow)}, format="json")
+    assert response.status_code == 201, response.content
+    customer.refresh_from_db()
+    assert customer.status == Status.CALL_LATER and customer.next_follow_up == tomorrow
+    change = StatusChange.objects.get(customer=customer, to_status=Status.CALL_LATER)
+    assert change.changed_by == alice
+    assert customer.history.first().history_user == alice
+
+
+def test_a_status_update_follows_the_follow_up_rules(alice_api, alices):
+    response = alice_api.post(f"/api/v1/customers/{alices[0].pk}/status/",
+                              {"status": "call_later", "remark": "x"}, format="json")
+    assert response.status_code == 400
+    assert "next_follow_up" in response.json()
+
+
+def test_call_not_attended_without_a_date_gets_the_cadences(alice_api, alices):
+    response = alice_api.post(f"/api/v1/customers/{alices[0].pk}/status/",
+                              {"status": "call_not_attended"}, format="json")
+    assert response.status_code == 201, response.content
+    alices[0].refresh_from_db()
+    assert alices[0].next_follow_up is not None and alices[0].attempts == 1
+
+
+def test_the_same_status_update_posted_twice_is_recorded_once(alice_api, alices):
+    body = {"status": "valid", "remark": "Interested in MBA"}
+    url = f"/api/v1/customers/{alices[0].pk}/status/"
+    assert alice_api.post(url, body, format="json").status_code == 201
+    assert alice_api.post(url, body, format="json").status_code == 201
+    assert StatusChange.objects.filter(customer=alices[0], to_status="valid").count() == 1
+
+
+def test_the_timeline_lists_status_updates_newest_first(alice_api, alice, alices):
+    customer = alices[0]
+    for n in range(3):
+        StatusChange.objects.create(customer=customer, from_status="new", to_status="valid",
+                                    remark=f"r{n}", changed_by=alice,
+                                    changed_at=timezone.now() - datetime.timedelta(hours=n))
+    response = alice_api.get(f"/api/v1/customers/{customer.pk}/timeline/?page_size=2")
+    page = response.json()
+    assert [row["remark"] for row in page["results"]] == ["r0", "r1"]
+    rest = alice_api.get(page["next"]).json()
+    assert [row["remark"] for row in rest["results"]] == ["r2"]
+
+
+def test_a_manager_assigns_and_a_counsellor_may_not(manager_api, alice_api, alice, bob, alices):
+    customer = alices[0]
+    refused = alice_api.post(f"/api/v1/customers/{customer.pk}/assign/", {"counsellor": bob.pk},
+                             format="json")
+    assert refused.status_code == 403
+    done = manager_api.post(f"/api/v1/customers/{customer.pk}/assign/", {"counsellor": bob.pk},
+                            format="json")
+    assert done.status_code == 200, done.content
+    assert done.json()["counsellor"]["id"] == bob.pk
+    customer.refresh_from_db()
+    assert customer.assigned_to == bob
+
+
+def test_assigning_to_someone_not_a_counsellor_is_a_400(manager_api, manager, alices):
+    response = manager_api.post(f"/api/v1/customers/{alices[0].pk}/assign/",
+                                {"counsellor": manager.pk}, format="json")
+    assert response.status_code == 400
+
+
+def test_people_are_for_managers(manager_api, alice_api, reviewer_api, alice):
+    assert manager_api.get("/api/v1/users/").status_code == 200
+    assert manager_api.get(f"/api/v1/users/{alice.pk}/").json()["role"] == "Student Counsellor"
+    assert alice_api.get("/api/v1/users/").status_code == 403
+    assert reviewer_api.get("/api/v1/users/").status_code == 403
+
+
+def test_people_take_a_fixed_number_of_queries(manager_api, db, django_assert_max_num_queries):
+    from tests.factories import CounsellorFactory
+
+    CounsellorFactory.create_batch(15)
+    manager_api.get("/api/v1/users/")
+    with django_assert_max_num_queries(5):
+        manager_api.get("/api/v1/users/")
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_hostile_values_come_back_as_json_data(manager_api, payload):
+    response = manager_api.post("/api/v1/customers/", {
+        "name": payload[:200], "phone": "9847012399", "area": payload[:120]}, format="json")
+    assert response.status_code == 201
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["name"] == payload[:200].strip()
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_session_write_needs_the_csrf_token(alice, alices):
+    from rest_framework.test import APIClient
+
+    from tests.factories import second_factor_given
+
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(alice)
+    second_factor_given(client, alice)
+    assert client.get("/api/v1/customers/").status_code == 200
+    response = client.post(f"/api/v1/customers/{alices[0].pk}/status/",
+                           {"status": "valid", "remark": "x"}, format="json")
+    assert response.status_code == 403

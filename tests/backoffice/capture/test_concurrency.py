@@ -1,0 +1,49 @@
+"""The same new number posted many times at once is one customer: the unique
+phone decides, the posts that lose the race record an enquiry instead.
+Threads need a database that takes several writers: PostgreSQL (the
+services leg, scripts/test-services.sh)."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from backoffice.customers.models import Customer
+from backoffice.imports.models import DataSource
+from tests.backoffice.capture.conftest import post
+
+KEY = "c" * 43
+POSTS = 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_posts_of_one_new_number_at_once_make_one_customer(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("several writers at once need PostgreSQL (scripts/test-services.sh)")
+    settings.CAPTURE_PER_MINUTE = 0
+    source = DataSource.objects.create(name="Site", slug="site", importer="standard",
+                                       capture_key=KEY)
+    start = threading.Barrier(POSTS)
+    answers: list[int] = []
+    errors: list[BaseException] = []
+
+    def send(n):
+        try:
+            start.wait(timeout=30)
+            answers.append(post(KEY, {"phone": "98765 43210" if n % 2 else "+919876543210",
+                                      "name": f"Lead {n}"}).status_code)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(POSTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert Customer.objects.filter(phone="+919876543210").count() == 1
+    assert sorted(answers) == [200] * (POSTS - 1) + [201]
+    source.refresh_from_db()
+    assert (source.captured, source.capture_duplicates) == (1, POSTS - 1)
