@@ -159,3 +159,21 @@ def test_hostile_customer_data_is_sent_as_json_text(endpoint, receiver, manager,
     with django_capture_on_commit_callbacks(execute=True):
         services.event_emit("customer.created", customer_ids=[customer.pk], by=manager)
     assert _sent(receiver)[0]["data"]["customers"][0]["name"] == hostile
+
+
+def test_a_web_form_lead_sends_customer_created(endpoint, receiver,
+                                                 django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    from backoffice.imports.models import DataSource
+
+    source = DataSource.objects.create(name="Website", slug="website", importer="standard",
+                                       capture_key="k" * 43)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client().post(f"/capture/{source.capture_key}/",
+                                 {"name": "Anu", "phone": "9876543219"},
+                                 content_type="application/json")
+    assert response.status_code in (200, 201), response.content[:500]
+    (payload,) = _sent(receiver)
+    assert payload["type"] == "customer.created" and payload["data"]["by"] is None
+    assert payload["data"]["customers"][0]["source"] == {"id": source.pk, "name": "Website"}
