@@ -226,7 +226,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "ALIMS Back-office API",
     "DESCRIPTION": "Customers, status updates, assignments, imports and reports, with the "
                    "same rules about who sees what as the back-office. Authenticate with a "
-                   "personal token: `Authorization: Bearer <token>`.",
+                   "personal token (your person menu → API tokens), sent as "
+                   "`Authorization: Bearer <token>`: **Authorize** below takes it. "
+                   "[Back to the back-office](/)",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
@@ -235,6 +237,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "ENUM_NAME_OVERRIDES": {"StatusEnum": "backoffice.customers.statuses.Status"},
+    # the schema (and Swagger UI's Authorize) offers the token; the browser's
+    # session works too but is not something to paste a token into
+    "AUTHENTICATION_WHITELIST": ["backoffice.api.authentication.TokenAuthentication"],
 }
 
 # --- Web forms (POST /capture/<key>/, backoffice/capture) -------------------

@@ -30,9 +30,11 @@ class CustomerFilters(serializers.Serializer):
                                  help_text=_("Area contains this text."))
     data_source = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     follow_up = serializers.ChoiceField(choices=FOLLOW_UP_CHOICES, required=False)
-    attention = serializers.ChoiceField(
-        choices=(attention.FIRST_CALL_LATE, attention.NOT_REACHABLE, attention.AGED),
-        required=False)
+    attention = serializers.ChoiceField(choices=[
+        (attention.FIRST_CALL_LATE, _("First call late: past the first-call target")),
+        (attention.NOT_REACHABLE, _("Not reachable: unanswered calls in a row")),
+        (attention.AGED, _("Aged: idle in their status past its limit")),
+    ], required=False)
     date_added_from = serializers.DateField(required=False)
     date_added_to = serializers.DateField(required=False)
     next_follow_up_from = serializers.DateField(required=False)

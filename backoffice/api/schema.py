@@ -17,15 +17,6 @@ class TokenScheme(OpenApiAuthenticationExtension):
         }
 
 
-class SessionScheme(OpenApiAuthenticationExtension):
-    target_class = "backoffice.api.authentication.SessionAuthentication"
-    name = "session"
-
-    def get_security_definition(self, auto_schema):
-        return {"type": "apiKey", "in": "cookie", "name": "sessionid",
-                "description": "The browser's session (writes need the CSRF token)."}
-
-
 ERROR = {"type": "object", "required": ["detail"],
          "properties": {"detail": {"type": "string"}}}
 VALIDATION_ERROR = {"type": "object", "additionalProperties": {}}

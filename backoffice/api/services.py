@@ -15,6 +15,8 @@ from backoffice.audit.models import ActivityLog
 from backoffice.audit.services import activity_record
 
 TOKEN_PREFIX = "alims_"
+# direction overrides and isolates: a name must read as it is written
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F])
 MAX_LIVE_TOKENS = 20
 
 
@@ -27,7 +29,7 @@ def api_token_create(*, user, name: str, expires_at: datetime.datetime | None = 
                      ) -> tuple[ApiToken, str]:
     """A new token for ``user``: the row and the token itself, which is
     never stored and cannot be shown again."""
-    name = (name or "").strip()
+    name = (name or "").translate(BIDI_CONTROLS).strip()
     if not name:
         raise ValidationError({"name": _("Give the token a name, e.g. the tool that uses it.")})
     if len(name) > 80:

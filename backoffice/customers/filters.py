@@ -56,19 +56,19 @@ class FollowUpFilter(DropdownFilter):
     parameter_name = "follow_up"
 
     def lookups(self, request, model_admin):
-        return [
-            ("due", _("Due (today or overdue)")),
-            ("overdue", _("Overdue")),
-            ("today", _("Today")),
-            ("week", _("In the next 7 days")),
-            ("none", _("None planned")),
-        ]
+        return FOLLOW_UP_CHOICES
 
     def queryset(self, request, queryset):
         return follow_up_filtered(queryset, self.value())
 
 
-FOLLOW_UP_CHOICES = ("due", "overdue", "today", "week", "none")
+FOLLOW_UP_CHOICES = [
+    ("due", _("Due (today or overdue)")),
+    ("overdue", _("Overdue")),
+    ("today", _("Today")),
+    ("week", _("In the next 7 days")),
+    ("none", _("None planned")),
+]
 
 
 def follow_up_filtered(queryset, value):

@@ -62,7 +62,10 @@ class DataSourceForm(forms.ModelForm):
     """A data source as managers edit it. The rules of what may be written
     are the model's (DataSource.clean); the form offers the choices."""
 
+    # the model's default preselected (a declared field does not take it on its own:
+    # a new source showed the list's first country, Afghanistan)
     country = forms.TypedChoiceField(label=_("Country"), choices=region_choices,
+                                     initial=DataSource._meta.get_field("country").default,
                                      widget=UnfoldAdminSelectWidget)
     header_row = forms.IntegerField(label=_("Header row"), required=False, min_value=1,
                                     widget=UnfoldAdminIntegerFieldWidget)

@@ -59,6 +59,13 @@ def test_a_counsellor_makes_uses_and_revokes_a_token_with_the_keyboard(page, liv
     answer = page.request.get(f"{live_server.url}/api/v1/me/",
                               headers={"Authorization": f"Bearer {raw}"})
     assert answer.status == 401
+
+    # a long name without spaces wraps, on a phone too
+    page.set_viewport_size(MOBILE)
+    page.locator("#id_name").fill("x" * 80)
+    with page.expect_navigation():
+        page.locator("#id_name").press("Enter")
+    assert horizontal_overflow(page) == 0
     assert_no_csp_violations(page)
 
 

@@ -175,3 +175,8 @@ def test_throttled_per_token(alice, settings):
     assert int(responses[-1]["Retry-After"]) > 0
     assert _me(second).status_code == 200  # another token has its own allowance
     cache.clear()
+
+
+def test_direction_controls_are_taken_out_of_a_name(alice):
+    token, _ = api_token_create(user=alice, name="sync\u202egnp.exe")
+    assert token.name == "syncgnp.exe"

@@ -132,3 +132,11 @@ def test_counsellors_find_no_data_source(alice, source):
     assert client.get(ADD).status_code == 403
     assert client.post(ADD, _form()).status_code == 403
     assert DataSource.objects.count() == 1
+
+
+def test_a_new_sources_country_starts_as_the_models_default(manager_client):
+    response = manager_client.get("/imports/datasource/add/")
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form["country"].value() == "IN"
+    assert b'<option value="IN" selected>' in response.content
