@@ -27,6 +27,18 @@ class Target:
     address: str  # the checked IP address to connect to
 
 
+# the cloud metadata services: refused even where private addresses are allowed
+METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254"),
+            ipaddress.ip_address("100.100.100.200")}
+
+
+def _is_metadata(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip in METADATA
+
+
 def _is_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
@@ -81,6 +93,10 @@ def url_target(url: str) -> Target:
     if not addresses:
         raise ValidationError(_("The host name “%(host)s” could not be found.")
                               % {"host": host[:100]})
+    for address in addresses:
+        if _is_metadata(address):
+            raise ValidationError(_("The URL leads to a cloud metadata service (%(address)s); "
+                                    "webhooks never go there.") % {"address": address})
     if not settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES:
         for address in addresses:
             if not _is_public(address):

@@ -207,10 +207,10 @@ class DeliveryAdmin(HiddenObjectsAnswer404Mixin, ReadOnlyAdminMixin, BaseAdmin):
     def response_shown(self, obj):
         if not obj.response_excerpt:
             return "—"
-        return format_html("<pre class='whitespace-pre-wrap break-all text-xs'>{}</pre>",
+        return format_html("<pre class='alims-pre'>{}</pre>",
                            obj.response_excerpt)
 
     @display(description=_("Payload"))
     def payload_shown(self, obj):
-        return format_html("<pre class='whitespace-pre-wrap break-all text-xs'>{}</pre>",
+        return format_html("<pre class='alims-pre'>{}</pre>",
                            json.dumps(obj.event.data, ensure_ascii=False, indent=2))

@@ -30,12 +30,24 @@ def strict(settings):
 
 @pytest.mark.parametrize("url", [
     "https://127.0.0.1/hook", "https://127.1.2.3:8443/hook", "https://10.0.0.5/hook",
-    "https://192.168.1.1/", "https://172.16.0.1/", "https://169.254.169.254/latest/meta-data/",
-    "https://[::1]/hook", "https://[fd00:ec2::254]/", "https://[::ffff:127.0.0.1]/",
+    "https://192.168.1.1/", "https://172.16.0.1/",
+    "https://[::1]/hook", "https://[::ffff:127.0.0.1]/",
     "https://0.0.0.0/", "https://100.64.0.1/", "https://224.0.0.1/",
 ])
 def test_private_loopback_and_metadata_addresses_are_refused(strict, url):
     with pytest.raises(ValidationError, match="public addresses only"):
+        url_target(url)
+
+
+@pytest.mark.parametrize("url", [
+    "https://169.254.169.254/latest/meta-data/", "http://169.254.169.254/",
+    "https://[fd00:ec2::254]/", "https://[::ffff:169.254.169.254]/",
+])
+@pytest.mark.parametrize("private_allowed", [False, True])
+def test_the_cloud_metadata_service_is_refused_always(settings, url, private_allowed):
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = private_allowed
+    settings.WEBHOOKS_ALLOW_HTTP = True
+    with pytest.raises(ValidationError, match="metadata"):
         url_target(url)
 
 

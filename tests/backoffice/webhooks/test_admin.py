@@ -56,7 +56,7 @@ def test_a_manager_registers_an_endpoint_and_gets_a_secret(manager_client, manag
 
 def test_the_form_refuses_a_private_address_with_the_reason(manager_client, settings):
     settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False
-    response = manager_client.post(reverse(ADD), _form("https://169.254.169.254/latest/"))
+    response = manager_client.post(reverse(ADD), _form("https://10.20.30.40/latest/"))
     assert response.status_code == 200
     assert "public addresses only" in response.content.decode()
     assert not Endpoint.objects.exists()
