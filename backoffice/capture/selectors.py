@@ -51,7 +51,8 @@ def capture_snippet_fields(source: DataSource) -> list[dict]:
         if input_name is None:
             continue
         fields.append({"field": name, "name": input_name, "type": kind,
-                       "required": is_required,
+                       # a lead needs a name too (the customer's rule): said before sending
+                       "required": is_required or name == "name",
                        "label": "Phone" if is_required else SNIPPET_LABELS[name]})
     return fields
 

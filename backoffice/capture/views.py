@@ -12,7 +12,9 @@ import json
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from backoffice.capture import selectors, services
@@ -30,8 +32,32 @@ def _cors(response: HttpResponse, origin: str, allowed: bool) -> HttpResponse:
     return response
 
 
+def _from_a_page(request) -> bool:
+    """A plain HTML form posted by a browser (no script on the page): the
+    visitor is shown a page, not JSON."""
+    return (request.content_type in FORM_TYPES
+            and "text/html" in request.headers.get("Accept", ""))
+
+
+PAGE_MESSAGES = {
+    200: _lazy("Thank you: we have your enquiry and will call you soon."),
+    201: _lazy("Thank you: we have your enquiry and will call you soon."),
+    403: _lazy("This form cannot be sent from this site."),
+    404: _lazy("This form is not taking enquiries."),
+    429: _lazy("Too many tries from your connection: wait a minute, then send it again."),
+}
+
+
+def _page(request, status: int, error: str = "") -> HttpResponse:
+    message = error or PAGE_MESSAGES.get(status, PAGE_MESSAGES[404])
+    return render(request, "capture/answer.html",
+                  {"message": message, "correct": status == 400}, status=status)
+
+
 def _refused(error: str, fields=None, *, status: int = 400, origin: str = "",
-             allowed: bool = False) -> JsonResponse:
+             allowed: bool = False, request=None) -> HttpResponse:
+    if request is not None and _from_a_page(request):
+        return _page(request, status, error if status == 400 else "")
     return _cors(JsonResponse({"error": error, "fields": dict(fields or {})}, status=status),
                  origin, allowed)
 
@@ -71,7 +97,7 @@ def _fields_of(request) -> dict:
 def capture(request, key: str):
     source = selectors.capture_source(key)
     if source is None:
-        return HttpResponse(status=404)
+        return _page(request, 404) if _from_a_page(request) else HttpResponse(status=404)
     origin = request.headers.get("Origin", "")
     allowed_origins = source.allowed_origins or []
     origin_ok = not allowed_origins or origin in allowed_origins
@@ -91,21 +117,23 @@ def capture(request, key: str):
     wait = services.capture_throttle(source, client_ip(request))
     if wait:
         response = _refused(_("Too many posts; try again in a minute."), status=429,
-                            origin=origin, allowed=origin_ok)
+                            origin=origin, allowed=origin_ok, request=request)
         response["Retry-After"] = str(wait)
         return response
     if not origin_ok:
         services.capture_count(source, "refused")
-        return _refused(_("This site may not post to this form."), status=403)
+        return _refused(_("This site may not post to this form."), status=403, request=request)
     try:
         fields = _fields_of(request)
     except services.CaptureRefused as exc:
         services.capture_count(source, "refused")
-        return _refused(exc.error, exc.fields, origin=origin, allowed=True)
+        return _refused(exc.error, exc.fields, origin=origin, allowed=True, request=request)
     try:
         result = services.capture_submit(source=source, fields=fields)
     except services.CaptureRefused as exc:  # counted by the service
-        return _refused(exc.error, exc.fields, origin=origin, allowed=True)
+        return _refused(exc.error, exc.fields, origin=origin, allowed=True, request=request)
     # 201 for a new lead, 200 for a number already known (docs/decisions.md)
     status = 201 if result.created or result.spam else 200
+    if _from_a_page(request):
+        return _page(request, status)
     return _cors(JsonResponse({"ok": True}, status=status), origin, True)

@@ -87,8 +87,9 @@ class DataSource(models.Model):
     allowed_origins = models.JSONField(
         _("allowed origins"), default=list, blank=True,
         help_text=_('The sites whose pages may post to the capture address, e.g. '
-                    '["https://www.example.edu"]. Empty: any site (a plain form post '
-                    "sends no origin to check)."),
+                    '["https://www.example.edu"] (https sites only). Browsers say which '
+                    "site a form is posted from; a post from any other site, or from a "
+                    "server that says none, is refused. Empty: any site and any server."),
     )
     captured = models.PositiveIntegerField(_("web leads accepted"), default=0, editable=False)
     capture_duplicates = models.PositiveIntegerField(

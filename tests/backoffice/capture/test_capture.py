@@ -492,3 +492,53 @@ def test_odd_numbers_are_refused_not_crashed_on(source, phone):
     assert response.status_code in (201, 400)
     if response.status_code == 400:
         assert response.json()["error"]
+
+
+# --- a plain HTML form, posted by a browser: the visitor sees a page ------------------
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+FORM = "application/x-www-form-urlencoded"
+
+
+def _browser_post(key, fields, **extra):
+    from urllib.parse import urlencode
+
+    from django.test import Client
+
+    return Client().post(f"/capture/{key}/", urlencode(fields), content_type=FORM,
+                         HTTP_ACCEPT=BROWSER_ACCEPT, **extra)
+
+
+def test_a_browsers_plain_form_post_gets_a_thank_you_page(source):
+    response = _browser_post(source.capture_key, {"name": "Anu", "phone": "9876500001"})
+    assert response.status_code == 201
+    assert response["Content-Type"].startswith("text/html")
+    assert b"Thank you" in response.content
+    assert b"{" not in response.content.split(b"<body>")[1]
+
+
+def test_a_browsers_plain_form_post_with_a_bad_number_says_what_to_correct(source):
+    response = _browser_post(source.capture_key,
+                             {"name": '<script>alert(1)</script>', "phone": "12"})
+    assert response.status_code == 400
+    assert b"was not sent" in response.content and b"Back" in response.content
+    assert b"<script>alert(1)" not in response.content
+
+
+def test_a_browsers_post_to_a_retired_key_gets_a_page_saying_so(db):
+    response = _browser_post("x" * 43, {"name": "Anu", "phone": "9876500002"})
+    assert response.status_code == 404
+    assert b"not taking enquiries" in response.content
+
+
+def test_a_script_still_gets_json(source):
+    response = post(source.capture_key, {"phone": "9876500003"})
+    assert response["Content-Type"] == "application/json"
+
+
+def test_the_snippet_asks_for_the_name_before_sending(source):
+    from backoffice.capture.selectors import capture_snippet
+
+    snippet = capture_snippet(source)
+    assert 'name="name" maxlength="200" required' in snippet
+    assert "enquiry-note" in snippet  # errors shown beside the form, which keeps its values
