@@ -156,7 +156,8 @@ def web_lead_notify(*, customer, source_name: str, known: bool) -> list[Notifica
     if owner is None:
         return []
     if known:
-        kind, title = Kind.ENQUIRY, _("%(name)s sent a web form again") % {"name": customer.name}
+        kind, title = Kind.ENQUIRY, _("%(name)s, a customer of yours, sent a web enquiry") % {
+            "name": customer.name}
         key = f"enquiry:{customer.pk}:{uuid.uuid4().hex}"
     else:
         kind, title = Kind.ASSIGNED, _("New web lead assigned to you: %(name)s") % {
