@@ -370,6 +370,12 @@ def test_a_body_that_is_not_a_json_object_is_refused(source, data):
     assert counts(source) == (0, 0, 0, 1)
 
 
+@pytest.mark.parametrize("data", ["[" * 5000, '{"a":' * 3000])
+def test_json_nested_too_deep_is_refused_not_crashed_on(source, data):
+    assert "not valid JSON" in refused(post(KEY, data))["error"]
+    assert counts(source) == (0, 0, 0, 1)
+
+
 def test_a_wrong_content_type_is_refused(source):
     body = refused(post(KEY, "phone=9876543210", content_type="text/plain"))
     assert "application/json" in body["error"]
@@ -394,6 +400,15 @@ def test_nul_bytes_are_dropped(source):
                 ).status_code == 201
     customer = Customer.objects.get()
     assert customer.name == "Asha" and customer.source_details == {"Course": "MBA"}
+
+
+def test_lone_surrogates_are_replaced_not_crashed_on(source):
+    # JSON may carry "\\ud800" (a half of a character); no database stores it
+    body = b'{"phone": "9876543210", "name": "As\\ud800ha", "Cour\\udc00se": "MBA\\ud83d"}'
+    assert post(KEY, body).status_code == 201
+    customer = Customer.objects.get()
+    assert customer.name == "As\ufffdha"
+    assert customer.source_details == {"Cour\ufffdse": "MBA\ufffd"}
 
 
 def test_a_file_is_not_taken(source):
