@@ -1,6 +1,8 @@
 """The customer endpoints through the API, as each role, with a token."""
 
+import base64
 import datetime
+import json
 
 import pytest
 from django.utils import timezone
@@ -86,6 +88,40 @@ def test_a_cursor_of_another_ordering_is_refused(manager_api, db):
     cursor = next_url.split("cursor=")[1].split("&")[0]
     response = manager_api.get(f"/api/v1/customers/?ordering=-id&cursor={cursor}")
     assert response.status_code == 400
+
+
+def _forged(*parts) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(parts)).encode()).decode()
+
+
+@pytest.mark.parametrize("cursor", [
+    _forged("name", "\ud800", 1),  # a lone surrogate no database takes
+    _forged("name", "a\x00b", 1),
+    _forged("name", {"a": 1}, 1),
+    _forged("name", "a", 2**64),
+    _forged("name", "a", 1.5),
+    _forged("-date_added", "10000-01-01", 1),
+    _forged("-date_added", "2026-02-30", 1),
+])
+def test_a_forged_cursor_is_a_400_not_a_500(manager_api, db, cursor):
+    CustomerFactory()
+    ordering = json.loads(base64.urlsafe_b64decode(cursor))[0]
+    response = manager_api.get(f"/api/v1/customers/?ordering={ordering}&cursor={cursor}")
+    assert response.status_code == 400, response.content
+    assert "cursor" in response.json()
+
+
+@pytest.mark.parametrize("stamp", [
+    "9999-12-31T23:59:59-23:00",  # past the calendar's end in UTC
+    "0001-01-01T00:00:00+05:30",  # before its start
+    "2026-01-01T00:00:00",  # no offset: not one of ours
+])
+def test_a_forged_timeline_cursor_is_a_400_not_a_500(alice_api, alices, stamp):
+    cursor = _forged("-changed_at", stamp, 1)
+    response = alice_api.get(f"/api/v1/customers/{alices[0].pk}/timeline/?cursor={cursor}")
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/json"
+    assert "cursor" in response.json()
 
 
 def test_filters_match_the_lists(manager_api, alice, db):
