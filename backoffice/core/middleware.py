@@ -8,6 +8,7 @@ from django.db import DatabaseError, DataError
 from django.template.response import TemplateResponse
 
 from backoffice.core.db import query_cancelled
+from backoffice.ops.views import api_error_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,9 @@ class StatementTimeoutMiddleware:
         if not (isinstance(exception, DatabaseError) and query_cancelled(exception)):
             return None
         logger.warning("Statement timeout on %s %s", request.method, request.path)
-        response = TemplateResponse(request, "503_timeout.html", status=503)
+        response = api_error_or_none(request, 503, "The request took too long; try again "
+                                                   "with narrower filters.") or TemplateResponse(
+            request, "503_timeout.html", status=503)
         response["Retry-After"] = "60"
         return response
 
@@ -92,4 +95,5 @@ class ValueOutOfRangeMiddleware:
         if not isinstance(exception, (OverflowError, DataError)):
             return None
         logger.info("Value out of range on %s %s: %s", request.method, request.path, exception)
-        return TemplateResponse(request, "400.html", status=400)
+        return api_error_or_none(request, 400, "A value is out of range.") or TemplateResponse(
+            request, "400.html", status=400)
