@@ -124,6 +124,14 @@ def test_a_forged_timeline_cursor_is_a_400_not_a_500(alice_api, alices, stamp):
     assert "cursor" in response.json()
 
 
+@pytest.mark.parametrize("params", ["last_contacted_from=0001-01-01",
+                                    "last_contacted_to=9999-12-31"])
+def test_a_day_at_the_calendars_ends_is_a_400_naming_the_filter(manager_api, db, params):
+    response = manager_api.get(f"/api/v1/customers/?{params}")
+    assert response.status_code == 400, response.content
+    assert params.split("=")[0] in response.json()
+
+
 def test_filters_match_the_lists(manager_api, alice, db):
     today = timezone.localdate()
     due = CustomerFactory(status=Status.CALL_LATER, next_follow_up=today, assigned_to=alice,
