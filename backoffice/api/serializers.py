@@ -62,7 +62,21 @@ class CustomerSerializer(serializers.ModelSerializer):
         return PersonSerializer(customer.assigned_to).data
 
 
-class CustomerCreateSerializer(serializers.Serializer):
+class StrictSerializer(serializers.Serializer):
+    """A request body that names a field this operation does not take is a
+    400 naming it: silently dropped, a "status" or "counsellor" in a PATCH
+    looked to the caller like a change made."""
+
+    def validate(self, attrs):
+        initial = self.initial_data if hasattr(self.initial_data, "keys") else {}
+        unknown = sorted(str(name) for name in initial if name not in self.fields)
+        if unknown:
+            raise serializers.ValidationError(
+                {name[:100]: [_("Not a field of this operation.")] for name in unknown[:20]})
+        return attrs
+
+
+class CustomerCreateSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200)
     phone = serializers.CharField(max_length=64)
     alternate_phone = serializers.CharField(max_length=64, required=False, allow_blank=True)
@@ -78,7 +92,7 @@ class CustomerCreateSerializer(serializers.Serializer):
                     "their own."))
 
 
-class CustomerUpdateSerializer(serializers.Serializer):
+class CustomerUpdateSerializer(StrictSerializer):
     """Every field is optional; a counsellor may change remarks and the
     follow-up date only (403 for the others)."""
 
@@ -92,7 +106,7 @@ class CustomerUpdateSerializer(serializers.Serializer):
     next_follow_up = serializers.DateField(required=False, allow_null=True)
 
 
-class StatusUpdateSerializer(serializers.Serializer):
+class StatusUpdateSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=Status.choices)
     remark = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     next_follow_up = serializers.DateField(
@@ -122,7 +136,7 @@ class TouchSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AssignSerializer(serializers.Serializer):
+class AssignSerializer(StrictSerializer):
     counsellor = serializers.IntegerField(
         allow_null=True, min_value=1, max_value=2**63 - 1,
         help_text=_("The counsellor's user id; null to leave the customer unassigned."))

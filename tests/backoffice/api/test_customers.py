@@ -228,6 +228,39 @@ def test_a_counsellor_may_change_remarks_and_follow_up_only(alice_api, alices):
     assert customer.name != "Renamed"
 
 
+def test_a_refused_field_mixed_with_allowed_ones_changes_nothing(alice_api, alices):
+    customer = alices[0]
+    response = alice_api.patch(f"/api/v1/customers/{customer.pk}/",
+                               {"remarks": "Changed", "phone": "9812345678"}, format="json")
+    assert response.status_code == 403
+    customer.refresh_from_db()
+    assert customer.remarks != "Changed"
+
+
+@pytest.mark.parametrize("field, value", [("status", "joined"), ("counsellor", 1),
+                                          ("assigned_to", 1), ("data_source", 1)])
+def test_a_field_the_patch_does_not_take_is_a_400_and_changes_nothing(alice_api, alices,
+                                                                     field, value):
+    customer = alices[0]
+    response = alice_api.patch(f"/api/v1/customers/{customer.pk}/",
+                               {"remarks": "Changed", field: value}, format="json")
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    customer.refresh_from_db()
+    assert customer.remarks != "Changed" and customer.status == Status.NEW
+
+
+@pytest.mark.parametrize("url, body", [
+    ("/api/v1/customers/", {"name": "A", "phone": "9812345678", "assigned_to": 1}),
+    ("/api/v1/customers/{pk}/status/", {"status": "valid", "by": 1}),
+    ("/api/v1/customers/{pk}/assign/", {"counsellor": None, "notify": False}),
+])
+def test_every_write_names_a_field_it_does_not_take(manager_api, alices, url, body):
+    response = manager_api.post(url.format(pk=alices[0].pk), body, format="json")
+    assert response.status_code == 400, response.content
+    assert set(response.json()) == set(body) - {"name", "phone", "status", "counsellor"}
+
+
 def test_a_counsellor_cannot_change_another_counsellors_customer(alice_api, bobs):
     response = alice_api.patch(f"/api/v1/customers/{bobs[0].pk}/", {"remarks": "x"},
                                format="json")
