@@ -411,6 +411,29 @@ def test_lone_surrogates_are_replaced_not_crashed_on(source):
     assert customer.source_details == {"Cour\ufffdse": "MBA\ufffd"}
 
 
+def test_a_nul_in_a_form_post_is_dropped_like_in_json(source):
+    response = post(KEY, urlencode({"phone": "9876543210", "name": "As\x00ha"}),
+                    content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 201, response.content
+    assert Customer.objects.get().name == "Asha"
+
+
+def test_an_oversized_form_post_is_refused_before_it_is_parsed(source, settings, monkeypatch):
+    from django.http import HttpRequest
+
+    settings.CAPTURE_MAX_BYTES = 1000
+    parsed = []
+    original = HttpRequest._load_post_and_files
+    monkeypatch.setattr(HttpRequest, "_load_post_and_files",
+                        lambda self: parsed.append(self.path) or original(self))
+    response = post(KEY, urlencode({"phone": "9876543210", "message": "x" * 5000}),
+                    content_type="application/x-www-form-urlencoded",
+                    origin="https://www.example.edu")
+    assert "too big" in refused(response)["error"]
+    assert response["Access-Control-Allow-Origin"] == "https://www.example.edu"
+    assert parsed == []
+
+
 def test_a_file_is_not_taken(source):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
