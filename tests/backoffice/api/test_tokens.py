@@ -162,3 +162,19 @@ def test_throttled_per_token(alice, settings):
     assert int(responses[-1]["Retry-After"]) > 0
     assert _me(second).status_code == 200  # another token has its own allowance
     cache.clear()
+
+
+@pytest.mark.parametrize("header", [None, "Bearer alims_wrongwrongwrong"])
+def test_unsigned_requests_are_throttled_per_address(db, settings, header):
+    import uuid
+
+    default = settings.CACHES["default"]
+    settings.CACHES = {**settings.CACHES,
+                       "default": {**default, "KEY_PREFIX": f"api-test-{uuid.uuid4().hex}"}}
+    settings.API_THROTTLE_RATE = "3/minute"
+    extra = {"HTTP_AUTHORIZATION": header} if header else {}
+    responses = [APIClient().get("/api/v1/me/", **extra) for _ in range(4)]
+    assert [r.status_code for r in responses] == [401, 401, 401, 429]
+    assert int(responses[-1]["Retry-After"]) > 0
+    other = APIClient(REMOTE_ADDR="203.0.113.9").get("/api/v1/me/", **extra)
+    assert other.status_code == 401  # another address has its own allowance
