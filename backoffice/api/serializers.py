@@ -82,7 +82,8 @@ class CustomerCreateSerializer(StrictSerializer):
     alternate_phone = serializers.CharField(max_length=64, required=False, allow_blank=True)
     email = serializers.CharField(max_length=254, required=False, allow_blank=True)
     area = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    date_added = serializers.DateField(required=False)
+    date_added = serializers.DateField(
+        required=False, help_text=_("Managers; a counsellor's new customer is added today."))
     remarks = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     next_follow_up = serializers.DateField(required=False, allow_null=True)

@@ -197,6 +197,22 @@ def test_a_counsellors_new_customer_is_their_own(alice_api, alice, bob):
     assert Customer.objects.get(pk=response.json()["id"]).assigned_to == alice
 
 
+def test_a_counsellor_may_not_backdate_a_new_customer(alice_api):
+    # the admin's add form has no "date added" for counsellors: a walk-in is added today
+    response = alice_api.post("/api/v1/customers/", {
+        "name": "Walk-in", "phone": "98470 12347", "date_added": "2020-01-01"}, format="json")
+    assert response.status_code == 403
+    assert "date_added" in response.json()["detail"]
+    assert not Customer.objects.filter(phone="+919847012347").exists()
+
+
+def test_a_manager_may_date_a_new_customer(manager_api):
+    response = manager_api.post("/api/v1/customers/", {
+        "name": "Fair lead", "phone": "98470 12348", "date_added": "2026-01-05"}, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["date_added"] == "2026-01-05"
+
+
 def test_compliance_adds_nothing(reviewer_api, db):
     response = reviewer_api.post("/api/v1/customers/", {"name": "x", "phone": "9847012347"},
                                  format="json")
