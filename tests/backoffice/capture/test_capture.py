@@ -1,6 +1,7 @@
 """POST /capture/<key>/: a website's enquiry form adds a lead to a data source."""
 
 import datetime
+from unittest import mock
 from urllib.parse import urlencode
 
 import pytest
@@ -117,6 +118,18 @@ def test_a_known_number_however_written_is_an_enquiry_of_that_customer(source, a
     notification = Notification.objects.get(recipient=alice)
     assert notification.kind == Kind.ENQUIRY
     assert counts(source) == (0, 1, 0, 0)
+
+
+def test_a_known_number_posted_in_a_loop_tells_its_counsellor_once_an_hour(source, alice):
+    customer = CustomerFactory(phone="+919876543210", assigned_to=alice)
+    for n in range(5):
+        assert post(KEY, {"phone": "9876543210", "message": f"try {n}"}).status_code == 200
+    assert Notification.objects.filter(recipient=alice, kind=Kind.ENQUIRY).count() == 1
+    assert customer.history.count() == 1 + 5  # every post is still in the history
+    later = timezone.now() + datetime.timedelta(hours=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert post(KEY, {"phone": "9876543210"}).status_code == 200
+    assert Notification.objects.filter(recipient=alice, kind=Kind.ENQUIRY).count() == 2
 
 
 def test_a_customer_keeps_the_latest_enquiries_and_the_history_all(source, monkeypatch):
