@@ -229,6 +229,18 @@ def test_a_known_number_is_a_400_not_a_second_customer(manager_api, alice):
     assert Customer.objects.count() == 1
 
 
+def test_another_counsellors_number_says_no_more_than_the_admins_add_form(alice_api, bob):
+    theirs = CustomerFactory(phone="+919847012349", name="Zubeida Quraishi",
+                             email="zq@example.com", assigned_to=bob)
+    response = alice_api.post("/api/v1/customers/", {"name": "Walk-in", "phone": "9847012349"},
+                              format="json")
+    assert response.status_code == 400
+    said = response.content.decode()
+    # the admin names at most the counsellor; nothing of the customer, ever
+    for secret in ("Zubeida", "zq@example.com", f'"id":{theirs.pk}', "+919847012349"):
+        assert secret not in said
+
+
 def test_a_counsellor_may_change_remarks_and_follow_up_only(alice_api, alices):
     customer = alices[0]
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
