@@ -69,7 +69,8 @@ class StrictSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         initial = self.initial_data if hasattr(self.initial_data, "keys") else {}
-        unknown = sorted(str(name) for name in initial if name not in self.fields)
+        unknown = sorted(str(name) for name in initial
+                         if name not in self.fields and name != "csrfmiddlewaretoken")
         if unknown:
             raise serializers.ValidationError(
                 {name[:100]: [_("Not a field of this operation.")] for name in unknown[:20]})

@@ -402,3 +402,18 @@ def test_a_session_write_needs_the_csrf_token(alice, alices):
     response = client.post(f"/api/v1/customers/{alices[0].pk}/status/",
                            {"status": "valid", "remark": "x"}, format="json")
     assert response.status_code == 403
+
+
+def test_a_session_form_post_with_its_csrf_token_is_taken(alice, alices):
+    from rest_framework.test import APIClient
+
+    from tests.factories import second_factor_given
+
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(alice)
+    second_factor_given(client, alice)
+    client.get("/")  # the CSRF cookie
+    token = client.cookies["csrftoken"].value
+    response = client.post(f"/api/v1/customers/{alices[0].pk}/status/",
+                           {"status": "valid", "remark": "x", "csrfmiddlewaretoken": token})
+    assert response.status_code == 201, response.content
