@@ -89,6 +89,22 @@ def test_a_deactivated_persons_token_no_longer_works(alice):
     assert _me(raw).status_code == 401
 
 
+def test_a_token_acts_with_its_owners_role_of_the_moment(manager, bob):
+    from django.contrib.auth.models import Group
+
+    from backoffice.accounts.roles import STUDENT_COUNSELLOR
+    from tests.factories import CustomerFactory
+
+    CustomerFactory(assigned_to=bob)
+    _, raw = api_token_create(user=manager, name="x")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert len(client.get("/api/v1/customers/").json()["results"]) == 1
+    manager.groups.set([Group.objects.get(name=STUDENT_COUNSELLOR)])  # no longer a manager
+    assert client.get("/api/v1/customers/").json()["results"] == []
+    assert client.get("/api/v1/users/").status_code == 403
+
+
 def test_nobody_revokes_anothers_token(alice, bob_client):
     token, raw = api_token_create(user=alice, name="x")
     response = bob_client.post(f"/account/api-tokens/{token.pk}/revoke/")
