@@ -62,6 +62,16 @@ class CustomerSerializer(serializers.ModelSerializer):
         return PersonSerializer(customer.assigned_to).data
 
 
+class TextField(serializers.CharField):
+    """Text, and only text: DRF's CharField takes a JSON number (``"remark": 0``)
+    as "0", which the schema says is not a string."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class StrictSerializer(serializers.Serializer):
     """A request body that names a field this operation does not take is a
     400 naming it: silently dropped, a "status" or "counsellor" in a PATCH
@@ -78,14 +88,14 @@ class StrictSerializer(serializers.Serializer):
 
 
 class CustomerCreateSerializer(StrictSerializer):
-    name = serializers.CharField(max_length=200)
-    phone = serializers.CharField(max_length=64)
-    alternate_phone = serializers.CharField(max_length=64, required=False, allow_blank=True)
-    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
-    area = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    name = TextField(max_length=200)
+    phone = TextField(max_length=64)
+    alternate_phone = TextField(max_length=64, required=False, allow_blank=True)
+    email = TextField(max_length=254, required=False, allow_blank=True)
+    area = TextField(max_length=120, required=False, allow_blank=True)
     date_added = serializers.DateField(
         required=False, help_text=_("Managers; a counsellor's new customer is added today."))
-    remarks = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    remarks = TextField(required=False, allow_blank=True, max_length=5000)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     next_follow_up = serializers.DateField(required=False, allow_null=True)
     counsellor = serializers.IntegerField(
@@ -98,19 +108,19 @@ class CustomerUpdateSerializer(StrictSerializer):
     """Every field is optional; a counsellor may change remarks and the
     follow-up date only (403 for the others)."""
 
-    name = serializers.CharField(max_length=200, required=False)
-    phone = serializers.CharField(max_length=64, required=False)
-    alternate_phone = serializers.CharField(max_length=64, required=False, allow_blank=True)
-    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
-    area = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    name = TextField(max_length=200, required=False)
+    phone = TextField(max_length=64, required=False)
+    alternate_phone = TextField(max_length=64, required=False, allow_blank=True)
+    email = TextField(max_length=254, required=False, allow_blank=True)
+    area = TextField(max_length=120, required=False, allow_blank=True)
     date_added = serializers.DateField(required=False)
-    remarks = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    remarks = TextField(required=False, allow_blank=True, max_length=5000)
     next_follow_up = serializers.DateField(required=False, allow_null=True)
 
 
 class StatusUpdateSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=Status.choices)
-    remark = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    remark = TextField(required=False, allow_blank=True, max_length=5000)
     next_follow_up = serializers.DateField(
         required=False, allow_null=True,
         help_text=_("Needed by some statuses; “Call not attended” without one gets the "

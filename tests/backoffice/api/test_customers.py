@@ -289,6 +289,18 @@ def test_every_write_names_a_field_it_does_not_take(manager_api, alices, url, bo
     assert set(response.json()) == set(body) - {"name", "phone", "status", "counsellor"}
 
 
+@pytest.mark.parametrize("url, body, field", [
+    ("/api/v1/customers/{pk}/status/", {"status": "valid", "remark": 0}, "remark"),
+    ("/api/v1/customers/", {"name": "A", "phone": 9812345670}, "phone"),
+    ("/api/v1/customers/", {"name": ["A"], "phone": "9812345670"}, "name"),
+])
+def test_a_number_or_list_where_text_is_expected_is_a_400(manager_api, alices, url, body,
+                                                           field):
+    response = manager_api.post(url.format(pk=alices[0].pk), body, format="json")
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+
+
 def test_a_counsellor_cannot_change_another_counsellors_customer(alice_api, bobs):
     response = alice_api.patch(f"/api/v1/customers/{bobs[0].pk}/", {"remarks": "x"},
                                format="json")
