@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from backoffice.ops.views import api_error_or_none
+
 LAST_SEEN = "_last_seen"
 REMEMBERED = "_remembered"
 # The session is written at most this often just to note activity...
@@ -48,6 +50,11 @@ class SessionIdleTimeoutMiddleware:
                     idle = _("%d seconds") % timeout
                 messages.info(request, _("You were signed out after %s without "
                                          "activity. Sign in again to continue.") % idle)
+                refused = api_error_or_none(request, 403, "Signed out after a time without "
+                                                          "activity: sign in again, or use a "
+                                                          "token.")
+                if refused:  # a program is not sent to a page
+                    return refused
                 login = reverse("admin:login")
                 if request.headers.get("HX-Request") == "true":
                     # the whole page goes to the login page, and back to it after
@@ -113,6 +120,10 @@ class TwoFactorMiddleware:
             step = "two_factor:verify" if two_factor_enrolled(request.user) \
                 else "two_factor:setup"
             target = reverse(step)
+            refused = api_error_or_none(request, 403, "Give the second factor of your sign-in "
+                                                      "first, or use a token.")
+            if refused:  # a program is not sent to a page
+                return refused
             if request.headers.get("HX-Request") == "true":
                 page = urlsplit(request.headers.get("HX-Current-URL", ""))
                 next_path = (page.path or "/") + (f"?{page.query}" if page.query else "")

@@ -43,6 +43,12 @@ class CustomerFilters(serializers.Serializer):
         required=False, help_text=_("A day in the site's time zone."))
     last_contacted_to = serializers.DateField(required=False)
 
+    def validate_last_contacted_from(self, day):
+        return _day_in_range(day)
+
+    def validate_last_contacted_to(self, day):
+        return _day_in_range(day, days_after=1)
+
     @classmethod
     def from_request(cls, request) -> dict:
         params = request.query_params
@@ -56,6 +62,16 @@ class CustomerFilters(serializers.Serializer):
 
 def _local_midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _day_in_range(day: datetime.date, *, days_after: int = 0) -> datetime.date:
+    """The day, if its local midnight (``days_after`` days on) is a moment the
+    database can hold: 0001-01-01 in India is a moment of year 0 in UTC."""
+    try:
+        _local_midnight(day + datetime.timedelta(days=days_after)).astimezone(datetime.UTC)
+    except OverflowError:
+        raise serializers.ValidationError(_("Out of range.")) from None
+    return day
 
 
 def customers_filtered(queryset, filters: dict):

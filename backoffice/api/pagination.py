@@ -7,6 +7,7 @@ import base64
 import binascii
 import datetime
 import json
+import re
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -19,6 +20,7 @@ from rest_framework.utils.urls import replace_query_param
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -41,12 +43,17 @@ def _value_parsed(text, kind: str):
         if isinstance(text, int) and not isinstance(text, bool) and 0 <= text < 2**63:
             return text
         raise ValueError
-    if not isinstance(text, str) or len(text) > 400 or "\x00" in text:
+    # NUL and lone surrogates ("\ud800" in the JSON): no database takes them
+    if not isinstance(text, str) or len(text) > 400 or "\x00" in text or SURROGATE.search(text):
         raise ValueError
     if kind == "date":
         value = parse_date(text)
     elif kind == "datetime":
         value = parse_datetime(text)
+        if value is not None:
+            if value.tzinfo is None:  # the list's cursors carry their offset
+                raise ValueError
+            value.astimezone(datetime.UTC)  # OverflowError at the calendar's ends
     else:
         value = text
     if value is None:
@@ -91,7 +98,7 @@ class KeysetPagination(BasePagination):
                 raise ValueError
             pk = _value_parsed(pk, "int")
             value = pk if key.field == "id" else _value_parsed(value, key.kind)
-        except (ValueError, TypeError, UnicodeError, binascii.Error):
+        except (ValueError, TypeError, OverflowError, UnicodeError, binascii.Error):
             raise ValidationError({self.cursor_param: [
                 _("Not a cursor of this list: use the “next” link as it was given.")]}) from None
         return value, pk

@@ -28,6 +28,16 @@ class ApiAutoSchema(AutoSchema):
     role may not do, 404 for what is not there or not theirs, 429 when the
     token's allowance is used up."""
 
+    def _map_basic_serializer(self, serializer, direction):
+        """A strict serializer's body says it takes no other fields."""
+        from backoffice.api.serializers import StrictSerializer
+
+        schema = super()._map_basic_serializer(serializer, direction)
+        kind = serializer if isinstance(serializer, type) else type(serializer)
+        if direction == "request" and issubclass(kind, StrictSerializer):
+            schema["additionalProperties"] = False
+        return schema
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         errors = {

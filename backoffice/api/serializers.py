@@ -62,14 +62,40 @@ class CustomerSerializer(serializers.ModelSerializer):
         return PersonSerializer(customer.assigned_to).data
 
 
-class CustomerCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    phone = serializers.CharField(max_length=64)
-    alternate_phone = serializers.CharField(max_length=64, required=False, allow_blank=True)
-    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
-    area = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    date_added = serializers.DateField(required=False)
-    remarks = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+class TextField(serializers.CharField):
+    """Text, and only text: DRF's CharField takes a JSON number (``"remark": 0``)
+    as "0", which the schema says is not a string."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictSerializer(serializers.Serializer):
+    """A request body that names a field this operation does not take is a
+    400 naming it: silently dropped, a "status" or "counsellor" in a PATCH
+    looked to the caller like a change made."""
+
+    def validate(self, attrs):
+        initial = self.initial_data if hasattr(self.initial_data, "keys") else {}
+        unknown = sorted(str(name) for name in initial
+                         if name not in self.fields and name != "csrfmiddlewaretoken")
+        if unknown:
+            raise serializers.ValidationError(
+                {name[:100]: [_("Not a field of this operation.")] for name in unknown[:20]})
+        return attrs
+
+
+class CustomerCreateSerializer(StrictSerializer):
+    name = TextField(max_length=200)
+    phone = TextField(max_length=64)
+    alternate_phone = TextField(max_length=64, required=False, allow_blank=True)
+    email = TextField(max_length=254, required=False, allow_blank=True)
+    area = TextField(max_length=120, required=False, allow_blank=True)
+    date_added = serializers.DateField(
+        required=False, help_text=_("Managers; a counsellor's new customer is added today."))
+    remarks = TextField(required=False, allow_blank=True, max_length=5000)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     next_follow_up = serializers.DateField(required=False, allow_null=True)
     counsellor = serializers.IntegerField(
@@ -78,23 +104,23 @@ class CustomerCreateSerializer(serializers.Serializer):
                     "their own."))
 
 
-class CustomerUpdateSerializer(serializers.Serializer):
+class CustomerUpdateSerializer(StrictSerializer):
     """Every field is optional; a counsellor may change remarks and the
     follow-up date only (403 for the others)."""
 
-    name = serializers.CharField(max_length=200, required=False)
-    phone = serializers.CharField(max_length=64, required=False)
-    alternate_phone = serializers.CharField(max_length=64, required=False, allow_blank=True)
-    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
-    area = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    name = TextField(max_length=200, required=False)
+    phone = TextField(max_length=64, required=False)
+    alternate_phone = TextField(max_length=64, required=False, allow_blank=True)
+    email = TextField(max_length=254, required=False, allow_blank=True)
+    area = TextField(max_length=120, required=False, allow_blank=True)
     date_added = serializers.DateField(required=False)
-    remarks = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    remarks = TextField(required=False, allow_blank=True, max_length=5000)
     next_follow_up = serializers.DateField(required=False, allow_null=True)
 
 
-class StatusUpdateSerializer(serializers.Serializer):
+class StatusUpdateSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=Status.choices)
-    remark = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    remark = TextField(required=False, allow_blank=True, max_length=5000)
     next_follow_up = serializers.DateField(
         required=False, allow_null=True,
         help_text=_("Needed by some statuses; “Call not attended” without one gets the "
@@ -122,7 +148,7 @@ class TouchSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AssignSerializer(serializers.Serializer):
+class AssignSerializer(StrictSerializer):
     counsellor = serializers.IntegerField(
         allow_null=True, min_value=1, max_value=2**63 - 1,
         help_text=_("The counsellor's user id; null to leave the customer unassigned."))

@@ -108,6 +108,9 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         data = s.CustomerCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
+        if "date_added" in fields and not is_manager(request.user):
+            # as on the admin's form: a counsellor's walk-in is added today
+            raise PermissionDenied(_("You may not change: %s") % "date_added")
         counsellor_id = fields.pop("counsellor", None)
         # a counsellor's own enquiry is theirs, whatever was posted (as in the admin)
         assigned_to = _counsellor(counsellor_id) if is_manager(request.user) else request.user

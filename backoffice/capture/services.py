@@ -12,6 +12,7 @@ with F() expressions (no lost counts between web processes).
 """
 
 import logging
+import re
 import secrets
 import time
 from collections.abc import Mapping
@@ -50,6 +51,9 @@ ENQUIRY_DETAIL = "Web enquiry"
 # stays in the customer's history): a number posted without end from many
 # addresses does not grow the customer without end.
 ENQUIRIES_KEPT = 20
+
+# A lone UTF-16 surrogate ("\ud800" in JSON) no database can store.
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 COUNTERS = {"accepted": "captured", "duplicate": "capture_duplicates", "spam": "capture_spam",
             "refused": "capture_refused"}
@@ -134,12 +138,13 @@ def capture_throttle(source: DataSource, address: str) -> int:
 
 def capture_fields_check(fields: Mapping[str, Any]) -> dict[str, Any]:
     """The submitted fields within bounds (count, name and value lengths),
-    as text (NUL dropped, as imports drop it); CaptureRefused otherwise."""
+    as text (NUL dropped, as imports drop it; a lone surrogate, which JSON
+    may carry and no database stores, is U+FFFD); CaptureRefused otherwise."""
     if len(fields) > MAX_FIELDS:
         raise CaptureRefused(_("Too many fields: at most %d.") % MAX_FIELDS)
     checked: dict[str, Any] = {}
     for name, value in fields.items():
-        name = str(name).replace("\x00", "")
+        name = SURROGATE.sub("\ufffd", str(name).replace("\x00", ""))
         if len(name) > MAX_NAME_CHARS:
             raise CaptureRefused(_("A field name is longer than %d characters.") % MAX_NAME_CHARS,
                                  {name[:MAX_NAME_CHARS]: _("Name too long.")})
@@ -147,7 +152,7 @@ def capture_fields_check(fields: Mapping[str, Any]) -> dict[str, Any]:
                 value, bool):
             raise CaptureRefused(_("Every field must be text."), {name: _("Not text.")})
         if isinstance(value, str):
-            value = value.replace("\x00", "")
+            value = SURROGATE.sub("\ufffd", value.replace("\x00", ""))
             if len(value) > MAX_VALUE_CHARS:
                 raise CaptureRefused(
                     _("A field is longer than %d characters.") % MAX_VALUE_CHARS,

@@ -78,7 +78,7 @@ def _fields_of(request) -> dict:
     if content_type == JSON:
         try:
             data = json.loads(request.body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):  # [[[[… is too deep
             raise services.CaptureRefused(_("The body is not valid JSON.")) from None
         if not isinstance(data, dict):
             raise services.CaptureRefused(_("Send the fields as one JSON object."))

@@ -8,6 +8,8 @@ from django.db import DatabaseError, DataError
 from django.template.response import TemplateResponse
 
 from backoffice.core.db import query_cancelled
+from backoffice.ops.network import capture_path
+from backoffice.ops.views import api_error_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -27,13 +29,16 @@ def request_control_character(request) -> str:
     """Where the request carries a control character no page accepts ("" if
     none): anywhere in the path or in a parameter's name; in a query-string
     value (filters, ordering, search, page numbers) any but tab and line ends;
-    in a form's value a NUL (forms keep the rest)."""
+    in a form's value a NUL (forms keep the rest; web forms' posts are the
+    capture view's to read)."""
     if "\x00" in request.path:
         return "path"
     for key, values in request.GET.lists():
         if _ANY_CONTROL.search(key) or any(_CONTROL.search(value) for value in values):
             return "query string"
-    if request.method == "POST":
+    # a website's enquiry form: the capture view bounds the body before it
+    # parses it (CAPTURE_MAX_BYTES, not Django's 10 MB) and drops NULs itself
+    if request.method == "POST" and not capture_path(request.path_info):
         for key, values in request.POST.lists():
             if _ANY_CONTROL.search(key) or any("\x00" in value for value in values):
                 return "form"
@@ -71,7 +76,9 @@ class StatementTimeoutMiddleware:
         if not (isinstance(exception, DatabaseError) and query_cancelled(exception)):
             return None
         logger.warning("Statement timeout on %s %s", request.method, request.path)
-        response = TemplateResponse(request, "503_timeout.html", status=503)
+        response = api_error_or_none(request, 503, "The request took too long; try again "
+                                                   "with narrower filters.") or TemplateResponse(
+            request, "503_timeout.html", status=503)
         response["Retry-After"] = "60"
         return response
 
@@ -92,4 +99,5 @@ class ValueOutOfRangeMiddleware:
         if not isinstance(exception, (OverflowError, DataError)):
             return None
         logger.info("Value out of range on %s %s: %s", request.method, request.path, exception)
-        return TemplateResponse(request, "400.html", status=400)
+        return api_error_or_none(request, 400, "A value is out of range.") or TemplateResponse(
+            request, "400.html", status=400)

@@ -149,7 +149,8 @@ def customer_updated_notify(*, customer, by: User, what=None) -> list[Notificati
 
 def web_lead_notify(*, customer, source_name: str, known: bool) -> list[Notification]:
     """A web form's lead for a counsellor: a new customer assigned to them
-    (told like any assignment), or one of theirs who sent the form again."""
+    (told like any assignment), or one of theirs who sent the form again
+    (told once an hour at most)."""
     if not customer.assigned_to_id:
         return []
     owner = User.objects.filter(pk=customer.assigned_to_id).first()
@@ -158,7 +159,10 @@ def web_lead_notify(*, customer, source_name: str, known: bool) -> list[Notifica
     if known:
         kind, title = Kind.ENQUIRY, _("%(name)s, a customer of yours, sent a web enquiry") % {
             "name": customer.name}
-        key = f"enquiry:{customer.pk}:{uuid.uuid4().hex}"
+        # once an hour a customer at most: a public form posted in a loop (or
+        # from many addresses) with a known number does not bury its
+        # counsellor in notifications and emails; each post is in the history
+        key = f"enquiry:{customer.pk}:{timezone.now():%Y%m%d%H}"
     else:
         kind, title = Kind.ASSIGNED, _("New web lead assigned to you: %(name)s") % {
             "name": customer.name}

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from backoffice.ops.network import (
     capture_path, client_ip, health_path, ip_allowed, networks_parse,
 )
+from backoffice.ops.views import api_error_or_none
 
 
 class IPAllowlistMiddleware:
@@ -47,4 +48,11 @@ class MaintenanceModeMiddleware:
             self.networks and ip_allowed(client_ip(request), self.networks)
         ):
             return self.get_response(request)
-        return self.library(request)
+        response = self.library(request)
+        if response.status_code == 503:  # the API's callers get it as JSON
+            refused = api_error_or_none(request, 503, "Down for maintenance; try again later.")
+            if refused:
+                if response.has_header("Retry-After"):
+                    refused["Retry-After"] = response["Retry-After"]
+                return refused
+        return response

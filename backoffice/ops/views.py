@@ -23,6 +23,12 @@ def _api_error(request, status: int, detail: str) -> JsonResponse:
     return JsonResponse(body, status=status)
 
 
+def api_error_or_none(request, status: int, detail: str) -> JsonResponse | None:
+    """The JSON answer for an error on an API address; None elsewhere (the
+    caller answers with its page)."""
+    return _api_error(request, status, detail) if _for_api(request) else None
+
+
 @requires_csrf_token
 def server_error(request, template_name="500.html"):
     """Django's server_error with the request id: rendered without the request

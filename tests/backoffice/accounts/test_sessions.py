@@ -59,6 +59,16 @@ def test_an_idle_session_is_signed_out_and_sent_to_login_with_its_page(manager, 
     assert b"without activity" in page.content
 
 
+def test_an_idle_session_on_the_api_is_signed_out_with_a_json_answer(manager, settings):
+    client = _login(Client(), "maya")
+    _idle(client, settings.SESSION_IDLE_TIMEOUT + 5)
+    response = client.get("/api/v1/me/")
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/json"
+    assert "sign in again" in response.json()["detail"]
+    assert "_auth_user_id" not in client.session
+
+
 def test_an_active_session_stays(manager, settings):
     client = _login(Client(), "maya")
     _idle(client, settings.SESSION_IDLE_TIMEOUT - 30)

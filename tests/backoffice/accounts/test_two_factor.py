@@ -125,6 +125,14 @@ def test_a_page_refreshed_by_htmx_sends_the_whole_page_to_the_code_step(admin_us
     assert response["HX-Redirect"] == f"{CODE_STEP}?next=%2Fcustomers%2Fcustomer%2F%3Fq%3Dx"
 
 
+def test_the_api_answers_json_until_the_second_factor_is_given(admin_user):
+    client, _ = _password_login("root")
+    response = client.get("/api/v1/me/")
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/json"
+    assert "second factor" in response.json()["detail"]
+
+
 def test_the_code_step_is_in_the_signed_out_look(admin_user):
     client, _ = _password_login("root")
     content = client.get(CODE_STEP).content.decode()

@@ -1,6 +1,8 @@
 """The customer endpoints through the API, as each role, with a token."""
 
+import base64
 import datetime
+import json
 
 import pytest
 from django.utils import timezone
@@ -88,6 +90,48 @@ def test_a_cursor_of_another_ordering_is_refused(manager_api, db):
     assert response.status_code == 400
 
 
+def _forged(*parts) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(parts)).encode()).decode()
+
+
+@pytest.mark.parametrize("cursor", [
+    _forged("name", "\ud800", 1),  # a lone surrogate no database takes
+    _forged("name", "a\x00b", 1),
+    _forged("name", {"a": 1}, 1),
+    _forged("name", "a", 2**64),
+    _forged("name", "a", 1.5),
+    _forged("-date_added", "10000-01-01", 1),
+    _forged("-date_added", "2026-02-30", 1),
+])
+def test_a_forged_cursor_is_a_400_not_a_500(manager_api, db, cursor):
+    CustomerFactory()
+    ordering = json.loads(base64.urlsafe_b64decode(cursor))[0]
+    response = manager_api.get(f"/api/v1/customers/?ordering={ordering}&cursor={cursor}")
+    assert response.status_code == 400, response.content
+    assert "cursor" in response.json()
+
+
+@pytest.mark.parametrize("stamp", [
+    "9999-12-31T23:59:59-23:00",  # past the calendar's end in UTC
+    "0001-01-01T00:00:00+05:30",  # before its start
+    "2026-01-01T00:00:00",  # no offset: not one of ours
+])
+def test_a_forged_timeline_cursor_is_a_400_not_a_500(alice_api, alices, stamp):
+    cursor = _forged("-changed_at", stamp, 1)
+    response = alice_api.get(f"/api/v1/customers/{alices[0].pk}/timeline/?cursor={cursor}")
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/json"
+    assert "cursor" in response.json()
+
+
+@pytest.mark.parametrize("params", ["last_contacted_from=0001-01-01",
+                                    "last_contacted_to=9999-12-31"])
+def test_a_day_at_the_calendars_ends_is_a_400_naming_the_filter(manager_api, db, params):
+    response = manager_api.get(f"/api/v1/customers/?{params}")
+    assert response.status_code == 400, response.content
+    assert params.split("=")[0] in response.json()
+
+
 def test_filters_match_the_lists(manager_api, alice, db):
     today = timezone.localdate()
     due = CustomerFactory(status=Status.CALL_LATER, next_follow_up=today, assigned_to=alice,
@@ -153,6 +197,22 @@ def test_a_counsellors_new_customer_is_their_own(alice_api, alice, bob):
     assert Customer.objects.get(pk=response.json()["id"]).assigned_to == alice
 
 
+def test_a_counsellor_may_not_backdate_a_new_customer(alice_api):
+    # the admin's add form has no "date added" for counsellors: a walk-in is added today
+    response = alice_api.post("/api/v1/customers/", {
+        "name": "Walk-in", "phone": "98470 12347", "date_added": "2020-01-01"}, format="json")
+    assert response.status_code == 403
+    assert "date_added" in response.json()["detail"]
+    assert not Customer.objects.filter(phone="+919847012347").exists()
+
+
+def test_a_manager_may_date_a_new_customer(manager_api):
+    response = manager_api.post("/api/v1/customers/", {
+        "name": "Fair lead", "phone": "98470 12348", "date_added": "2026-01-05"}, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["date_added"] == "2026-01-05"
+
+
 def test_compliance_adds_nothing(reviewer_api, db):
     response = reviewer_api.post("/api/v1/customers/", {"name": "x", "phone": "9847012347"},
                                  format="json")
@@ -169,6 +229,18 @@ def test_a_known_number_is_a_400_not_a_second_customer(manager_api, alice):
     assert Customer.objects.count() == 1
 
 
+def test_another_counsellors_number_says_no_more_than_the_admins_add_form(alice_api, bob):
+    theirs = CustomerFactory(phone="+919847012349", name="Zubeida Quraishi",
+                             email="zq@example.com", assigned_to=bob)
+    response = alice_api.post("/api/v1/customers/", {"name": "Walk-in", "phone": "9847012349"},
+                              format="json")
+    assert response.status_code == 400
+    said = response.content.decode()
+    # the admin names at most the counsellor; nothing of the customer, ever
+    for secret in ("Zubeida", "zq@example.com", f'"id":{theirs.pk}', "+919847012349"):
+        assert secret not in said
+
+
 def test_a_counsellor_may_change_remarks_and_follow_up_only(alice_api, alices):
     customer = alices[0]
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
@@ -182,6 +254,51 @@ def test_a_counsellor_may_change_remarks_and_follow_up_only(alice_api, alices):
     assert refused.status_code == 403
     customer.refresh_from_db()
     assert customer.name != "Renamed"
+
+
+def test_a_refused_field_mixed_with_allowed_ones_changes_nothing(alice_api, alices):
+    customer = alices[0]
+    response = alice_api.patch(f"/api/v1/customers/{customer.pk}/",
+                               {"remarks": "Changed", "phone": "9812345678"}, format="json")
+    assert response.status_code == 403
+    customer.refresh_from_db()
+    assert customer.remarks != "Changed"
+
+
+@pytest.mark.parametrize("field, value", [("status", "joined"), ("counsellor", 1),
+                                          ("assigned_to", 1), ("data_source", 1)])
+def test_a_field_the_patch_does_not_take_is_a_400_and_changes_nothing(alice_api, alices,
+                                                                     field, value):
+    customer = alices[0]
+    response = alice_api.patch(f"/api/v1/customers/{customer.pk}/",
+                               {"remarks": "Changed", field: value}, format="json")
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    customer.refresh_from_db()
+    assert customer.remarks != "Changed" and customer.status == Status.NEW
+
+
+@pytest.mark.parametrize("url, body", [
+    ("/api/v1/customers/", {"name": "A", "phone": "9812345678", "assigned_to": 1}),
+    ("/api/v1/customers/{pk}/status/", {"status": "valid", "by": 1}),
+    ("/api/v1/customers/{pk}/assign/", {"counsellor": None, "notify": False}),
+])
+def test_every_write_names_a_field_it_does_not_take(manager_api, alices, url, body):
+    response = manager_api.post(url.format(pk=alices[0].pk), body, format="json")
+    assert response.status_code == 400, response.content
+    assert set(response.json()) == set(body) - {"name", "phone", "status", "counsellor"}
+
+
+@pytest.mark.parametrize("url, body, field", [
+    ("/api/v1/customers/{pk}/status/", {"status": "valid", "remark": 0}, "remark"),
+    ("/api/v1/customers/", {"name": "A", "phone": 9812345670}, "phone"),
+    ("/api/v1/customers/", {"name": ["A"], "phone": "9812345670"}, "name"),
+])
+def test_a_number_or_list_where_text_is_expected_is_a_400(manager_api, alices, url, body,
+                                                           field):
+    response = manager_api.post(url.format(pk=alices[0].pk), body, format="json")
+    assert response.status_code == 400, response.content
+    assert field in response.json()
 
 
 def test_a_counsellor_cannot_change_another_counsellors_customer(alice_api, bobs):
@@ -297,3 +414,18 @@ def test_a_session_write_needs_the_csrf_token(alice, alices):
     response = client.post(f"/api/v1/customers/{alices[0].pk}/status/",
                            {"status": "valid", "remark": "x"}, format="json")
     assert response.status_code == 403
+
+
+def test_a_session_form_post_with_its_csrf_token_is_taken(alice, alices):
+    from rest_framework.test import APIClient
+
+    from tests.factories import second_factor_given
+
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(alice)
+    second_factor_given(client, alice)
+    client.get("/")  # the CSRF cookie
+    token = client.cookies["csrftoken"].value
+    response = client.post(f"/api/v1/customers/{alices[0].pk}/status/",
+                           {"status": "valid", "remark": "x", "csrfmiddlewaretoken": token})
+    assert response.status_code == 201, response.content

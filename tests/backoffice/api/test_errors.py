@@ -60,3 +60,35 @@ def test_the_schema_and_docs_are_served_to_signed_in_people(manager_api, manager
     assert b"cdn" not in docs.content.lower()
     assert "sha256-" in docs["Content-Security-Policy"]  # Swagger UI's one style element
     assert APIClient().get("/api/v1/schema/").status_code == 401
+
+
+def test_a_value_out_of_the_databases_range_is_a_json_400(manager_api, monkeypatch):
+    from backoffice.api import views
+
+    def overflow(self, request):
+        raise OverflowError("Python int too large to convert to SQLite INTEGER")
+
+    monkeypatch.setattr(views.MeView, "get", overflow)
+    response = manager_api.get("/api/v1/me/")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"]
+
+
+def test_a_cancelled_statement_in_the_api_is_a_json_503(manager_api, monkeypatch):
+    from django.db import DatabaseError
+    from psycopg.errors import QueryCanceled
+
+    from backoffice.api import views
+
+    def cancelled(self, request):
+        error = DatabaseError("canceling statement due to statement timeout")
+        error.__cause__ = QueryCanceled("canceling statement due to statement timeout")
+        raise error
+
+    monkeypatch.setattr(views.MeView, "get", cancelled)
+    response = manager_api.get("/api/v1/me/")
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert response["Retry-After"] == "60"
+    assert response.json()["detail"]

@@ -90,6 +90,22 @@ def test_a_deactivated_persons_token_no_longer_works(alice):
     assert _me(raw).status_code == 401
 
 
+def test_a_token_acts_with_its_owners_role_of_the_moment(manager, bob):
+    from django.contrib.auth.models import Group
+
+    from backoffice.accounts.roles import STUDENT_COUNSELLOR
+    from tests.factories import CustomerFactory
+
+    CustomerFactory(assigned_to=bob)
+    _, raw = api_token_create(user=manager, name="x")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert len(client.get("/api/v1/customers/").json()["results"]) == 1
+    manager.groups.set([Group.objects.get(name=STUDENT_COUNSELLOR)])  # no longer a manager
+    assert client.get("/api/v1/customers/").json()["results"] == []
+    assert client.get("/api/v1/users/").status_code == 403
+
+
 def test_nobody_revokes_anothers_token(alice, bob_client):
     token, raw = api_token_create(user=alice, name="x")
     response = bob_client.post(f"/account/api-tokens/{token.pk}/revoke/")
@@ -180,3 +196,19 @@ def test_throttled_per_token(alice, settings):
 def test_direction_controls_are_taken_out_of_a_name(alice):
     token, _ = api_token_create(user=alice, name="sync\u202egnp.exe")
     assert token.name == "syncgnp.exe"
+
+
+@pytest.mark.parametrize("header", [None, "Bearer alims_wrongwrongwrong"])
+def test_unsigned_requests_are_throttled_per_address(db, settings, header):
+    import uuid
+
+    default = settings.CACHES["default"]
+    settings.CACHES = {**settings.CACHES,
+                       "default": {**default, "KEY_PREFIX": f"api-test-{uuid.uuid4().hex}"}}
+    settings.API_THROTTLE_RATE = "3/minute"
+    extra = {"HTTP_AUTHORIZATION": header} if header else {}
+    responses = [APIClient().get("/api/v1/me/", **extra) for _ in range(4)]
+    assert [r.status_code for r in responses] == [401, 401, 401, 429]
+    assert int(responses[-1]["Retry-After"]) > 0
+    other = APIClient(REMOTE_ADDR="203.0.113.9").get("/api/v1/me/", **extra)
+    assert other.status_code == 401  # another address has its own allowance

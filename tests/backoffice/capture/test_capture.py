@@ -1,6 +1,7 @@
 """POST /capture/<key>/: a website's enquiry form adds a lead to a data source."""
 
 import datetime
+from unittest import mock
 from urllib.parse import urlencode
 
 import pytest
@@ -117,6 +118,18 @@ def test_a_known_number_however_written_is_an_enquiry_of_that_customer(source, a
     notification = Notification.objects.get(recipient=alice)
     assert notification.kind == Kind.ENQUIRY
     assert counts(source) == (0, 1, 0, 0)
+
+
+def test_a_known_number_posted_in_a_loop_tells_its_counsellor_once_an_hour(source, alice):
+    customer = CustomerFactory(phone="+919876543210", assigned_to=alice)
+    for n in range(5):
+        assert post(KEY, {"phone": "9876543210", "message": f"try {n}"}).status_code == 200
+    assert Notification.objects.filter(recipient=alice, kind=Kind.ENQUIRY).count() == 1
+    assert customer.history.count() == 1 + 5  # every post is still in the history
+    later = timezone.now() + datetime.timedelta(hours=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert post(KEY, {"phone": "9876543210"}).status_code == 200
+    assert Notification.objects.filter(recipient=alice, kind=Kind.ENQUIRY).count() == 2
 
 
 def test_a_customer_keeps_the_latest_enquiries_and_the_history_all(source, monkeypatch):
@@ -370,6 +383,12 @@ def test_a_body_that_is_not_a_json_object_is_refused(source, data):
     assert counts(source) == (0, 0, 0, 1)
 
 
+@pytest.mark.parametrize("data", ["[" * 5000, '{"a":' * 3000])
+def test_json_nested_too_deep_is_refused_not_crashed_on(source, data):
+    assert "not valid JSON" in refused(post(KEY, data))["error"]
+    assert counts(source) == (0, 0, 0, 1)
+
+
 def test_a_wrong_content_type_is_refused(source):
     body = refused(post(KEY, "phone=9876543210", content_type="text/plain"))
     assert "application/json" in body["error"]
@@ -394,6 +413,38 @@ def test_nul_bytes_are_dropped(source):
                 ).status_code == 201
     customer = Customer.objects.get()
     assert customer.name == "Asha" and customer.source_details == {"Course": "MBA"}
+
+
+def test_lone_surrogates_are_replaced_not_crashed_on(source):
+    # JSON may carry "\\ud800" (a half of a character); no database stores it
+    body = b'{"phone": "9876543210", "name": "As\\ud800ha", "Cour\\udc00se": "MBA\\ud83d"}'
+    assert post(KEY, body).status_code == 201
+    customer = Customer.objects.get()
+    assert customer.name == "As\ufffdha"
+    assert customer.source_details == {"Cour\ufffdse": "MBA\ufffd"}
+
+
+def test_a_nul_in_a_form_post_is_dropped_like_in_json(source):
+    response = post(KEY, urlencode({"phone": "9876543210", "name": "As\x00ha"}),
+                    content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 201, response.content
+    assert Customer.objects.get().name == "Asha"
+
+
+def test_an_oversized_form_post_is_refused_before_it_is_parsed(source, settings, monkeypatch):
+    from django.http import HttpRequest
+
+    settings.CAPTURE_MAX_BYTES = 1000
+    parsed = []
+    original = HttpRequest._load_post_and_files
+    monkeypatch.setattr(HttpRequest, "_load_post_and_files",
+                        lambda self: parsed.append(self.path) or original(self))
+    response = post(KEY, urlencode({"phone": "9876543210", "message": "x" * 5000}),
+                    content_type="application/x-www-form-urlencoded",
+                    origin="https://www.example.edu")
+    assert "too big" in refused(response)["error"]
+    assert response["Access-Control-Allow-Origin"] == "https://www.example.edu"
+    assert parsed == []
 
 
 def test_a_file_is_not_taken(source):

@@ -120,6 +120,16 @@ def test_maintenance_shows_the_503_page_to_counsellors_and_managers(maintenance,
         assert response.status_code == 503 and b"Back in a moment" in response.content
 
 
+def test_maintenance_answers_the_api_in_json(maintenance, alice):
+    from tests.backoffice.api.conftest import token_client
+
+    response = token_client(alice).get("/api/v1/me/")
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"]
+    assert response["Retry-After"]
+
+
 def test_superusers_work_through_maintenance_and_see_that_it_is_on(maintenance,
                                                                     superuser_client):
     response = superuser_client.get("/")
