@@ -9,16 +9,19 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import SimpleRouter
 
-from backoffice.api import views
+from backoffice.api import imports, reports, views
 
 app_name = "api"
 
 router = SimpleRouter(use_regex_path=False)
 router.register("customers", views.CustomerViewSet, basename="customer")
 router.register("users", views.UserViewSet, basename="user")
+router.register("imports", imports.ImportRunViewSet, basename="importrun")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
+    path("reports/", reports.ReportListView.as_view(), name="report-list"),
+    path("reports/<slug:identifier>/", reports.ReportView.as_view(), name="report-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
