@@ -381,3 +381,19 @@ def test_a_file_the_preview_job_could_not_read_is_a_400_said_once(manager_api, s
     assert response.status_code == 400
     assert response.json()["file"] == ["<script>alert(1)</script> unreadable"]
     assert "preview_error" not in ImportRun.objects.get().settings
+
+
+def test_a_superuser_goes_through_the_whole_flow(superuser_api, start):
+    pk = _uploaded(superuser_api)
+    assert superuser_api.get(f"{URL}{pk}/preview/").status_code == 200
+    assert start(superuser_api, pk).status_code == 202
+    assert superuser_api.get(f"{URL}{pk}/").json()["state"] == "completed"
+    assert superuser_api.get(f"{URL}{pk}/problem-rows/").status_code == 200
+
+
+def test_a_failed_import_may_be_started_again(manager_api, start):
+    pk = _uploaded(manager_api)
+    ImportRun.objects.filter(pk=pk).update(state=ImportRun.State.FAILED, message="worker died")
+    assert start(manager_api, pk).status_code == 202
+    assert ImportRun.objects.get().state == "completed"
+    assert Customer.objects.count() == 2
