@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from backoffice.api.serializers import PersonSerializer, SourceSerializer
 from backoffice.customers.statuses import Status
-from backoffice.imports.models import AssignmentRule, DuplicatePolicy, ImportRun
+from backoffice.imports.models import AssignmentRule, DateOrder, DuplicatePolicy, ImportRun
 from backoffice.imports.services import importer_label
 
 MAX_ID = 2**63 - 1
@@ -141,6 +141,33 @@ class ImportStartSerializer(serializers.Serializer):
     counted_at = serializers.DateTimeField(
         required=False, help_text=_("The preview's counted_at as it was shown: refused (409) "
                                     "when the file has been read differently since."))
+
+
+class ImportReadingSerializer(serializers.Serializer):
+    """How the file is read: the preview page's choices, each optional. The
+    rules are the service's (imports.services.import_preview_choose)."""
+
+    header_row = serializers.IntegerField(
+        required=False, min_value=1, max_value=1_000_000,
+        help_text=_("The row that holds the headers (the columns are then found again)."))
+    mapping = serializers.DictField(
+        child=serializers.IntegerField(min_value=0, max_value=10_000), required=False,
+        help_text=_("Field → column (counted from 0), e.g. {\"phone\": 2}."))
+    ignored_headers = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, max_length=500,
+        help_text=_("Headers whose columns are left out."))
+    country = serializers.CharField(
+        required=False, min_length=2, max_length=2,
+        help_text=_("The country of numbers written without a country code (IN, AE, …)."))
+    date_order = serializers.ChoiceField(choices=DateOrder.choices, required=False)
+    status_map = serializers.DictField(
+        child=serializers.ChoiceField(choices=Status.choices), required=False,
+        help_text=_("The file's status → ours, for statuses we do not know."))
+
+    def validate_status_map(self, value):
+        if len(value) > 500 or any(len(key) > 200 for key in value):
+            raise serializers.ValidationError(_("At most 500 statuses of 200 characters."))
+        return value
 
 
 class PreviewRowSerializer(serializers.Serializer):

@@ -189,6 +189,31 @@ class ImportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             start_defaults=_start_defaults(run))
         return Response(s.ImportPreviewSerializer(data).data)
 
+    @extend_schema(
+        summary="Change how the file is read (managers)",
+        parameters=[ID],
+        request=s.ImportReadingSerializer,
+        responses={200: s.ImportRunSerializer, **CONFLICT},
+        description="The preview page's choices: the header row, the columns, the headers "
+                    "left out, the country of numbers without a country code (which "
+                    "answers the preview's country question), the date order, our status "
+                    "for the file's. The file is counted again at the next preview.")
+    @action(detail=True, methods=["post"], url_path="reading")
+    def reading(self, request, pk=None):
+        _may_import(request.user)
+        run = self.get_object()
+        if run.state not in STARTABLE:
+            raise Conflict(_("This import has started: how its file is read cannot change."))
+        if services.import_preview_pending(run):
+            raise Conflict(_("The file is being counted; choose again when it is done."))
+        choices = s.ImportReadingSerializer(data=request.data)
+        choices.is_valid(raise_exception=True)
+        if not choices.validated_data:
+            raise ValidationError({"detail": [_("Nothing to change: give at least one "
+                                                "choice.")]})
+        services.import_preview_choose(run=run, by=request.user, **choices.validated_data)
+        return Response(self.get_serializer(self.get_object()).data)
+
     # --- start ------------------------------------------------------------------------
 
     @extend_schema(

@@ -397,3 +397,63 @@ def test_a_failed_import_may_be_started_again(manager_api, start):
     assert start(manager_api, pk).status_code == 202
     assert ImportRun.objects.get().state == "completed"
     assert Customer.objects.count() == 2
+
+
+# --- how the file is read ----------------------------------------------------------------
+
+
+def _reading(api, pk, **data):
+    return api.post(f"{URL}{pk}/reading/", data, format="json")
+
+
+def test_the_country_question_is_answered_before_starting(manager_api, monkeypatch, start):
+    from backoffice.imports import pipeline
+    from backoffice.imports.analysis import FileFacts
+
+    made = FileFacts(likely_country="US", likely_reason="3-3-4 groups like 660-485-0224")
+    monkeypatch.setattr(pipeline, "file_facts", lambda rows, options: made)
+    pk = _uploaded(manager_api)
+    assert "United States" in manager_api.get(f"{URL}{pk}/preview/").json()["country_question"]
+    refused = start(manager_api, pk)
+    assert refused.status_code == 400 and "country" in refused.json()["detail"][0]
+    assert _reading(manager_api, pk, country="IN", date_order="dmy").status_code == 200
+    assert manager_api.get(f"{URL}{pk}/preview/").json()["country_question"] == ""
+    assert start(manager_api, pk).status_code == 202
+    assert Customer.objects.count() == 2
+
+
+def test_the_columns_are_chosen_and_counted_again(manager_api):
+    pk = _uploaded(manager_api, b"name,phone,area,town\nAnu,98765 43210,Kochi,Aluva\n")
+    assert manager_api.get(f"{URL}{pk}/preview/").json()["first_rows"][0]["clean"]["area"] == (
+        "Kochi")
+    response = _reading(manager_api, pk, mapping={"name": 0, "phone": 1, "area": 3})
+    assert response.status_code == 200, response.content
+    preview = manager_api.get(f"{URL}{pk}/preview/").json()
+    assert preview["mapping"] == {"name": 0, "phone": 1, "area": 3}
+    assert preview["first_rows"][0]["clean"]["area"] == "Aluva"
+
+
+@pytest.mark.parametrize("data", [
+    {}, {"mapping": {"nope": 0}}, {"mapping": {"phone": "x"}}, {"mapping": {"phone": 9999}},
+    {"mapping": {"name": 1, "phone": 1}}, {"country": "XX"}, {"country": "<script>"},
+    {"date_order": "nope"}, {"status_map": {"Hot": "nope"}}, {"header_row": 0},
+    {"header_row": 999999},
+])
+def test_a_wrong_reading_is_a_400_and_changes_nothing(manager_api, data):
+    pk = _uploaded(manager_api)
+    before = ImportRun.objects.get().settings
+    response = _reading(manager_api, pk, **data)
+    assert response.status_code == 400, response.content
+    assert ImportRun.objects.get().settings == before
+
+
+def test_the_reading_of_a_started_import_is_a_409(manager_api, start):
+    pk = _uploaded(manager_api)
+    start(manager_api, pk)
+    assert _reading(manager_api, pk, country="IN").status_code == 409
+
+
+def test_only_importers_change_the_reading(manager_api, alice_api, reviewer_api):
+    pk = _uploaded(manager_api)
+    assert _reading(alice_api, pk, country="IN").status_code == 403
+    assert _reading(reviewer_api, pk, country="IN").status_code == 403
