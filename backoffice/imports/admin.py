@@ -6,12 +6,11 @@ in backoffice/imports/services.py."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.decorators import action, display
@@ -19,13 +18,12 @@ from unfold.widgets import UnfoldAdminIntegerFieldWidget, UnfoldAdminSelectWidge
 
 from backoffice.accounts.selectors import counsellors_active
 from backoffice.audit.exports import CsvExportMixin, local_time
-from backoffice.audit.models import ActivityLog
-from backoffice.audit.services import activity_record
 from backoffice.customers.statuses import Status
 from backoffice.core.admin_base import (
     BaseAdmin, HiddenObjectsAnswer404Mixin, ReadOnlyHistoryMixin,
 )
-from backoffice.imports import selectors, services
+from backoffice.imports import services
+from backoffice.imports.downloads import problem_rows_response
 from backoffice.imports.forms import (
     ConfirmForm, HeaderRowForm, MappingForm, ReadAsForm, SaveSourceForm, StatusMapForm, UploadForm,
 )
@@ -314,13 +312,9 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
             run.save(update_fields=["settings"])
             messages.error(request, error)
             return redirect("admin:imports_importrun_changelist")
-        preview = services.import_preview_stored(run)
-        if preview is None and services.import_preview_in_job(run):
-            if not services.import_preview_pending(run):
-                services.import_preview_start(run=run)
-                preview = services.import_preview_stored(run)  # a job run in-process
-            if preview is None:
-                return self._preview_counting(request, run)
+        preview, counting = services.import_preview_kept_or_counting(run)
+        if counting:
+            return self._preview_counting(request, run)
         try:
             if preview is None:
                 preview = services.import_preview(run=run)
@@ -517,20 +511,7 @@ class ImportRunAdmin(CsvExportMixin, HiddenObjectsAnswer404Mixin, BaseAdmin):
         run = self._run_or_404(request, pk)
         if not run.error_report or fmt not in exports.FORMATS:
             raise Http404
-        name = f"{run.original_name.rsplit('.', 1)[0]}-problems.{fmt}"
-        headers, rows = selectors.import_run_problem_rows(run)
-        # the problem rows are customers' data: downloading them is an export
-        activity_record(user=request.user, action=ActivityLog.Action.EXPORT,
-                        target=f"Problem rows of import #{run.pk} ({fmt.upper()})",
-                        details={"import_run": run.pk, "format": fmt}, rows=run.invalid)
-        if fmt == "csv":
-            response = StreamingHttpResponse(exports.table_lines(headers, rows),
-                                             content_type=exports.FORMATS["csv"])
-            response["Content-Disposition"] = content_disposition_header(True, name)
-            return response
-        handle = exports.table_xlsx(headers, rows, title="Problems")
-        return FileResponse(handle, as_attachment=True, filename=name,
-                            content_type=exports.FORMATS["xlsx"])
+        return problem_rows_response(run, fmt, user=request.user)
 
     # --- actions on one run -------------------------------------------------------
 

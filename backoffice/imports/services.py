@@ -415,6 +415,20 @@ def import_preview_pending(run: ImportRun) -> bool:
     return timezone.now() - last < datetime.timedelta(seconds=settings.IMPORT_STALE_AFTER_SECONDS)
 
 
+def import_preview_kept_or_counting(run: ImportRun) -> tuple[SimpleNamespace | None, bool]:
+    """(the preview kept on the run, whether a job is counting it). A big
+    file with none kept gets its job started (run in-process in the embedded
+    setup, when it may be kept already on return); a small one is counted by
+    the caller (import_preview) when there is none."""
+    preview = import_preview_stored(run)
+    if preview is None and import_preview_in_job(run):
+        if not import_preview_pending(run):
+            import_preview_start(run=run)
+            preview = import_preview_stored(run)  # a job run in-process
+        return preview, preview is None
+    return preview, False
+
+
 def import_preview_start(*, run: ImportRun, mapping: dict[str, int] | None = None) -> None:
     """Queue the preview of a big file; the page polls until it is kept on the run."""
     from backoffice.core.jobs import enqueue

@@ -134,3 +134,43 @@ def test_no_filter_search_or_ordering_of_any_list_shows_another_counsellors_cust
                 assert ids <= {mine.pk} or path != "/api/v1/customers/", (path, ids)
                 probed += 1
     assert probed >= 20
+
+
+def _report_operations():
+    for path, method, operation in _operations():
+        if method == "get" and "{identifier}" in path:
+            yield path, operation
+
+
+def test_no_report_counts_another_counsellors_customer(alice, bob, alice_api):
+    """Every report a counsellor may see, with every filter: the same answer
+    whether or not another counsellor has a customer (nothing to detect)."""
+    from backoffice.reports.registry import reports_for
+
+    CustomerFactory(assigned_to=alice, area="Kochi")
+    probe = CustomerFactory.build(assigned_to=bob, name="Bob's lead", area="Kochi",
+                                  status=Status.CALL_LATER, date_added=timezone.localdate(),
+                                  next_follow_up=timezone.localdate())
+    asked = []
+    for path, operation in _report_operations():
+        for cls in reports_for(alice):
+            url = path.replace("{identifier}", cls.identifier)
+            asked.append((url, {}))
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] != "query":
+                    continue
+                for value in _probe_values(parameter, probe, bob)[:3]:
+                    asked.append((url, {parameter["name"]: value}))
+    assert len(asked) >= 30
+
+    def answers():
+        return [(response.status_code, response.content)
+                for response in (alice_api.get(url, query) for url, query in asked)]
+
+    before = answers()
+    assert sum(code == 200 for code, _ in before) >= 20
+    theirs = CustomerFactory(assigned_to=bob, name=probe.name, phone=probe.phone,
+                             area=probe.area, status=probe.status, date_added=probe.date_added,
+                             next_follow_up=probe.next_follow_up)
+    StatusChange.objects.create(customer=theirs, to_status=Status.CALL_LATER, changed_by=bob)
+    assert answers() == before
