@@ -47,6 +47,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from backoffice.accounts.models import User  # noqa: E402
+from backoffice.api.models import ApiToken  # noqa: E402
 from backoffice.api.services import api_token_create  # noqa: E402
 from backoffice.customers.models import Customer  # noqa: E402
 from backoffice.customers.selectors import customers_visible_to  # noqa: E402
@@ -105,6 +106,7 @@ def part_list(runs: int) -> bool:
           f"({Customer.objects.order_by().count():,} customers)")
     print(f"   {'case':<34}{'API ms':>9}{'queries':>9}{'KB':>7}{'ORM ms':>9}{'ratio':>7}  verdict")
     for label, user in (("manager", manager), ("counsellor", counsellor)):
+        ApiToken.objects.filter(user=user, name__startswith="bench").delete()
         _, token = api_token_create(user=user, name="bench")
         orm = baseline(user, runs)
         cases = [(f"{label}: first page", "/api/v1/customers/")]

@@ -32,6 +32,7 @@ from django.test import Client, override_settings  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from backoffice.accounts.models import User  # noqa: E402
+from backoffice.api.models import ApiToken  # noqa: E402
 from backoffice.api.services import api_token_create  # noqa: E402
 from backoffice.customers.selectors import customers_visible_to  # noqa: E402
 
@@ -131,7 +132,8 @@ def main() -> int:
     print(f"{'who':<12}{'raw ORM':>9}{'DRF':>9}{'ninja':>9}")
     with override_settings(ROOT_URLCONF=urlconf):
         for label, user in (("manager", manager), ("counsellor", counsellor)):
-            _, token = api_token_create(user=user, name="framework bench")
+            ApiToken.objects.filter(user=user, name__startswith="bench").delete()
+            _, token = api_token_create(user=user, name="bench frameworks")
             auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
             drf = client.get("/api/v1/customers/", **auth)
             ninja = client.get("/ninja/customers/", **auth)
