@@ -84,6 +84,14 @@ class StrictSerializer(serializers.Serializer):
         if unknown:
             raise serializers.ValidationError(
                 {name[:100]: [_("Not a field of this operation.")] for name in unknown[:20]})
+        # DRF drops an empty form field (``phone=``) it cannot take as empty, as
+        # if it had not been sent: said instead, so nothing else changes either
+        dropped = sorted(name for name in initial
+                         if name in self.fields and name not in attrs
+                         and not self.fields[name].read_only)
+        if dropped:
+            raise serializers.ValidationError(
+                {name: [_("This field may not be blank.")] for name in dropped})
         return attrs
 
 

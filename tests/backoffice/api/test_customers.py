@@ -429,3 +429,16 @@ def test_a_session_form_post_with_its_csrf_token_is_taken(alice, alices):
     response = client.post(f"/api/v1/customers/{alices[0].pk}/status/",
                            {"status": "valid", "remark": "x", "csrfmiddlewaretoken": token})
     assert response.status_code == 201, response.content
+
+
+def test_an_empty_form_field_is_refused_not_dropped(alice_api, alices):
+    """Found by schemathesis: ``phone=`` in a form-encoded PATCH was dropped
+    as if not sent, and the remark beside it written (200)."""
+    customer = alices[0]
+    response = alice_api.patch(f"/api/v1/customers/{customer.pk}/",
+                               "phone=&remarks=changed",
+                               content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert "phone" in response.json()
+    customer.refresh_from_db()
+    assert customer.remarks != "changed"
