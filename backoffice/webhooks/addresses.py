@@ -10,13 +10,15 @@ that resolves elsewhere a second later is not followed)."""
 import ipaddress
 import socket
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 URL_MAX = 500
+# what the request line keeps as written: every printable ASCII character
+ASCII_PRINTABLE = "".join(chr(code) for code in range(33, 127))
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,7 @@ class Target:
     scheme: str
     host: str  # as written in the URL (the Host header and the TLS name)
     port: int
-    path: str  # path and query, as written
+    path: str  # path and query, as written (non-ASCII characters %-escaped)
     address: str  # the checked IP address to connect to
 
 
@@ -99,6 +101,8 @@ def url_parse(url: str) -> tuple[str, str, int, str]:
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
+    # a request line is ASCII: other characters go as UTF-8 %-escapes, as a browser sends them
+    path = quote(path, safe=ASCII_PRINTABLE)
     return scheme, host, port or (443 if scheme == "https" else 80), path
 
 

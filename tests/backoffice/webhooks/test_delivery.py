@@ -285,3 +285,11 @@ def test_a_receiver_dripping_its_answer_is_cut_off_at_the_timeout(
     assert time.monotonic() - started < 2.5
     delivery = Delivery.objects.get()
     assert delivery.state == Delivery.State.RETRYING and "answer" in delivery.error
+
+
+def test_a_url_with_non_ascii_characters_in_its_path_is_sent_percent_encoded(
+        receiver, manager, django_capture_on_commit_callbacks):
+    EndpointFactory(url=receiver.url + "/ünï/漢?q=ü", created_by=manager)
+    _emit(CustomerFactory(), manager, django_capture_on_commit_callbacks)
+    assert Delivery.objects.get().state == Delivery.State.SUCCEEDED
+    assert receiver.requests[0].path == "/hook/%C3%BCn%C3%AF/%E6%BC%A2?q=%C3%BC"
