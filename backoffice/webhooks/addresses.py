@@ -30,9 +30,12 @@ class Target:
     address: str  # the checked IP address to connect to
 
 
-# the cloud metadata services: refused even where private addresses are allowed
-METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254"),
-            ipaddress.ip_address("100.100.100.200")}
+# the cloud metadata and credentials services: refused even where private addresses are
+# allowed. All of IPv4 link-local (AWS's 169.254.169.254 and ECS/EKS credentials at
+# 169.254.170.2 and .23, GCP, Azure, Tencent's 169.254.0.23), Alibaba's, Oracle's old one,
+# AWS's IPv6 ones.
+METADATA_NETWORKS = [ipaddress.ip_network(net) for net in (
+    "169.254.0.0/16", "100.100.100.200/32", "192.0.0.192/32", "fd00:ec2::/64")]
 
 
 # IPv6 prefixes that carry an IPv4 address in their last 32 bits: NAT64 (well-known
@@ -60,7 +63,8 @@ def _addresses(address: str) -> list:
 
 
 def _is_metadata(address: str) -> bool:
-    return any(ip in METADATA for ip in _addresses(address))
+    return any(ip in net for ip in _addresses(address) for net in METADATA_NETWORKS
+               if ip.version == net.version)
 
 
 def _is_public(address: str) -> bool:

@@ -42,6 +42,9 @@ def test_private_loopback_and_metadata_addresses_are_refused(strict, url):
 @pytest.mark.parametrize("url", [
     "https://169.254.169.254/latest/meta-data/", "http://169.254.169.254/",
     "https://[fd00:ec2::254]/", "https://[::ffff:169.254.169.254]/",
+    "https://169.254.170.2/v2/credentials/x",  # ECS task credentials
+    "https://169.254.170.23/", "https://169.254.0.23/", "https://100.100.100.200/",
+    "https://192.0.0.192/", "https://[fd00:ec2::23]/",
 ])
 @pytest.mark.parametrize("private_allowed", [False, True])
 def test_the_cloud_metadata_service_is_refused_always(settings, url, private_allowed):
