@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from backoffice.api.serializers import PersonSerializer, SourceSerializer
+from backoffice.api.serializers import (
+    PersonSerializer, SourceSerializer, StrictSerializer, TextField,
+)
 from backoffice.customers.statuses import Status
 from backoffice.imports.models import AssignmentRule, DateOrder, DuplicatePolicy, ImportRun
 from backoffice.imports.services import importer_label
@@ -109,9 +111,10 @@ class ImportRunCreatedSerializer(ImportRunSerializer):
         return SameFileSerializer(self.context.get("same_file", []), many=True).data
 
 
-class ImportUploadSerializer(serializers.Serializer):
-    """For the schema: the form is validated by the upload page's own
-    (imports.forms.UploadForm) and the importer among the plugins."""
+class ImportUploadSerializer(StrictSerializer):
+    """The shape of an upload (one file, text for the rest, nothing else); the
+    rules are the upload page's form's (imports.forms.UploadForm) and the
+    importer is checked among the plugins."""
 
     file = serializers.FileField(help_text=_(
         "A workbook (.xlsx, .xls, .ods) or delimited text (.csv, .tsv, .txt)."))
@@ -119,10 +122,10 @@ class ImportUploadSerializer(serializers.Serializer):
         required=False, min_value=1, max_value=MAX_ID,
         help_text=_("An active data source's id; left out, the columns are detected from "
                     "the file's headers."))
-    importer = serializers.CharField(
+    importer = TextField(
         required=False, max_length=60,
         help_text=_("An importer plugin's identifier, for a file without a data source."))
-    sheet = serializers.CharField(required=False, max_length=120,
+    sheet = TextField(required=False, max_length=120,
                                   help_text=_("Workbooks only; the first sheet when left out."))
 
 

@@ -133,6 +133,29 @@ def test_a_wrong_choice_is_a_400_by_field(manager_api, data, field):
     assert not ImportRun.objects.exists()
 
 
+@pytest.mark.parametrize("field", ["importer", "sheet", "data_source"])
+def test_a_file_sent_as_a_text_field_is_a_400_naming_it(manager_api, field):
+    response = _upload(manager_api, **{field: SimpleUploadedFile("b.txt", b"standard")})
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    assert not ImportRun.objects.exists()
+
+
+def test_two_files_at_once_are_a_400_not_one_dropped(manager_api):
+    response = manager_api.post(URL, {"file": [SimpleUploadedFile("a.csv", CSV),
+                                               SimpleUploadedFile("b.csv", CSV)]},
+                                format="multipart")
+    assert response.status_code == 400 and "file" in response.json()
+    assert not ImportRun.objects.exists()
+
+
+def test_a_field_the_upload_does_not_take_is_a_400_naming_it(manager_api):
+    response = _upload(manager_api, policy="update", files=SimpleUploadedFile("c.csv", CSV))
+    assert response.status_code == 400
+    assert set(response.json()) == {"policy", "files"}
+    assert not ImportRun.objects.exists()
+
+
 def test_an_upload_for_a_data_source_is_read_its_way(manager_api, data_source):
     response = _upload(manager_api, data_source=str(data_source.pk))
     assert response.status_code == 201, response.content
