@@ -129,7 +129,7 @@ class ImportUploadSerializer(StrictSerializer):
                                   help_text=_("Workbooks only; the first sheet when left out."))
 
 
-class ImportStartSerializer(serializers.Serializer):
+class ImportStartSerializer(StrictSerializer):
     """For the schema: validated by the preview page's confirm form
     (imports.forms.ConfirmForm). Left out, each value is the data source's
     default, as the page offers it."""
@@ -146,7 +146,7 @@ class ImportStartSerializer(serializers.Serializer):
                                     "when the file has been read differently since."))
 
 
-class ImportReadingSerializer(serializers.Serializer):
+class ImportReadingSerializer(StrictSerializer):
     """How the file is read: the preview page's choices, each optional. The
     rules are the service's (imports.services.import_preview_choose)."""
 

@@ -327,6 +327,7 @@ def test_new_customers_go_to_the_counsellors_chosen(manager_api, alice, start):
 @pytest.mark.parametrize("data", [
     {"policy": "nope"}, {"default_status": "nope"}, {"counsellors": ["x"]},
     {"counsellors": [999999]}, {"default_area": "x" * 500}, {"counted_at": "soon"},
+    {"polcy": "update"},  # a misspelt choice is not the default silently
 ])
 def test_a_wrong_start_is_a_400_and_starts_nothing(manager_api, data, start):
     pk = _uploaded(manager_api)
@@ -460,7 +461,7 @@ def test_the_columns_are_chosen_and_counted_again(manager_api):
     {}, {"mapping": {"nope": 0}}, {"mapping": {"phone": "x"}}, {"mapping": {"phone": 9999}},
     {"mapping": {"name": 1, "phone": 1}}, {"country": "XX"}, {"country": "<script>"},
     {"date_order": "nope"}, {"status_map": {"Hot": "nope"}}, {"header_row": 0},
-    {"header_row": 999999},
+    {"header_row": 999999}, {"maping": {"phone": 1}}, {"country": "IN", "<script>": 1},
 ])
 def test_a_wrong_reading_is_a_400_and_changes_nothing(manager_api, data):
     pk = _uploaded(manager_api)
