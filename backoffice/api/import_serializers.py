@@ -167,6 +167,12 @@ class ImportReadingSerializer(StrictSerializer):
         child=serializers.ChoiceField(choices=Status.choices), required=False,
         help_text=_("The file's status → ours, for statuses we do not know."))
 
+    def validate_mapping(self, value):
+        # every field is named in the error when one is unknown: a bounded list
+        if len(value) > 200 or any(len(key) > 60 for key in value):
+            raise serializers.ValidationError(_("At most 200 fields of 60 characters."))
+        return value
+
     def validate_status_map(self, value):
         if len(value) > 500 or any(len(key) > 200 for key in value):
             raise serializers.ValidationError(_("At most 500 statuses of 200 characters."))

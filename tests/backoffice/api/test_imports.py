@@ -471,6 +471,13 @@ def test_a_wrong_reading_is_a_400_and_changes_nothing(manager_api, data):
     assert ImportRun.objects.get().settings == before
 
 
+def test_a_mapping_of_thousands_of_unknown_fields_is_refused_without_echoing_them(manager_api):
+    pk = _uploaded(manager_api)
+    response = _reading(manager_api, pk, mapping={f"<b>{i:05}</b>" + "x" * 50: i
+                                                  for i in range(5000)})
+    assert response.status_code == 400 and len(response.content) < 500
+
+
 def test_the_reading_of_a_started_import_is_a_409(manager_api, start):
     pk = _uploaded(manager_api)
     start(manager_api, pk)
