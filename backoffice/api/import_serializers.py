@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from backoffice.api.serializers import PersonSerializer, SourceSerializer
+from backoffice.api.serializers import (
+    PersonSerializer, SourceSerializer, StrictSerializer, TextField,
+)
 from backoffice.customers.statuses import Status
 from backoffice.imports.models import AssignmentRule, DateOrder, DuplicatePolicy, ImportRun
 from backoffice.imports.services import importer_label
@@ -109,9 +111,10 @@ class ImportRunCreatedSerializer(ImportRunSerializer):
         return SameFileSerializer(self.context.get("same_file", []), many=True).data
 
 
-class ImportUploadSerializer(serializers.Serializer):
-    """For the schema: the form is validated by the upload page's own
-    (imports.forms.UploadForm) and the importer among the plugins."""
+class ImportUploadSerializer(StrictSerializer):
+    """The shape of an upload (one file, text for the rest, nothing else); the
+    rules are the upload page's form's (imports.forms.UploadForm) and the
+    importer is checked among the plugins."""
 
     file = serializers.FileField(help_text=_(
         "A workbook (.xlsx, .xls, .ods) or delimited text (.csv, .tsv, .txt)."))
@@ -119,14 +122,14 @@ class ImportUploadSerializer(serializers.Serializer):
         required=False, min_value=1, max_value=MAX_ID,
         help_text=_("An active data source's id; left out, the columns are detected from "
                     "the file's headers."))
-    importer = serializers.CharField(
+    importer = TextField(
         required=False, max_length=60,
         help_text=_("An importer plugin's identifier, for a file without a data source."))
-    sheet = serializers.CharField(required=False, max_length=120,
+    sheet = TextField(required=False, max_length=120,
                                   help_text=_("Workbooks only; the first sheet when left out."))
 
 
-class ImportStartSerializer(serializers.Serializer):
+class ImportStartSerializer(StrictSerializer):
     """For the schema: validated by the preview page's confirm form
     (imports.forms.ConfirmForm). Left out, each value is the data source's
     default, as the page offers it."""
@@ -143,7 +146,7 @@ class ImportStartSerializer(serializers.Serializer):
                                     "when the file has been read differently since."))
 
 
-class ImportReadingSerializer(serializers.Serializer):
+class ImportReadingSerializer(StrictSerializer):
     """How the file is read: the preview page's choices, each optional. The
     rules are the service's (imports.services.import_preview_choose)."""
 
@@ -163,6 +166,12 @@ class ImportReadingSerializer(serializers.Serializer):
     status_map = serializers.DictField(
         child=serializers.ChoiceField(choices=Status.choices), required=False,
         help_text=_("The file's status → ours, for statuses we do not know."))
+
+    def validate_mapping(self, value):
+        # every field is named in the error when one is unknown: a bounded list
+        if len(value) > 200 or any(len(key) > 60 for key in value):
+            raise serializers.ValidationError(_("At most 200 fields of 60 characters."))
+        return value
 
     def validate_status_map(self, value):
         if len(value) > 500 or any(len(key) > 200 for key in value):

@@ -123,6 +123,10 @@ class ImportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def create(self, request):
         _may_import(request.user)
         data = request.data
+        # a file where text belongs, two files, a field the upload does not take: a 400
+        s.ImportUploadSerializer(data=data).is_valid(raise_exception=True)
+        if len(request.FILES.getlist("file")) > 1:
+            raise ValidationError({"file": [_("Send one file at a time.")]})
         form = UploadForm({"data_source": data.get("data_source") or "",
                            "sheet": data.get("sheet") or ""}, request.FILES)
         if not form.is_valid():

@@ -29,6 +29,7 @@ PRESETS = [
 ]
 GRANULARITIES = [("day", _("Day")), ("week", _("Week")), ("month", _("Month"))]
 DEFAULT_PRESET = "this_month"
+YEARS = (1900, 2999)  # the dates a report may be asked about
 
 
 def preset_range(preset: str, today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
@@ -145,6 +146,10 @@ class ReportFilterForm(forms.Form):
                 code="range_reversed")
         if (date_to - date_from).days > 366 * 5:
             raise forms.ValidationError(_("Choose a range of five years or less."))
+        if date_from.year < YEARS[0] or date_to.year > YEARS[1]:
+            # the reports step a day or a period past the range: year 1 or 9999 would overflow
+            raise forms.ValidationError(_("Choose dates between %(first)d and %(last)d.")
+                                        % {"first": YEARS[0], "last": YEARS[1]})
         data["preset"], data["date_from"], data["date_to"] = preset, date_from, date_to
         self._show_dates(preset, date_from, date_to)
         return data

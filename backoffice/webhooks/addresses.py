@@ -1,7 +1,8 @@
 """Where a webhook may go: https (http only when WEBHOOKS_ALLOW_HTTP), no
 credentials in the URL, and only to public addresses — never loopback,
 private, link-local (the cloud metadata service at 169.254.169.254),
-carrier-grade NAT, multicast or reserved ones (SSRF), unless
+carrier-grade NAT, multicast or reserved ones (SSRF), nor IPv6 forms of
+these (NAT64, 6to4, Teredo, IPv4-compatible), unless
 WEBHOOKS_ALLOW_PRIVATE_ADDRESSES. Checked when an endpoint is saved and again
 at every delivery, which then connects to the very address it checked (a name
 that resolves elsewhere a second later is not followed)."""
@@ -9,13 +10,15 @@ that resolves elsewhere a second later is not followed)."""
 import ipaddress
 import socket
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 URL_MAX = 500
+# what the request line keeps as written: every printable ASCII character
+ASCII_PRINTABLE = "".join(chr(code) for code in range(33, 127))
 
 
 @dataclass(frozen=True)
@@ -23,27 +26,53 @@ class Target:
     scheme: str
     host: str  # as written in the URL (the Host header and the TLS name)
     port: int
-    path: str  # path and query, as written
+    path: str  # path and query, as written (non-ASCII characters %-escaped)
     address: str  # the checked IP address to connect to
 
 
-# the cloud metadata services: refused even where private addresses are allowed
-METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254"),
-            ipaddress.ip_address("100.100.100.200")}
+# the cloud metadata and credentials services: refused even where private addresses are
+# allowed. All of IPv4 link-local (AWS's 169.254.169.254 and ECS/EKS credentials at
+# 169.254.170.2 and .23, GCP, Azure, Tencent's 169.254.0.23), Alibaba's, Oracle's old one,
+# AWS's IPv6 ones.
+METADATA_NETWORKS = [ipaddress.ip_network(net) for net in (
+    "169.254.0.0/16", "100.100.100.200/32", "192.0.0.192/32", "fd00:ec2::/64")]
+
+
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits: NAT64 (well-known
+# and local-use), IPv4-compatible and IPv4-translated. 64:ff9b::a9fe:a9fe is the
+# metadata service through a NAT64 gateway.
+EMBEDDING_IPV4 = [ipaddress.ip_network(net) for net in (
+    "64:ff9b::/96", "64:ff9b:1::/48", "::/96", "::ffff:0:0/96", "::ffff:0:0:0/96")]
+
+
+def _addresses(address: str) -> list:
+    """The address and every IPv4 address it carries (IPv4-mapped, NAT64, 6to4,
+    Teredo, IPv4-compatible): each must be allowed."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    found = [ip]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            found.append(ip.ipv4_mapped)
+        if ip.sixtofour is not None:
+            found.append(ip.sixtofour)
+        if ip.teredo is not None:
+            found.extend(ip.teredo)
+        if any(ip in net for net in EMBEDDING_IPV4):
+            found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found
 
 
 def _is_metadata(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip in METADATA
+    return any(ip in net for ip in _addresses(address) for net in METADATA_NETWORKS
+               if ip.version == net.version)
 
 
 def _is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+    found = _addresses(address)
+    # a NAT64 address (in the reserved ::/8) is as public as the IPv4 address it carries
+    nat64 = any(found[0] in net for net in EMBEDDING_IPV4[:2])
+    return all(ip.is_global and not ip.is_multicast and not (ip.is_reserved and not nat64)
+               and not getattr(ip, "is_site_local", False) for ip in found)
 
 
 def url_parse(url: str) -> tuple[str, str, int, str]:
@@ -76,6 +105,8 @@ def url_parse(url: str) -> tuple[str, str, int, str]:
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
+    # a request line is ASCII: other characters go as UTF-8 %-escapes, as a browser sends them
+    path = quote(path, safe=ASCII_PRINTABLE)
     return scheme, host, port or (443 if scheme == "https" else 80), path
 
 

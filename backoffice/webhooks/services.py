@@ -14,6 +14,7 @@ import logging
 import secrets
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Iterable
 
@@ -33,6 +34,8 @@ logger = logging.getLogger(__name__)
 
 # seconds before the 2nd, 3rd, … attempt; after the last one the delivery is given up
 BACKOFF_SECONDS = (60, 5 * 60, 30 * 60, 2 * 3600, 6 * 3600)
+# the whole attempt (connecting, sending, the answer's headers and start): a receiver
+# dripping its answer a byte at a time is cut off then
 TIMEOUT_SECONDS = 10
 EXCERPT_MAX = 2048  # characters of a response body kept
 ERROR_MAX = 500
@@ -285,15 +288,21 @@ def _post(delivery: Delivery) -> tuple[int | None, str, str]:
         HEADER: signature_header(delivery.endpoint.secret, body, int(time.time())),
     }
     connection = _connection(target)
+    deadline = threading.Timer(TIMEOUT_SECONDS, connection.cut)
+    deadline.daemon = True
+    deadline.start()
     try:
         connection.request("POST", target.path, body=body, headers=headers)
         response = connection.getresponse()
         raw = response.read(EXCERPT_MAX * 4)
         status = response.status
     except (OSError, http.client.HTTPException) as exc:
-        return None, "", _network_error(exc)
+        return None, "", _network_error(TimeoutError() if connection.was_cut else exc)
     finally:
+        deadline.cancel()
         connection.close()
+    if connection.was_cut:  # a body cut short: the answer did not come in time
+        return None, "", _network_error(TimeoutError())
     excerpt = raw.decode("utf-8", "replace").replace("\x00", "\ufffd")[:EXCERPT_MAX]
     if 300 <= status < 400:
         return status, excerpt, _("Redirected (to %(to)s): redirects are not followed.") % {
@@ -313,7 +322,26 @@ def _network_error(exc: Exception) -> str:
     return f"{type(exc).__name__}: {str(exc)[:200]}"
 
 
-class _PinnedHTTPConnection(http.client.HTTPConnection):
+class _Deadline:
+    """``cut()`` (from the deadline's timer thread) shuts the socket down: a read
+    waiting for the receiver returns at once, whatever the per-read timeout."""
+
+    was_cut = False
+    _cuttable = None
+
+    def cut(self):
+        self.was_cut = True
+        self._shut()
+
+    def _shut(self):
+        if self.was_cut and self._cuttable is not None:
+            try:  # the operating system's shutdown, under TLS too
+                socket.socket.shutdown(self._cuttable, socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+class _PinnedHTTPConnection(_Deadline, http.client.HTTPConnection):
     """Connects to the address that was checked, whatever the name resolves to now."""
 
     def __init__(self, target: Target):
@@ -321,10 +349,12 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
         self._address = target.address
 
     def connect(self):
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._cuttable = socket.create_connection((self._address, self.port),
+                                                              self.timeout)
+        self._shut()
 
 
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+class _PinnedHTTPSConnection(_Deadline, http.client.HTTPSConnection):
     def __init__(self, target: Target):
         super().__init__(target.host, target.port, timeout=TIMEOUT_SECONDS,
                          context=ssl.create_default_context())
@@ -333,7 +363,10 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     def connect(self):
         sock = socket.create_connection((self._address, self.port), self.timeout)
         # the certificate is checked against the URL's host name
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = self._cuttable = self._context.wrap_socket(
+            sock, server_hostname=self.host, do_handshake_on_connect=False)
+        self._shut()
+        self.sock.do_handshake()
 
 
 def _connection(target: Target) -> http.client.HTTPConnection:

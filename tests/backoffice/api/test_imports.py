@@ -133,6 +133,29 @@ def test_a_wrong_choice_is_a_400_by_field(manager_api, data, field):
     assert not ImportRun.objects.exists()
 
 
+@pytest.mark.parametrize("field", ["importer", "sheet", "data_source"])
+def test_a_file_sent_as_a_text_field_is_a_400_naming_it(manager_api, field):
+    response = _upload(manager_api, **{field: SimpleUploadedFile("b.txt", b"standard")})
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    assert not ImportRun.objects.exists()
+
+
+def test_two_files_at_once_are_a_400_not_one_dropped(manager_api):
+    response = manager_api.post(URL, {"file": [SimpleUploadedFile("a.csv", CSV),
+                                               SimpleUploadedFile("b.csv", CSV)]},
+                                format="multipart")
+    assert response.status_code == 400 and "file" in response.json()
+    assert not ImportRun.objects.exists()
+
+
+def test_a_field_the_upload_does_not_take_is_a_400_naming_it(manager_api):
+    response = _upload(manager_api, policy="update", files=SimpleUploadedFile("c.csv", CSV))
+    assert response.status_code == 400
+    assert set(response.json()) == {"policy", "files"}
+    assert not ImportRun.objects.exists()
+
+
 def test_an_upload_for_a_data_source_is_read_its_way(manager_api, data_source):
     response = _upload(manager_api, data_source=str(data_source.pk))
     assert response.status_code == 201, response.content
@@ -304,6 +327,7 @@ def test_new_customers_go_to_the_counsellors_chosen(manager_api, alice, start):
 @pytest.mark.parametrize("data", [
     {"policy": "nope"}, {"default_status": "nope"}, {"counsellors": ["x"]},
     {"counsellors": [999999]}, {"default_area": "x" * 500}, {"counted_at": "soon"},
+    {"polcy": "update"},  # a misspelt choice is not the default silently
 ])
 def test_a_wrong_start_is_a_400_and_starts_nothing(manager_api, data, start):
     pk = _uploaded(manager_api)
@@ -437,7 +461,7 @@ def test_the_columns_are_chosen_and_counted_again(manager_api):
     {}, {"mapping": {"nope": 0}}, {"mapping": {"phone": "x"}}, {"mapping": {"phone": 9999}},
     {"mapping": {"name": 1, "phone": 1}}, {"country": "XX"}, {"country": "<script>"},
     {"date_order": "nope"}, {"status_map": {"Hot": "nope"}}, {"header_row": 0},
-    {"header_row": 999999},
+    {"header_row": 999999}, {"maping": {"phone": 1}}, {"country": "IN", "<script>": 1},
 ])
 def test_a_wrong_reading_is_a_400_and_changes_nothing(manager_api, data):
     pk = _uploaded(manager_api)
@@ -445,6 +469,13 @@ def test_a_wrong_reading_is_a_400_and_changes_nothing(manager_api, data):
     response = _reading(manager_api, pk, **data)
     assert response.status_code == 400, response.content
     assert ImportRun.objects.get().settings == before
+
+
+def test_a_mapping_of_thousands_of_unknown_fields_is_refused_without_echoing_them(manager_api):
+    pk = _uploaded(manager_api)
+    response = _reading(manager_api, pk, mapping={f"<b>{i:05}</b>" + "x" * 50: i
+                                                  for i in range(5000)})
+    assert response.status_code == 400 and len(response.content) < 500
 
 
 def test_the_reading_of_a_started_import_is_a_409(manager_api, start):

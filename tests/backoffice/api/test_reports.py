@@ -115,6 +115,18 @@ def test_a_wrong_filter_is_a_400_with_the_reason(manager_api, params):
     assert response.json()
 
 
+@pytest.mark.parametrize("identifier", ["trends", "data_source_quality", "area_distribution"])
+@pytest.mark.parametrize("params", [
+    {"date_from": "9999-12-30", "date_to": "9999-12-31"},
+    {"date_from": "0001-01-01", "date_to": "0001-01-02"},
+])
+def test_dates_at_the_ends_of_the_calendar_are_a_400_saying_which(manager_api, identifier,
+                                                                  params):
+    response = manager_api.get(f"{URL}{identifier}/", params)
+    assert response.status_code == 400
+    assert "between 1900 and 2999" in str(response.json()["detail"])
+
+
 def test_trends_take_a_granularity(manager_api, customers):
     response = manager_api.get(f"{URL}trends/", {"granularity": "week"})
     assert response.status_code == 200, response.content

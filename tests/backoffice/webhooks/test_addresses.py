@@ -42,6 +42,9 @@ def test_private_loopback_and_metadata_addresses_are_refused(strict, url):
 @pytest.mark.parametrize("url", [
     "https://169.254.169.254/latest/meta-data/", "http://169.254.169.254/",
     "https://[fd00:ec2::254]/", "https://[::ffff:169.254.169.254]/",
+    "https://169.254.170.2/v2/credentials/x",  # ECS task credentials
+    "https://169.254.170.23/", "https://169.254.0.23/", "https://100.100.100.200/",
+    "https://192.0.0.192/", "https://[fd00:ec2::23]/",
 ])
 @pytest.mark.parametrize("private_allowed", [False, True])
 def test_the_cloud_metadata_service_is_refused_always(settings, url, private_allowed):
@@ -49,6 +52,32 @@ def test_the_cloud_metadata_service_is_refused_always(settings, url, private_all
     settings.WEBHOOKS_ALLOW_HTTP = True
     with pytest.raises(ValidationError, match="metadata"):
         url_target(url)
+
+
+@pytest.mark.parametrize("address", [
+    "64:ff9b::7f00:1", "64:ff9b:1::a00:1",  # NAT64 of 127.0.0.1, 10.0.0.1
+    "2002:7f00:1::1", "2002:c0a8:101::1",  # 6to4 of 127.0.0.1, 192.168.1.1
+    "::7f00:1", "::ffff:0:7f00:1",  # IPv4-compatible, IPv4-translated
+    "2001:0:4136:e378:8000:63bf:80ff:fffe",  # Teredo
+    "fec0::1",  # site-local
+])
+def test_ipv6_addresses_carrying_a_private_ipv4_address_are_refused(strict, address):
+    with _resolving_to(address), pytest.raises(ValidationError, match="public addresses only"):
+        url_target("https://six.example.com/hook")
+
+
+@pytest.mark.parametrize("address", ["64:ff9b::a9fe:a9fe", "2002:a9fe:a9fe::1", "::a9fe:a9fe"])
+@pytest.mark.parametrize("private_allowed", [False, True])
+def test_the_metadata_service_behind_nat64_or_6to4_is_refused_always(settings, address,
+                                                                     private_allowed):
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = private_allowed
+    with _resolving_to(address), pytest.raises(ValidationError, match="metadata"):
+        url_target("https://six.example.com/hook")
+
+
+def test_a_nat64_address_of_a_public_ipv4_address_is_accepted(strict):
+    with _resolving_to("64:ff9b::5db8:d822"):
+        assert url_target("https://six.example.com/hook").address == "64:ff9b::5db8:d822"
 
 
 def test_a_host_name_resolving_to_a_private_address_is_refused(strict):

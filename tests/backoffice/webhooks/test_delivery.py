@@ -4,6 +4,8 @@ redirects, hostile answers, claiming once, retention."""
 
 import datetime
 import json
+import socket
+import threading
 import time
 from unittest import mock
 
@@ -244,3 +246,50 @@ def test_a_slow_receiver_times_out(endpoint, receiver, manager, monkeypatch,
     _emit(CustomerFactory(), manager, django_capture_on_commit_callbacks)
     delivery = Delivery.objects.get()
     assert delivery.state == Delivery.State.RETRYING and "answer" in delivery.error
+
+
+@pytest.fixture
+def dripping_receiver():
+    """A receiver that answers a byte every 0.05 s for 5 s (a slow-loris): each
+    read gets something well inside its timeout, the answer never ends."""
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve():
+        conn, _address = server.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\n")
+            for _i in range(100):
+                if stop.is_set():
+                    return
+                try:
+                    conn.sendall(b"X" if _i % 20 else b"\r\nX-Drip: ")
+                except OSError:
+                    return
+                time.sleep(0.05)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}/hook"
+    stop.set()
+    server.close()
+
+
+def test_a_receiver_dripping_its_answer_is_cut_off_at_the_timeout(
+        dripping_receiver, manager, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(services, "TIMEOUT_SECONDS", 0.5)
+    EndpointFactory(url=dripping_receiver, created_by=manager)
+    started = time.monotonic()
+    _emit(CustomerFactory(), manager, django_capture_on_commit_callbacks)
+    assert time.monotonic() - started < 2.5
+    delivery = Delivery.objects.get()
+    assert delivery.state == Delivery.State.RETRYING and "answer" in delivery.error
+
+
+def test_a_url_with_non_ascii_characters_in_its_path_is_sent_percent_encoded(
+        receiver, manager, django_capture_on_commit_callbacks):
+    EndpointFactory(url=receiver.url + "/ünï/漢?q=ü", created_by=manager)
+    _emit(CustomerFactory(), manager, django_capture_on_commit_callbacks)
+    assert Delivery.objects.get().state == Delivery.State.SUCCEEDED
+    assert receiver.requests[0].path == "/hook/%C3%BCn%C3%AF/%E6%BC%A2?q=%C3%BC"
