@@ -179,3 +179,25 @@ def test_a_counsellor_opens_update_status_from_the_customer_page_with_the_keyboa
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     page.wait_for_function("() => document.activeElement.textContent.includes('Update status')")
+
+
+def test_the_person_menu_opens_with_the_keyboard_and_leads_to_api_tokens(
+        page, live_server, alice):
+    """The person menu (API tokens, two-factor, notification settings, log out) is a
+    button Tab reaches: Enter opens it, Escape closes it and gives focus back."""
+    page.set_viewport_size({"width": 1366, "height": 900})
+    _sign_in_with_the_keyboard(page, live_server, "alice")
+    _tab_to(page, lambda f: f["id"] == "user-links-button", what="the person menu's button")
+    button = page.locator("#user-links-button")
+    expect(button).to_have_attribute("aria-expanded", "false")
+    page.keyboard.press("Enter")
+    expect(button).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("#user-links")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#user-links")).to_be_hidden()
+    assert _focused(page)["id"] == "user-links-button"
+    page.keyboard.press("Enter")
+    _tab_to(page, lambda f: f["text"] == "API tokens", what="the API tokens link")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/account/api-tokens/"), page.url
