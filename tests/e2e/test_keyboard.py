@@ -201,3 +201,29 @@ def test_the_person_menu_opens_with_the_keyboard_and_leads_to_api_tokens(
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url.endswith("/account/api-tokens/"), page.url
+
+
+def test_a_collapsed_sidebar_group_opens_with_the_keyboard(page, live_server, manager):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    _sign_in_with_the_keyboard(page, live_server, "maya")
+    group = page.get_by_role("button", name="Administration")
+    expect(group).to_have_attribute("aria-expanded", "false")
+    _tab_to(page, lambda f: f["tag"] == "button" and f["text"].startswith("Administration"),
+            what="the Administration group")
+    page.keyboard.press("Enter")
+    expect(group).to_have_attribute("aria-expanded", "true")
+    _tab_to(page, lambda f: f["text"] == "Data sources", what="the Data sources link")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/imports/datasource/" in page.url, page.url
+
+
+def test_on_a_phone_the_menu_button_opens_the_sidebar_with_the_keyboard(page, live_server, alice):
+    page.set_viewport_size({"width": 375, "height": 812})
+    _sign_in_with_the_keyboard(page, live_server, "alice")
+    menu = page.locator("#menu-button")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    _tab_to(page, lambda f: f["id"] == "menu-button", what="the menu button")
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    _tab_to(page, lambda f: f["id"] == "user-links-button", what="the person menu")
