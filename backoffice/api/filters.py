@@ -5,10 +5,10 @@ the reason, never silently ignored."""
 
 import datetime
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from backoffice.core.filters import local_midnight
 from backoffice.customers.filters import FOLLOW_UP_CHOICES, follow_up_filtered
 from backoffice.customers.selectors import customer_search
 from backoffice.customers.statuses import Status
@@ -60,15 +60,11 @@ class CustomerFilters(serializers.Serializer):
         return filters.validated_data
 
 
-def _local_midnight(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def _day_in_range(day: datetime.date, *, days_after: int = 0) -> datetime.date:
     """The day, if its local midnight (``days_after`` days on) is a moment the
     database can hold: 0001-01-01 in India is a moment of year 0 in UTC."""
     try:
-        _local_midnight(day + datetime.timedelta(days=days_after)).astimezone(datetime.UTC)
+        local_midnight(day + datetime.timedelta(days=days_after)).astimezone(datetime.UTC)
     except OverflowError:
         raise serializers.ValidationError(_("Out of range.")) from None
     return day
@@ -97,9 +93,9 @@ def customers_filtered(queryset, filters: dict):
             queryset = queryset.filter(**{f"{field}__lte": filters[f"{field}_to"]})
     if "last_contacted_from" in filters:
         queryset = queryset.filter(
-            last_contacted__gte=_local_midnight(filters["last_contacted_from"]))
+            last_contacted__gte=local_midnight(filters["last_contacted_from"]))
     if "last_contacted_to" in filters:
-        queryset = queryset.filter(last_contacted__lt=_local_midnight(
+        queryset = queryset.filter(last_contacted__lt=local_midnight(
             filters["last_contacted_to"] + datetime.timedelta(days=1)))
     if filters.get("q"):
         queryset = customer_search(queryset, filters["q"])

@@ -10,7 +10,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -21,6 +24,7 @@ from rest_framework.response import Response
 
 from backoffice.api import import_serializers as s
 from backoffice.api.pagination import Key, KeysetPagination
+from backoffice.api.views import ByIdMixin
 from backoffice.imports import services
 from backoffice.imports.downloads import problem_rows_response
 from backoffice.imports.forms import ConfirmForm, UploadForm
@@ -91,22 +95,14 @@ ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
     list=extend_schema(summary="Imports, newest first (managers, compliance)"),
     retrieve=extend_schema(summary="One import: its state, counts and progress (poll it)"),
 )
-class ImportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class ImportRunViewSet(ByIdMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                        viewsets.GenericViewSet):
     serializer_class = s.ImportRunSerializer
     permission_classes = [IsAuthenticated, CanViewImports]
     pagination_class = ImportRunPagination
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         return ImportRun.objects.select_related("data_source", "created_by")
-
-    def get_object(self):
-        pk = int(self.kwargs["pk"])
-        run = self.get_queryset().filter(pk=pk).first() if 0 < pk < 2**63 else None
-        if run is None:
-            raise Http404
-        return run
 
     def retrieve(self, request, *args, **kwargs):
         services.import_runs_mark_stale()  # as the progress page: a dead worker's run failed

@@ -56,11 +56,19 @@ class CanViewUsers(BasePermission):
         return is_manager(request.user) and request.user.has_perm("accounts.view_user")
 
 
-def _pk(value: int) -> int:
-    """An id the database can hold, else no such object (the path takes digits)."""
-    if not 0 < int(value) < 2**63:
-        raise Http404
-    return int(value)
+class ByIdMixin:
+    """The object of the path's id among ``get_queryset()``, else 404 — an id
+    the database cannot hold (the path takes any digits) included."""
+
+    lookup_value_converter = "int"
+
+
+    def get_object(self):
+        pk = int(self.kwargs["pk"])
+        found = self.get_queryset().filter(pk=pk).first() if 0 < pk < 2**63 else None
+        if found is None:
+            raise Http404
+        return found
 
 
 def _counsellor(pk: int | None):
@@ -78,22 +86,15 @@ def _counsellor(pk: int | None):
     retrieve=extend_schema(summary="One customer", responses={200: s.CustomerSerializer,
                                                               **NOT_FOUND}),
 )
-class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CustomerViewSet(ByIdMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.CustomerSerializer
     permission_classes = [IsAuthenticated]
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         return customers_visible_to(self.request.user).select_related(
             "assigned_to", "data_source")
 
     pagination_class = CustomerPagination
-
-    def get_object(self):
-        customer = self.get_queryset().filter(pk=_pk(self.kwargs["pk"])).first()
-        if customer is None:
-            raise Http404
-        return customer
 
     def list(self, request, *args, **kwargs):
         queryset = customers_filtered(self.get_queryset(), CustomerFilters.from_request(request))
@@ -176,19 +177,13 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     list=extend_schema(summary="People (managers)"),
     retrieve=extend_schema(summary="One person (managers)"),
 )
-class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class UserViewSet(ByIdMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.UserSerializer
     permission_classes = [IsAuthenticated, CanViewUsers]
-    lookup_value_converter = "int"
     queryset = User.objects.prefetch_related("groups")
 
     pagination_class = UserPagination
 
-    def get_object(self):
-        user = self.get_queryset().filter(pk=_pk(self.kwargs["pk"])).first()
-        if user is None:
-            raise Http404
-        return user
 
 
 class MeView(APIView):

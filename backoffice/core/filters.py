@@ -52,12 +52,12 @@ class LocalDateRangeFilter(RangeDateFilter):
                                       for end, day in bounds.items()})
         filters = {}
         if "from" in bounds:
-            filters[f"{self.field_path}__gte"] = _local_midnight(bounds["from"])
+            filters[f"{self.field_path}__gte"] = local_midnight(bounds["from"])
         if "to" in bounds:
-            filters[f"{self.field_path}__lt"] = _local_midnight(
+            filters[f"{self.field_path}__lt"] = local_midnight(
                 bounds["to"] + datetime.timedelta(days=1))
         return queryset.filter(**filters)
 
 
-def _local_midnight(day: datetime.date) -> datetime.datetime:
+def local_midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
