@@ -1,3 +1,8 @@
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -7,14 +12,37 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite the test database is a file in WAL mode, as the embedded setup
+    has it (in memory when /dev/shm is there), one per test process. Django's
+    default in-memory test database shares one cache between connections: there
+    a reader does not wait for a writer's lock, it fails at once ("database
+    table is locked"), so a page polled while a job's thread writes would fail
+    where the embedded setup waits."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3" or database.get("TEST", {}).get("NAME"):
+        yield
+        return
+    shm = Path("/dev/shm")
+    folder = tempfile.mkdtemp(prefix="alims-test-",
+                              dir=shm if shm.is_dir() and os.access(shm, os.W_OK) else None)
+    database.setdefault("TEST", {})["NAME"] = str(Path(folder) / "test.sqlite3")
+    try:
+        yield
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Dashboards are computed afresh: a cached figure would outlive the test's
     # data. tests/backoffice/reports/test_dashboard.py turns the cache on.
     settings.DASHBOARD_CACHE_SECONDS = 0
-    # Jobs started in-process run inside the request, for determinism (an
-    # in-memory test database cannot take a second thread's writes);
+    # Jobs started in-process run inside the request, for determinism;
     # tests/backoffice/imports/test_in_thread.py and the import browser test
     # run them on their own thread, as the embedded setup does.
     settings.JOBS_IN_PROCESS_THREADS = False

@@ -943,6 +943,13 @@ def import_runs_mark_stale(*, quiet_for: datetime.timedelta | None = None) -> in
     while) as failed, so they can be run again."""
     quiet_for = quiet_for or datetime.timedelta(seconds=settings.IMPORT_STALE_AFTER_SECONDS)
     cutoff = timezone.now() - quiet_for
+    # the progress page calls this on every poll: it only reads unless a run
+    # is stale, so it never waits behind a job's batch for the write lock
+    # (SQLite has one) to mark nothing
+    if not ImportRun.objects.filter(
+        state__in=[ImportRun.State.RUNNING, ImportRun.State.REVERTING], heartbeat_at__lt=cutoff
+    ).exists():
+        return 0
     stale = ImportRun.objects.filter(
         state=ImportRun.State.RUNNING, heartbeat_at__lt=cutoff
     ).update(
