@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from backoffice.customers.models import Customer, StatusChange, Touch
+from backoffice.customers.models import Customer, Enquiry, StatusChange, Touch
 from backoffice.customers.statuses import Status
 
 User = get_user_model()
@@ -153,6 +153,17 @@ class TouchSerializer(serializers.ModelSerializer):
     class Meta:
         model = Touch
         fields = ("id", "kind", "at", "by")
+        read_only_fields = fields
+
+
+class EnquirySerializer(serializers.ModelSerializer):
+    source_name = serializers.CharField(read_only=True,
+                                        help_text=_("The data source whose form was sent."))
+    text = serializers.CharField(read_only=True, help_text=_("What the form said."))
+
+    class Meta:
+        model = Enquiry
+        fields = ("id", "at", "source_name", "text")
         read_only_fields = fields
 
 

@@ -20,7 +20,7 @@ from backoffice.api import serializers as s
 from backoffice.api.filters import CustomerFilters, customers_filtered
 from backoffice.api.pagination import Key, KeysetPagination
 from backoffice.customers import services
-from backoffice.customers.models import StatusChange
+from backoffice.customers.models import Enquiry, StatusChange
 from backoffice.customers.selectors import customers_visible_to
 
 User = get_user_model()
@@ -39,6 +39,10 @@ class CustomerPagination(KeysetPagination):
 
 class TimelinePagination(KeysetPagination):
     orderings = {"-changed_at": Key("changed_at", "datetime", descending=True)}
+
+
+class EnquiryPagination(KeysetPagination):
+    orderings = {"-at": Key("at", "datetime", descending=True)}
 
 
 class UserPagination(KeysetPagination):
@@ -153,10 +157,23 @@ class CustomerViewSet(ByIdMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
             serializer_class=s.StatusChangeSerializer, pagination_class=TimelinePagination)
     def timeline(self, request, pk=None):
         customer = self.get_object()
-        paginator = TimelinePagination()
-        changes = StatusChange.objects.filter(customer=customer).select_related("changed_by")
-        page = paginator.paginate_queryset(changes, request, view=self)
-        return paginator.get_paginated_response(s.StatusChangeSerializer(page, many=True).data)
+        return self._rows_of(request, StatusChange.objects.filter(customer=customer)
+                             .select_related("changed_by"))
+
+    @extend_schema(summary="The customer's web enquiries after the first, newest first",
+                   description="A website form sent again with a number this customer has "
+                               "(the latest 20 are kept).",
+                   responses={200: s.EnquirySerializer(many=True), **NOT_FOUND})
+    @action(detail=True, methods=["get"], url_path="enquiries",
+            serializer_class=s.EnquirySerializer, pagination_class=EnquiryPagination)
+    def enquiries(self, request, pk=None):
+        return self._rows_of(request, Enquiry.objects.filter(customer=self.get_object()))
+
+    def _rows_of(self, request, rows):
+        """One page of a customer's own rows, with the action's pagination and serializer."""
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(summary="Assign to a counsellor (managers)", request=s.AssignSerializer,
                    responses={200: s.CustomerSerializer, **NOT_FOUND})

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from backoffice.accounts.models import User
 from backoffice.accounts.selectors import counsellors_active
-from backoffice.customers.models import Customer
+from backoffice.customers.models import Customer, Enquiry
 from backoffice.customers.services import customer_create
 from backoffice.imports.models import AssignmentRule, DataSource
 from backoffice.imports.normalise import ReadOptions, text
@@ -264,8 +264,9 @@ def _enquiry_order(name: str) -> tuple[str, int]:
 
 def _enquiry_record(source: DataSource, customer_id: int, row, fields: Mapping[str, Any]
                     ) -> Customer:
-    """A known customer sent the form: its history records the enquiry (with
-    what the form said, kept in the source details), the source's duplicate
+    """A known customer sent the form: its page lists the enquiry beside its
+    calls and messages, its history records it (what the form said is kept
+    in the source details too), the source's duplicate
     policy takes what it takes, status and assignment stay; its counsellor
     is told."""
     with transaction.atomic():
@@ -283,8 +284,9 @@ def _enquiry_record(source: DataSource, customer_id: int, row, fields: Mapping[s
         while key in details:
             n += 1
             key = f"{ENQUIRY_DETAIL} {stamp} ({n})"
-        details[key] = "; ".join(f"{name}: {text(value)}" for name, value in fields.items()
-                                 if text(value))
+        said = "; ".join(f"{name}: {text(value)}" for name, value in fields.items()
+                         if text(value))
+        details[key] = said
         # oldest first by their time (PostgreSQL's jsonb keeps no key order)
         enquiries = sorted((name for name in details if name.startswith(f"{ENQUIRY_DETAIL} ")),
                            key=_enquiry_order)
@@ -295,5 +297,11 @@ def _enquiry_record(source: DataSource, customer_id: int, row, fields: Mapping[s
         customer._history_user = None
         customer._change_reason = capture_reason(source)
         customer.save()
+        # on the customer's page, beside its calls and messages: the latest few
+        Enquiry.objects.create(customer=customer, data_source=source,
+                               source_name=source.name[:200], text=said)
+        older = (Enquiry.objects.filter(customer=customer).order_by("-at", "-pk")
+                 .values_list("pk", flat=True)[ENQUIRIES_KEPT:])
+        Enquiry.objects.filter(pk__in=list(older)).delete()
         web_lead_notify(customer=customer, source_name=source.name, known=True)
     return customer

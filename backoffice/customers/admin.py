@@ -407,8 +407,9 @@ class CustomerAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin, ExportActionMixin,
             shown = details_shown(obj.source_details)
             context["source_details"] = shown if shown.items else None
             context["source_details_origin"] = self._source_details_origin(obj)
-            # the taps on Call and WhatsApp (status updates: the Timeline tab)
-            context["touches"] = selectors.customer_touches(obj)
+            # the taps on Call and WhatsApp and the web enquiries (status
+            # updates: the Timeline tab)
+            context["activity"] = selectors.customer_activity(obj)
             context["contact"] = queue.contact_links(obj, user=request.user)
         if not is_manager(request.user):
             # one button: "Save" goes on to the customer (see response_post_save_add)

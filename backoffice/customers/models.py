@@ -327,6 +327,32 @@ class Touch(models.Model):
         return str(self.get_kind_display())
 
 
+class Enquiry(models.Model):
+    """A web form's post of a number some customer already has (the first
+    post made the customer): on the customer's page beside its calls and
+    messages, with what the form said. A customer keeps its latest
+    ``ENQUIRIES_KEPT`` (backoffice.capture.services)."""
+
+    kind = "enquiry"  # beside a Touch's kinds on the customer's page
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="enquiries",
+                                 db_index=False)
+    data_source = models.ForeignKey("imports.DataSource", verbose_name=_("data source"),
+                                    on_delete=models.SET_NULL, null=True, related_name="+",
+                                    db_index=False)
+    source_name = models.CharField(_("form"), max_length=200, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    text = models.TextField(_("what the form said"), blank=True)
+
+    class Meta:
+        verbose_name = _("web enquiry")
+        verbose_name_plural = _("web enquiries")
+        indexes = [models.Index(fields=["customer", "-at"], name="enquiry_customer_idx")]
+
+    def __str__(self) -> str:
+        return str(_("Web enquiry from %s") % self.source_name)
+
+
 class MessageTemplate(models.Model):
     """The WhatsApp text offered for customers in one status; managers edit
     it. ``{name}`` and ``{counsellor}`` are replaced (nothing else is)."""

@@ -265,10 +265,13 @@ def message_templates() -> dict[str, str]:
     return texts
 
 
-def customer_touches(customer: Customer, *, limit: int = 30) -> list:
-    """The latest taps on Call or WhatsApp of one customer, newest first
-    (its status updates are on the customer page's Timeline tab)."""
-    from backoffice.customers.models import Touch
+def customer_activity(customer: Customer, *, limit: int = 30) -> list:
+    """The latest taps on Call or WhatsApp of one customer and the web
+    enquiries it sent, newest first, ``limit`` at most (its status updates
+    are on the customer page's Timeline tab). Each has ``kind`` and ``at``."""
+    from backoffice.customers.models import Enquiry, Touch
 
-    return list(Touch.objects.filter(customer=customer).select_related("by")
-                .order_by("-at", "-pk")[:limit])
+    touches = list(Touch.objects.filter(customer=customer).select_related("by")
+                   .order_by("-at", "-pk")[:limit])
+    enquiries = list(Enquiry.objects.filter(customer=customer).order_by("-at", "-pk")[:limit])
+    return sorted(touches + enquiries, key=lambda item: item.at, reverse=True)[:limit]

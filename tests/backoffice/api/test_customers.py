@@ -357,6 +357,25 @@ def test_the_timeline_lists_status_updates_newest_first(alice_api, alice, alices
     assert [row["remark"] for row in rest["results"]] == ["r2"]
 
 
+def test_the_enquiries_list_a_customers_web_enquiries_newest_first(alice_api, bob_api,
+                                                                   alices):
+    from backoffice.customers.models import Enquiry
+
+    customer = alices[0]
+    for n in range(3):
+        Enquiry.objects.create(customer=customer, source_name="Website", text=f"message: {n}",
+                               at=timezone.now() - datetime.timedelta(hours=n))
+    url = f"/api/v1/customers/{customer.pk}/enquiries/"
+    page = alice_api.get(f"{url}?page_size=2").json()
+    assert [(row["source_name"], row["text"]) for row in page["results"]] == [
+        ("Website", "message: 0"), ("Website", "message: 1")]
+    rest = alice_api.get(page["next"]).json()
+    assert [row["text"] for row in rest["results"]] == ["message: 2"]
+    missing = bob_api.get("/api/v1/customers/999999999/enquiries/")
+    assert bob_api.get(url).status_code == 404
+    assert bob_api.get(url).content == missing.content
+
+
 def test_a_manager_assigns_and_a_counsellor_may_not(manager_api, alice_api, alice, bob, alices):
     customer = alices[0]
     refused = alice_api.post(f"/api/v1/customers/{customer.pk}/assign/", {"counsellor": bob.pk},
