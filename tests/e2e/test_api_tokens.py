@@ -32,6 +32,18 @@ def test_a_counsellor_makes_uses_and_revokes_a_token_with_the_keyboard(page, liv
     expect(made).to_be_visible()
     raw = made.input_value()
     assert raw.startswith("alims_")
+    # the new token has the focus, selected; Tab reaches Copy, Enter copies it
+    expect(made).to_be_focused()
+    assert page.evaluate("() => document.getSelection().toString() || "
+                         "(el => el.value.slice(el.selectionStart, el.selectionEnd))"
+                         "(document.activeElement)") == raw
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"],
+                                   origin=live_server.url)
+    page.keyboard.press("Tab")
+    expect(page.locator("#token-copy")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#token-copied")).to_contain_text("Copied.")
+    assert page.evaluate("() => navigator.clipboard.readText()") == raw
     expect(page.locator("#token-made-title")).to_contain_text(f"{XSS} sync")
     token = ApiToken.objects.get(user=alice)
     assert token.expires_at is not None
