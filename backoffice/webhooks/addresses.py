@@ -9,6 +9,9 @@ that resolves elsewhere a second later is not followed)."""
 
 import ipaddress
 import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as LookupTimeout
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
@@ -17,6 +20,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 URL_MAX = 500
+# A name server that does not answer holds no request nor worker for long: the
+# lookup runs on a small pool of its own and is given up after this long (the
+# pool's threads finish it in the background; more lookups than threads wait
+# their turn within the same time).
+DNS_TIMEOUT_SECONDS = 5
+DNS_THREADS = 4
+_lookups: ThreadPoolExecutor | None = None
+_lookups_lock = threading.Lock()
 # what the request line keeps as written: every printable ASCII character
 ASCII_PRINTABLE = "".join(chr(code) for code in range(33, 127))
 
@@ -116,7 +127,11 @@ def url_target(url: str) -> Target:
     public and one private address is refused)."""
     scheme, host, port, path = url_parse(url)
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = _resolve(host, port)
+    except LookupTimeout as exc:
+        raise ValidationError(_("The host name “%(host)s” was not found within %(seconds)s "
+                                "seconds; try again later.")
+                              % {"host": host[:100], "seconds": DNS_TIMEOUT_SECONDS}) from exc
     except (OSError, UnicodeError) as exc:
         raise ValidationError(_("The host name “%(host)s” could not be found.")
                               % {"host": host[:100]}) from exc
@@ -135,3 +150,17 @@ def url_target(url: str) -> Target:
                     _("The URL leads to a private, local or reserved address (%(address)s); "
                       "webhooks go to public addresses only.") % {"address": address})
     return Target(scheme=scheme, host=host, port=port, path=path, address=addresses[0])
+
+
+def _resolve(host: str, port: int) -> list:
+    """getaddrinfo, given up after DNS_TIMEOUT_SECONDS (raises LookupTimeout)."""
+    global _lookups
+    with _lookups_lock:
+        if _lookups is None:  # made on first use: a forked web worker makes its own
+            _lookups = ThreadPoolExecutor(max_workers=DNS_THREADS,
+                                          thread_name_prefix="webhook-dns")
+    lookup = _lookups.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+    try:
+        return lookup.result(timeout=DNS_TIMEOUT_SECONDS)
+    finally:
+        lookup.cancel()  # still waiting for a thread: it never starts

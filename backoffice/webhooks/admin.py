@@ -32,14 +32,39 @@ class EndpointForm(forms.ModelForm):
         help_text=_("The receiver must then use the new secret: requests signed with the "
                     "old one stop verifying."))
 
+    # whether the endpoint was on when the page was shown: one switched off for its
+    # failures while the page stayed open is not switched back on by saving it
+    active_seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Endpoint
         fields = ("url", "events", "description", "active")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "active_seen" in self.fields:
+            self.fields["active_seen"].initial = "1" if self.instance.active else "0"
 
     def clean_url(self):
         url = self.cleaned_data["url"].strip()
         url_target(url)  # https, a public address (raises with the reason)
         return url
+
+    def clean(self):
+        cleaned = super().clean()
+        switched_off_meanwhile = (
+            self.instance.pk and not self.instance.active and cleaned.get("active")
+            and cleaned.get("active_seen") == "1")
+        if switched_off_meanwhile:
+            self.add_error("active", _(
+                "This endpoint was switched off while this page was open, after "
+                "%(failures)d failed deliveries. Check the receiver; then tick Active again "
+                "and save to switch it back on.") % {"failures": self.instance.failures})
+            # the page shown again says it is off, unticked: ticking it is a choice
+            self.data = self.data.copy()
+            self.data[self.add_prefix("active_seen")] = "0"
+            self.data.pop(self.add_prefix("active"), None)
+        return cleaned
 
 
 @admin.register(Endpoint)
@@ -55,7 +80,7 @@ class EndpointAdmin(HiddenObjectsAnswer404Mixin, BaseAdmin):
         fields = ["url", "events", "description", "active"]
         if obj is not None:
             if self.has_change_permission(request, obj):
-                fields += ["secret_shown", "new_secret"]
+                fields += ["secret_shown", "new_secret", "active_seen"]
             else:
                 fields[1] = "events_shown"  # the list, not the stored JSON
             fields += ["failures", "disabled_at", "last_test_at", "created_by", "created_at"]

@@ -2,6 +2,8 @@
 is saved and again at delivery (DNS may have changed meanwhile)."""
 
 import socket
+import threading
+import time
 from unittest import mock
 
 import pytest
@@ -139,3 +141,23 @@ def test_a_name_that_turns_private_after_saving_is_not_sent_to(strict, manager, 
     assert "public addresses only" in delivery.error
     assert delivery.response_status is None
     assert receiver.requests == []
+
+
+def test_a_name_server_that_does_not_answer_is_given_up_in_time(strict, monkeypatch):
+    from backoffice.webhooks import addresses
+
+    monkeypatch.setattr(addresses, "DNS_TIMEOUT_SECONDS", 0.2)
+    release = threading.Event()
+
+    def hangs(*args, **kwargs):
+        release.wait(10)
+        raise socket.gaierror("too late")
+
+    started = time.monotonic()
+    try:
+        with mock.patch("backoffice.webhooks.addresses.socket.getaddrinfo", side_effect=hangs), \
+                pytest.raises(ValidationError, match="was not found within"):
+            url_target("https://slow.example.com/hook")
+    finally:
+        release.set()
+    assert time.monotonic() - started < 3

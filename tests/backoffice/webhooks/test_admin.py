@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from backoffice.webhooks.models import Delivery, Endpoint, Event
 from tests.factories import EndpointFactory
@@ -340,3 +341,25 @@ def test_the_services_refuse_people_who_may_not_change_webhooks(reviewer, alice)
             services.endpoint_test_send(endpoint=endpoint, by=person)
         with pytest.raises(PermissionDenied):
             services.deliveries_send_again(deliveries=[], by=person)
+
+
+def test_an_endpoint_switched_off_while_its_page_was_open_stays_off(manager_client):
+    endpoint = EndpointFactory(url="https://crm.example.com/hook", active=True)
+    page = manager_client.get(_change(endpoint))
+    assert b'name="active_seen" value="1"' in page.content
+    # meanwhile its deliveries failed and it was switched off
+    Endpoint.objects.filter(pk=endpoint.pk).update(active=False, failures=10,
+                                                   disabled_at=timezone.now())
+    with _public_dns():
+        answer = manager_client.post(_change(endpoint), _form(endpoint.url, active_seen="1"))
+    assert answer.status_code == 200
+    assert "switched off while this page was open" in answer.content.decode()
+    assert b'name="active_seen" value="0"' in answer.content
+    assert not answer.context["adminform"].form["active"].value()
+    endpoint.refresh_from_db()
+    assert not endpoint.active and endpoint.failures == 10
+    # ticked again on the page that says so, it goes back on
+    with _public_dns():
+        manager_client.post(_change(endpoint), _form(endpoint.url, active_seen="0"))
+    endpoint.refresh_from_db()
+    assert endpoint.active and endpoint.failures == 0
