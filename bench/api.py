@@ -135,7 +135,7 @@ def part_list(runs: int) -> bool:
 def gunicorn():
     env = {**os.environ, "PORT": str(PORT), "WEB_CONCURRENCY": "2", "SECURE_HTTPS": "False",
            "ALLOWED_HOSTS": "*", "STATIC_MANIFEST": "False", "DEBUG": "False",
-           "GUNICORN_ACCESS_LOG": "", "LOG_LEVEL": "WARNING", "CAPTURE_PER_MINUTE": "0",
+           "GUNICORN_ACCESS_LOG": "", "LOG_LEVEL": "WARNING", "CAPTURE_PER_MINUTE": "0", "CAPTURE_SOURCE_PER_MINUTE": "0",
            "SECRET_KEY": "bench-" + "x" * 50, "REDIS_URL": "",
            "DJANGO_SETTINGS_MODULE": "config.settings"}
     log = open(Path(tempfile.gettempdir()) / "alims-bench-api.log", "w")

@@ -243,10 +243,12 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Web forms (POST /capture/<key>/, backoffice/capture) -------------------
-# The largest body a website's form may post (bytes), and the posts a minute
-# one client address may make to one data source's form (0: no limit).
+# The largest body a website's form may post (bytes), the posts a minute one
+# client address may make to one data source's form, and the posts a minute one
+# data source's form takes from all addresses together (0: no limit).
 CAPTURE_MAX_BYTES = env_int("CAPTURE_MAX_BYTES", 16 * 1024)
 CAPTURE_PER_MINUTE = env_int("CAPTURE_PER_MINUTE", 10)
+CAPTURE_SOURCE_PER_MINUTE = env_int("CAPTURE_SOURCE_PER_MINUTE", 300)
 
 # --- Outgoing webhooks (backoffice/webhooks) -----------------------------------
 # Endpoints must be https unless WEBHOOKS_ALLOW_HTTP, and public addresses

@@ -114,23 +114,32 @@ def capture_count(source: DataSource, outcome: str) -> None:
 
 def capture_throttle(source: DataSource, address: str) -> int:
     """0 when this post may go on, else the seconds until it may: at most
-    CAPTURE_PER_MINUTE posts per source and client address in a clock
-    minute (a shared cache counts them across web processes)."""
-    limit = settings.CAPTURE_PER_MINUTE
-    if limit <= 0:
-        return 0
+    CAPTURE_PER_MINUTE posts per source and client address, and at most
+    CAPTURE_SOURCE_PER_MINUTE per source from all addresses together (a
+    flood of new numbers from many addresses), in a clock minute (a shared
+    cache counts them across web processes)."""
     now = time.time()
     window = int(now // 60)
-    key = f"capture:{source.pk}:{address}:{window}"
+    wait = max(1, 60 - int(now % 60))
+    if _over(f"capture:{source.pk}:{address}:{window}", settings.CAPTURE_PER_MINUTE):
+        return wait
+    # an address over its own limit is not counted against the source's
+    if _over(f"capture:{source.pk}:*:{window}", settings.CAPTURE_SOURCE_PER_MINUTE):
+        return wait
+    return 0
+
+
+def _over(key: str, limit: int) -> bool:
+    """One more under ``key`` in this minute's window: over ``limit`` (0: none)?"""
+    if limit <= 0:
+        return False
     cache.add(key, 0, timeout=120)
     try:
         count = cache.incr(key)
     except ValueError:  # expired in between
         cache.set(key, 1, timeout=120)
         count = 1
-    if count > limit:
-        return max(1, 60 - int(now % 60))
-    return 0
+    return count > limit
 
 
 # --- a submission --------------------------------------------------------------------

@@ -334,6 +334,31 @@ def test_the_flood_limit_is_per_source(source, settings):
     assert post(KEY, {"phone": "9876543212"}).status_code == 429
 
 
+def test_a_flood_from_many_addresses_is_bounded_per_source(source, settings):
+    settings.CAPTURE_PER_MINUTE = 2
+    settings.CAPTURE_SOURCE_PER_MINUTE = 4
+    other = DataSource.objects.create(name="Landing", slug="landing", importer="standard",
+                                      capture_key="m" * 43)
+    answers = [post(KEY, {"phone": f"98765432{n:02d}"}, REMOTE_ADDR=f"203.0.113.{n}")
+               for n in range(7)]
+    assert [a.status_code for a in answers] == [201] * 4 + [429] * 3
+    assert 1 <= int(answers[-1]["Retry-After"]) <= 60
+    assert Customer.objects.count() == 4
+    # another source's form is counted apart
+    assert post(other.capture_key, {"phone": "9876500000"}, REMOTE_ADDR="203.0.113.99"
+                ).status_code == 201
+
+
+def test_one_address_over_its_limit_does_not_use_up_the_sources(source, settings):
+    settings.CAPTURE_PER_MINUTE = 1
+    settings.CAPTURE_SOURCE_PER_MINUTE = 3
+    noisy = [post(KEY, {"phone": f"98765432{n:02d}"}, REMOTE_ADDR="203.0.113.9").status_code
+             for n in range(10)]
+    assert noisy == [201] + [429] * 9
+    assert post(KEY, {"phone": "9876500001"}, REMOTE_ADDR="203.0.113.10").status_code == 201
+    assert post(KEY, {"phone": "9876500002"}, REMOTE_ADDR="203.0.113.11").status_code == 201
+
+
 def test_a_forwarded_address_from_a_stranger_does_not_escape_the_limit(source, settings):
     settings.CAPTURE_PER_MINUTE = 1
     assert post(KEY, {"phone": "9876543210"}, HTTP_X_FORWARDED_FOR="198.51.100.1"
