@@ -32,6 +32,15 @@ def client_ip(request) -> str:
     return nearest  # every hop is one of ours: the leftmost is the client
 
 
+def from_trusted_proxy(request) -> bool:
+    """The request came through one of our proxies (BEHIND_PROXY and the peer
+    is one of TRUSTED_PROXY_IPS): what it adds to the request may be believed."""
+    if not settings.BEHIND_PROXY:
+        return False
+    trusted = trusted_proxy_networks(tuple(settings.TRUSTED_PROXY_IPS))
+    return ip_allowed(request.META.get("REMOTE_ADDR", ""), trusted)
+
+
 @functools.lru_cache(maxsize=8)
 def trusted_proxy_networks(entries: tuple[str, ...]) -> list:
     return networks_parse(entries, setting="TRUSTED_PROXY_IPS")

@@ -1,8 +1,9 @@
 """One id per request, on every log line of that request, and one line per request.
 
-The id is the caller's ``X-Request-ID`` when it is a safe token (a proxy or
-load balancer that already numbers requests keeps its number), else a new
-uuid4 hex. It is on ``request.request_id``, in a context variable that the
+The id is the ``X-Request-ID`` of one of our proxies (BEHIND_PROXY and the
+peer in TRUSTED_PROXY_IPS: a load balancer that already numbers requests keeps
+its number) when it is a safe token, else a new uuid4 hex: a client's own id
+is not taken (it could give its requests another request's id in the logs). It is on ``request.request_id``, in a context variable that the
 logging filter reads (so every record logged while the request runs carries
 it), in the ``X-Request-ID`` response header and on the 500 page. Jobs the
 request enqueues carry it too (backoffice/core/jobs.py): in the job's rq meta,
@@ -22,6 +23,8 @@ import time
 import uuid
 
 from django.utils.functional import LazyObject, empty
+
+from backoffice.ops.network import from_trusted_proxy
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "alims_request_id", default=None)
@@ -125,7 +128,8 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = request_id_safe(request.headers.get("X-Request-ID")) or request_id_new()
+        incoming = request.headers.get("X-Request-ID") if from_trusted_proxy(request) else None
+        request_id = request_id_safe(incoming) or request_id_new()
         request.request_id = request_id
         token = request_id_var.set(request_id)
         started = time.perf_counter()

@@ -38,7 +38,7 @@ def test_a_refused_page_is_still_a_page(manager_client):
     assert response["Content-Type"].startswith("text/html")
 
 
-def test_a_server_error_in_the_api_is_json_with_its_reference(manager_api, monkeypatch):
+def test_a_server_error_in_the_api_is_json_with_its_reference(manager_api, monkeypatch, settings):
     from backoffice.api import views
 
     def boom(self, request):
@@ -46,6 +46,7 @@ def test_a_server_error_in_the_api_is_json_with_its_reference(manager_api, monke
 
     monkeypatch.setattr(views.MeView, "get", boom)
     manager_api.raise_request_exception = False
+    settings.BEHIND_PROXY, settings.TRUSTED_PROXY_IPS = True, ["127.0.0.1"]  # our proxy's id
     response = manager_api.get("/api/v1/me/", HTTP_X_REQUEST_ID="abc123")
     assert response.status_code == 500
     assert response["Content-Type"] == "application/json"

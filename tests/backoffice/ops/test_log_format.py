@@ -29,7 +29,9 @@ def _run(code: str, env: dict) -> subprocess.CompletedProcess:
     environ = {k: v for k, v in os.environ.items()
                if k not in {"LOG_FORMAT", "LOG_LEVEL", "DEBUG", "DATABASE_URL", "REDIS_URL",
                             "SENTRY_DSN"}}
-    environ.update(env, DJANGO_SETTINGS_MODULE="config.settings")
+    # the requests come through our proxy, whose request ids are kept
+    environ.update({"BEHIND_PROXY": "True", "TRUSTED_PROXY_IPS": "127.0.0.1", **env},
+                   DJANGO_SETTINGS_MODULE="config.settings")
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environ,
                           capture_output=True, text=True, timeout=120, check=False)
 

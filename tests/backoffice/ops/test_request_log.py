@@ -45,11 +45,29 @@ def test_a_request_without_an_id_gets_a_new_one_in_the_header(client, request_li
     assert line.request_id == response["X-Request-ID"]
 
 
+@pytest.fixture
+def our_proxy(settings):
+    """Requests come through our proxy (the test client's address)."""
+    settings.BEHIND_PROXY = True
+    settings.TRUSTED_PROXY_IPS = ["127.0.0.1"]
+
+
 @pytest.mark.django_db
-def test_a_safe_incoming_id_is_kept(client, request_lines):
+def test_a_safe_id_from_our_proxy_is_kept(client, request_lines, our_proxy):
     response = client.get("/login/", HTTP_X_REQUEST_ID="lb-2026.12_02-abc")
     assert response["X-Request-ID"] == "lb-2026.12_02-abc"
     assert request_lines()[0].request_id == "lb-2026.12_02-abc"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("behind_proxy, trusted", [(False, []), (True, ["10.0.0.0/8"])])
+def test_an_id_from_a_client_that_is_not_our_proxy_is_not_taken(client, request_lines, settings,
+                                                                behind_proxy, trusted):
+    settings.BEHIND_PROXY = behind_proxy
+    settings.TRUSTED_PROXY_IPS = trusted
+    response = client.get("/login/", HTTP_X_REQUEST_ID="someone-elses-request")
+    assert NEW_ID.fullmatch(response["X-Request-ID"])
+    assert request_lines()[0].request_id == response["X-Request-ID"]
 
 
 @pytest.mark.django_db
@@ -63,7 +81,7 @@ def test_a_safe_incoming_id_is_kept(client, request_lines):
     "abc;rm -rf",
     "",
 ])
-def test_a_forged_id_is_ignored_never_echoed(client, request_lines, forged):
+def test_a_forged_id_is_ignored_never_echoed(client, request_lines, forged, our_proxy):
     response = client.get("/login/", HTTP_X_REQUEST_ID=forged)
     assert NEW_ID.fullmatch(response["X-Request-ID"])
     line = request_lines()[0]
@@ -135,7 +153,7 @@ def test_the_lines_level(rf, request_lines, path, status, level):
 
 
 @pytest.mark.urls(URLS)
-def test_log_records_of_the_request_carry_its_id(client, caplog):
+def test_log_records_of_the_request_carry_its_id(client, caplog, our_proxy):
     caplog.set_level(logging.INFO)
     caplog.handler.addFilter(RequestIdFilter())
     response = client.get("/test-logs/", HTTP_X_REQUEST_ID="req-42")
