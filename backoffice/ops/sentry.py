@@ -56,7 +56,7 @@ _PG_KEY_VALUE = re.compile(r"\)=\([^)\n]*\)")
 
 # the parts of an event that carry data (the rest: ids, timestamps, SDK, modules)
 _DATA_PARTS = ("message", "logentry", "exception", "threads", "request", "extra", "tags",
-               "contexts", "breadcrumbs", "user", "transaction")
+               "contexts", "breadcrumbs", "user", "transaction", "spans")
 # numbers that are structure, not data (a thread's id has 15 digits)
 _NUMERIC_KEYS = frozenset({"id", "thread_id", "lineno", "colno", "pid", "tid", "status_code",
                            "timestamp", "start_timestamp", "mechanism_id", "parent_id"})
@@ -251,6 +251,8 @@ def scrub_event(event: Mapping, hint: Any = None) -> dict:
             event[part] = _scrub_exceptions(event[part], text=part == "exception")
         elif part == "logentry":
             event[part] = _scrub_logentry(event[part])
+        elif part == "spans" and isinstance(event[part], list):
+            event[part] = [_scrub_span(span) for span in event[part]]
         elif part == "contexts" and isinstance(event[part], Mapping):
             # the trace context is ids, not data
             event[part] = {key: item if key == "trace" else scrub_value(item)
@@ -258,6 +260,49 @@ def scrub_event(event: Mapping, hint: Any = None) -> dict:
         else:
             event[part] = scrub_value(event[part], text=part in ("message", "logentry"))
     return event
+
+
+# a client's address in a cache key (the web forms' throttle counts per address)
+_IP_ADDRESS = re.compile(r"(?<![\w.:])(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{0,4}){2,7})(?![\w.])")
+
+
+def _scrub_addresses(value: Any) -> Any:
+    if isinstance(value, str):
+        return _IP_ADDRESS.sub(FILTERED, value)
+    if isinstance(value, Mapping):
+        return {key: _scrub_addresses(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrub_addresses(item) for item in value]
+    return value
+
+
+def _cache_key_kind(key: Any) -> str:
+    kind, separator, _rest = str(key or "").partition(":")
+    return f"{kind}:{FILTERED}" if separator else kind
+
+
+def _scrub_span(span: Any) -> Any:
+    """A trace's span keeps its ids, operation and times; its description (a
+    cache key holds a client's address, an outgoing call's URL its query, a
+    raw SQL its literals), data and tags are scrubbed as text."""
+    if not isinstance(span, Mapping):
+        return scrub_value(span, text=True)
+    span = dict(span)
+    for key in ("description", "data", "tags"):
+        if key in span:
+            span[key] = _scrub_addresses(scrub_value(span[key], text=True))
+    if str(span.get("op") or "").startswith("cache"):
+        # a cache key says what it counts before its first ":"; the rest may be
+        # a client's address (the web forms' throttle) or a person's id
+        span["description"] = _cache_key_kind(span.get("description"))
+        if isinstance(span.get("data"), dict) and "cache.key" in span["data"]:
+            keys = span["data"]["cache.key"]
+            span["data"]["cache.key"] = ([_cache_key_kind(key) for key in keys]
+                                         if isinstance(keys, list) else _cache_key_kind(keys))
+    data = span.get("data")
+    if isinstance(data, dict) and isinstance(data.get("url"), str):
+        data["url"] = _scrub_url(data["url"])
+    return span
 
 
 def scrub_breadcrumb(crumb: Mapping, hint: Any = None) -> dict:

@@ -164,6 +164,26 @@ def test_a_breadcrumb_is_scrubbed_on_its_own():
     assert crumb["data"]["run"] == 42
 
 
+def test_a_traces_spans_are_scrubbed_and_keep_their_ids_and_times():
+    span_id, trace_id = "9a8b7c6d5e4f3a21", "4bf92f3577b34da6a3ce929d0e0e4736"
+    event = scrub_event({"type": "transaction", "spans": [
+        {"span_id": span_id, "trace_id": trace_id, "op": "db",
+         "description": f"SELECT 1 FROM customers WHERE phone = '{NUMBERS[1]}'",
+         "start_timestamp": 1764700000.5, "timestamp": 1764700000.75},
+        {"span_id": span_id, "op": "cache.get", "description": "capture:7:203.0.113.9:29411666",
+         "data": {"cache.key": ["capture:7:2001:db8::5:29411666"]}},
+        {"span_id": span_id, "op": "http.client",
+         "description": f"POST https://crm.example.com/hook?phone={NUMBERS[0]}",
+         "data": {"url": f"https://crm.example.com/hook?email=anu@example.com&n={NUMBERS[4]}"},
+         "tags": {"query": f"name = '{NAME}'"}},
+    ]})
+    _assert_clean(event)
+    assert "203.0.113.9" not in _flat(event) and "2001:db8::5" not in _flat(event)
+    first = event["spans"][0]
+    assert (first["span_id"], first["trace_id"], first["op"]) == (span_id, trace_id, "db")
+    assert first["timestamp"] == 1764700000.75
+
+
 def test_scrubbing_does_not_change_the_event_it_is_given():
     original = _hostile_event()
     scrub_event(original)
