@@ -182,3 +182,19 @@ def test_a_lock_that_ends_on_another_day_shows_its_date(manager_client, alice, m
     html = manager_client.get(USERS).content.decode()
     assert re.search(r'<span class="alims-locked">Locked until \d{1,2} \w{3} \d{4}, \d\d:\d\d</span>',
                      html)
+
+
+def test_failed_sign_ins_and_a_lock_out_log_no_username_nor_password(alice, caplog):
+    """Someone types their password into the username box: it is not in the
+    logs (the attempts are in the database, for the people who may read them)."""
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    typed = "MyS3cret-Pa55word"
+    _lock_out(typed)
+    _attempt(Client(), "alice", password="another-Secret-99")
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "AXES" in logged  # axes did log the failures and the lock-out
+    for secret in (typed, "alice", "another-Secret-99"):
+        assert secret not in logged, secret
+    assert AccessAttempt.objects.filter(username=typed).exists()
