@@ -39,10 +39,19 @@ def notify(*, recipients: Iterable[User] | QuerySet[User], kind: str, title: str
     """Tell each active recipient, once per ``key``. Returns the notifications
     made now (none for a person already told, or who turned the kind off both
     in the app and by email). Email goes out from a job after commit."""
+    return notify_each(kind=kind, key=key, messages=[
+        (user, title, body, url) for user in recipients if user is not None])
+
+
+def notify_each(*, kind: str, key: str,
+                messages: Iterable[tuple[User, str, str, str]]) -> list[Notification]:
+    """``notify`` with a message of its own for each recipient: (person,
+    title, body, url). The same few queries however many people."""
     Kind(kind)
-    people = [user for user in recipients if user is not None and user.is_active]
-    if not people:
+    messages = [item for item in messages if item[0] is not None and item[0].is_active]
+    if not messages:
         return []
+    people = [user for user, *_rest in messages]
     channels = channels_for(people, kind)
     already = set(Notification.objects.filter(recipient__in=[u.pk for u in people], key=key)
                   .values_list("recipient_id", flat=True))
@@ -51,7 +60,7 @@ def notify(*, recipients: Iterable[User] | QuerySet[User], kind: str, title: str
                      body=str(body)[:BODY_MAX], url=str(url)[:500], key=key[:120],
                      in_app=channels[user.pk][0],
                      read_at=None if channels[user.pk][0] else timezone.now())
-        for user in people
+        for user, title, body, url in messages
         if user.pk not in already and any(channels[user.pk])
     ]
     if not fresh:

@@ -7,7 +7,8 @@ caught up by the next one."""
 
 import datetime
 
-from django.db.models import Count
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from backoffice.customers.models import Customer
 from backoffice.customers.statuses import Stage, Status, statuses_in
 from backoffice.followups.models import LeaveDay, WorkRules
 from backoffice.notifications.models import Kind, Notification
-from backoffice.notifications.services import notify
+from backoffice.notifications.services import notify, notify_each
 
 NAMES_IN_DIGEST = 5
 COUNSELLORS_IN_ESCALATION = 30
@@ -46,24 +47,27 @@ def digest_sweep(now: datetime.datetime | None = None) -> int:
         counsellors.pop(told, None)
     if not counsellors:
         return 0
-    counts = (Customer.objects.filter(assigned_to__in=list(counsellors), next_follow_up=today)
-              .values("assigned_to").annotate(n=Count("pk")).order_by())
-    made = 0
+    due = Customer.objects.filter(assigned_to__in=list(counsellors), next_follow_up=today)
+    counts = dict(due.values_list("assigned_to").annotate(n=Count("pk")).order_by())
+    # the first few names of each, in one query (a row number per counsellor)
+    names: dict[int, list[str]] = {}
+    for owner, name in (due.annotate(place=Window(
+            RowNumber(), partition_by=[F("assigned_to")],
+            order_by=[F("next_follow_up_time").asc(nulls_last=True), F("pk").asc()]))
+            .filter(place__lte=NAMES_IN_DIGEST)
+            .order_by("assigned_to", "place").values_list("assigned_to", "name")):
+        names.setdefault(owner, []).append(name)
     url = reverse("admin:customers_customer_my_calls")
-    for row in counts:
-        user = counsellors[row["assigned_to"]]
-        count = row["n"]
-        names = list(Customer.objects.filter(assigned_to=user, next_follow_up=today)
-                     .order_by("next_follow_up_time", "pk")
-                     .values_list("name", flat=True)[:NAMES_IN_DIGEST])
+    messages = []
+    for owner, count in counts.items():
+        shown = names.get(owner, [])
         title = ngettext("%(count)d follow-up due today", "%(count)d follow-ups due today",
                          count) % {"count": count}
-        body = ", ".join(names)
-        if count > len(names):
-            body += " " + _("and %(more)d more") % {"more": count - len(names)}
-        made += len(notify(recipients=[user], kind=Kind.DIGEST, title=title, body=body,
-                           url=url, key=key))
-    return made
+        body = ", ".join(shown)
+        if count > len(shown):
+            body += " " + _("and %(more)d more") % {"more": count - len(shown)}
+        messages.append((counsellors[owner], title, body, url))
+    return len(notify_each(kind=Kind.DIGEST, key=key, messages=messages))
 
 
 def escalation_sweep(now: datetime.datetime | None = None) -> int:
