@@ -97,7 +97,10 @@ class Report:
                 "datasets": datasets}
 
 
-_COLOURS = ["#1d3362", "#4f6fa8", "#16a34a", "#f59e0b", "#dc2626", "#0ea5e9", "#8b5cf6",
+# The first is the theme's navy, a lighter navy in dark mode (static/backoffice/css/
+# theme.css; unfold's chart script reads a var() when it draws): navy on the dark
+# page could not be seen.
+_COLOURS = ["var(--alims-chart-1)", "#4f6fa8", "#16a34a", "#f59e0b", "#dc2626", "#0ea5e9", "#8b5cf6",
             "#14b8a6", "#f97316", "#64748b", "#84cc16", "#ec4899", "#a16207", "#0f766e"]
 
 

@@ -126,3 +126,42 @@ def test_a_counsellor_reads_a_report_with_day_first_boxes_on_a_phone(page, live_
         timezone.localdate().strftime("%d/%m/%Y"))
     expect(page.locator("#report-table")).to_contain_text("so far")
     shot(page, "report-trends-counsellor")
+
+
+# the contrast ratio between two colours as the canvas paints them
+COLOURS_CONTRAST = """([one, two]) => {
+  const ctx = document.createElement('canvas').getContext('2d');
+  const rgb = colour => { ctx.clearRect(0, 0, 1, 1); ctx.fillStyle = colour; ctx.fillRect(0, 0, 1, 1);
+                          return [...ctx.getImageData(0, 0, 1, 1).data]; };
+  const lum = ([r, g, b]) => [r, g, b].map(v => v / 255)
+    .map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const [a, b] = [lum(rgb(one)), lum(rgb(two))];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+SERIES_AND_BACKGROUND = """canvas => {
+  const chart = Chart.getChart(canvas);
+  let back = canvas;
+  while (back && ['rgba(0, 0, 0, 0)', 'transparent'].includes(getComputedStyle(back).backgroundColor))
+    back = back.parentElement;
+  return [chart.data.datasets[0].backgroundColor, getComputedStyle(back || document.body).backgroundColor];
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_first_series_of_each_chart_stands_out_from_its_panel(page, live_server, leads,
+                                                                   scheme):
+    """Graphics need 3:1 against what is behind them (WCAG 1.4.11): the navy
+    series on the dark page could not be seen."""
+    page.emulate_media(color_scheme=scheme)
+    page.add_init_script(f"localStorage.setItem('adminTheme', JSON.stringify('{scheme}'))")
+    login(page, live_server, "maya", next_url="/")
+    assert _charts_drawn(page) == [True, True]
+    assert page.evaluate("() => document.documentElement.classList.contains('dark')") == (
+        scheme == "dark")
+    canvases = page.locator("canvas.chart")
+    for i in range(canvases.count()):
+        series, background = canvases.nth(i).evaluate(SERIES_AND_BACKGROUND)
+        assert not str(series).startswith("var("), series  # resolved when drawn
+        assert page.evaluate(COLOURS_CONTRAST, [series, background]) >= 3, (series, background)
