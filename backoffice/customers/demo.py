@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from backoffice.accounts.models import User
-from backoffice.customers.models import Customer, StatusChange
+from backoffice.customers.models import Customer, Enquiry, StatusChange
 from backoffice.customers.statuses import Status
 from backoffice.customers.services import customers_reporting_fields_refresh
 
@@ -211,4 +211,29 @@ def demo_customers_create(
     Customer.history.bulk_history_create(
         customers, batch_size=1000, default_user=by, default_change_reason="Demo data"
     )
+    _enquiries_create(customers, rng=rng, now=now)
     return len(customers)
+
+
+ENQUIRY_MESSAGES = [
+    "Is the hostel available for first-year students?",
+    "Please call after 6 pm, I am at work.",
+    "What are the fees for the MBA programme?",
+    "Can I still apply for the January intake?",
+    "Sent the form again, nobody called me back.",
+]
+
+
+def _enquiries_create(customers: Sequence[Customer], *, rng: random.Random, now) -> None:
+    """Some assigned customers sent the website's form again (web enquiries,
+    on their pages beside their calls)."""
+    enquiries = []
+    for customer in customers:
+        if customer.assigned_to_id is None or rng.random() > 0.03:
+            continue
+        for _n in range(rng.randint(1, 2)):
+            enquiries.append(Enquiry(
+                customer=customer, source_name="Website enquiry form",
+                at=now - datetime.timedelta(hours=rng.randint(1, 24 * 20)),
+                text=f"name: {customer.name}; message: {rng.choice(ENQUIRY_MESSAGES)}"))
+    Enquiry.objects.bulk_create(enquiries, batch_size=1000)

@@ -24,6 +24,11 @@ def test_seed_demo_loads_the_team_and_customers_over_every_status(settings):
     assert Customer.objects.count() == 600
     assert set(Customer.objects.values_list("status", flat=True)) == set(Status.values)
     assert Customer.objects.filter(assigned_to__isnull=True).exists()
+    # some assigned customers sent the website's form again
+    from backoffice.customers.models import Enquiry
+
+    assert Enquiry.objects.exists()
+    assert not Enquiry.objects.filter(customer__assigned_to__isnull=True).exists()
 
 
 def test_seed_demo_history_ends_in_each_customers_status(settings):
