@@ -118,3 +118,14 @@ def test_an_import_revert_keeps_a_customer_that_sent_the_form_since_with_its_enq
     assert result.deleted == 1
     enquiry = Enquiry.objects.get()
     assert enquiry.customer.phone == "+919876543210" and "Still keen" in enquiry.text
+
+
+def test_deleting_a_data_source_finds_its_enquiries_by_an_index():
+    """Its enquiries are set to no source (and PostgreSQL checks the foreign
+    key) by the source: without an index each is a scan of every enquiry."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Enquiry._meta.db_table)
+    assert any(found["index"] and found["columns"][:1] == ["data_source_id"]
+               for found in constraints.values()), constraints
