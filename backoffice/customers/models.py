@@ -337,9 +337,9 @@ class Enquiry(models.Model):
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="enquiries",
                                  db_index=False)
+    # indexed: a data source's deletion sets its enquiries' source to none
     data_source = models.ForeignKey("imports.DataSource", verbose_name=_("data source"),
-                                    on_delete=models.SET_NULL, null=True, related_name="+",
-                                    db_index=False)
+                                    on_delete=models.SET_NULL, null=True, related_name="+")
     source_name = models.CharField(_("form"), max_length=200, blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now)
     text = models.TextField(_("what the form said"), blank=True)

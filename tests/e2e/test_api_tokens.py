@@ -87,3 +87,29 @@ def test_the_api_documentation_runs_under_the_policy(page, live_server, manager)
     expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
     expect(page.locator(".swagger-ui")).to_contain_text("/api/v1/customers/")
     assert_no_csp_violations(page)
+
+
+def test_where_the_browser_will_not_copy_the_token_is_selected_and_the_page_says_so(
+        page, live_server, alice):
+    """No clipboard API (an address over plain http) and a refused copy
+    command: Copy leaves the token focused and selected, and says to press
+    Ctrl+C; no script of the page breaks the policy."""
+    page.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined});"
+                         "document.execCommand = function () { return false; };")
+    page.set_viewport_size(DESKTOP)
+    login(page, live_server, "alice", next_url="/account/api-tokens/")
+    page.locator("#id_name").fill("backup")
+    with page.expect_navigation():
+        page.locator("#id_name").press("Enter")
+    made = page.locator("#token-value")
+    raw = made.input_value()
+    page.locator("#token-copy").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#token-copied")).to_contain_text("press Ctrl+C")
+    expect(made).to_be_focused()
+    assert page.evaluate("() => (el => el.value.slice(el.selectionStart, el.selectionEnd))"
+                         "(document.activeElement)") == raw
+    page.keyboard.press("Tab")
+    page.keyboard.press(" ")  # Space presses the button as Enter does
+    expect(page.locator("#token-copied")).to_contain_text("press Ctrl+C")
+    assert_no_csp_violations(page)

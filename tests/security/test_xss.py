@@ -14,7 +14,7 @@ from django.test import Client
 from backoffice.audit.models import ActivityLog
 from backoffice.audit.services import activity_record
 from backoffice.customers import services
-from backoffice.customers.models import Customer
+from backoffice.customers.models import Customer, Enquiry
 from backoffice.imports import services as import_services
 from backoffice.imports.models import DataSource
 from backoffice.reports.registry import report_classes
@@ -64,6 +64,9 @@ def hostile(db, manager, superuser, settings):
                                     by=counsellor,
                                     next_follow_up=__import__("datetime").date.today())
     typed.refresh_from_db()
+    # a web enquiry of the known customer: on its page, beside its calls
+    Enquiry.objects.create(customer=typed, data_source=source, source_name=XSS_ALL[:200],
+                           text=f"{XSS_ALL[:100]}: {XSS_ALL}; message: {XSS_LINK}")
 
     header = _csv(f"name|phone|area|remarks|@\n@|9876522201|@|@|@\n@|12|@|@|@\n"
                   f"{XSS_LINK}|9876522202|{XSS_LINK}|{XSS_LINK}|{XSS_LINK}")
@@ -283,6 +286,8 @@ def test_the_pages_do_show_the_hostile_text(hostile, superuser):
 def test_the_counsellor_pages_of_their_own_hostile_customer_show_it_as_text(hostile, manager):
     client = _role_clients(hostile, manager)["counsellor"]
     customer = hostile["customers.customer"]
+    page = client.get(f"/customers/customer/{customer.pk}/change/").content.decode()
+    assert 'data-kind="enquiry"' in page  # the control: the web enquiry is on the page
     for url in (f"/customers/customer/{customer.pk}/change/",
                 f"/customers/customer/{customer.pk}/history/",
                 "/customers/customer/", "/customers/statuschange/",

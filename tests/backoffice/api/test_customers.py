@@ -376,6 +376,30 @@ def test_the_enquiries_list_a_customers_web_enquiries_newest_first(alice_api, bo
     assert bob_api.get(url).content == missing.content
 
 
+def test_the_enquiries_are_for_those_who_see_the_customer_and_say_what_the_form_said(
+        alice, bob, manager, manager_api, bob_api, reviewer_api, alices):
+    from backoffice.customers.models import Enquiry
+    from backoffice.customers.services import customer_share
+
+    customer = alices[0]
+    hostile = "".join(XSS)
+    Enquiry.objects.create(customer=customer, source_name=hostile[:200],
+                           text=f"{hostile}: {hostile}")
+    url = f"/api/v1/customers/{customer.pk}/enquiries/"
+    missing = "/api/v1/customers/999999999/enquiries/"
+    shown = manager_api.get(url)
+    assert shown["Content-Type"] == "application/json"
+    assert shown.json()["results"][0]["source_name"] == hostile[:200]  # data, as sent
+    # compliance reads the history, no customer; another counsellor: as if missing,
+    # whatever the cursor, size or order asked
+    for query in ("", "?page_size=0", "?cursor=x", "?ordering=id"):
+        assert reviewer_api.get(url + query).content == reviewer_api.get(missing + query).content
+        assert bob_api.get(url + query).content == bob_api.get(missing + query).content
+        assert bob_api.get(url + query).status_code == 404
+    customer_share(customer=customer, user=bob, by=manager)
+    assert [row["text"] for row in bob_api.get(url).json()["results"]] == [f"{hostile}: {hostile}"]
+
+
 def test_a_manager_assigns_and_a_counsellor_may_not(manager_api, alice_api, alice, bob, alices):
     customer = alices[0]
     refused = alice_api.post(f"/api/v1/customers/{customer.pk}/assign/", {"counsellor": bob.pk},

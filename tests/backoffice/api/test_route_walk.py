@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
-from backoffice.customers.models import Customer, StatusChange
+from backoffice.customers.models import Customer, Enquiry, StatusChange
 from backoffice.customers.statuses import Status
 from tests.factories import CustomerFactory
 
@@ -46,12 +46,14 @@ def _state(customer):
     customer.refresh_from_db()
     return (Customer.objects.filter(pk=customer.pk).values().get(),
             StatusChange.objects.filter(customer=customer).count(),
+            list(Enquiry.objects.filter(customer=customer).values()),
             customer.history.count())
 
 
 def test_the_schema_has_routes_about_one_customer():
     paths = [path for path, _, _ in _operations()]
     assert "/api/v1/customers/{id}/" in paths
+    assert "/api/v1/customers/{id}/enquiries/" in paths
     assert sum("{id}" in p for p in paths) >= 4
 
 
@@ -60,6 +62,8 @@ def test_another_counsellors_customer_answers_as_a_missing_one_on_every_route(
     theirs = CustomerFactory(assigned_to=bob, name="Bob's lead", phone="+919811111111",
                              status=Status.CALL_LATER,
                              next_follow_up=timezone.localdate())
+    # something on every route about it to give away (its web enquiry too)
+    Enquiry.objects.create(customer=theirs, source_name="Website", text="message: probe")
     before = _state(theirs)
     missing = Customer.objects.order_by("-pk").first().pk + 1000
     walked = 0

@@ -94,3 +94,38 @@ def test_the_enquiry_outlives_its_data_source_with_the_forms_name(source, manage
     enquiry = Enquiry.objects.get(customer=customer)
     assert enquiry.data_source is None and enquiry.source_name == "Website"
     assert b"Web enquiry from Website" in _page(manager_client, customer).content
+
+
+def test_a_deleted_customer_takes_its_enquiries_with_it(source, alice, manager):
+    from backoffice.customers.services import customer_delete
+
+    customer = CustomerFactory(phone="+919876543210", assigned_to=alice)
+    other = CustomerFactory(phone="+919876543211", assigned_to=alice)
+    for phone in ("9876543210", "9876543211"):
+        assert post(KEY, {"phone": phone}).status_code == 200
+    customer_delete(customers=[customer], by=manager)
+    assert list(Enquiry.objects.values_list("customer", flat=True)) == [other.pk]
+
+
+def test_an_import_revert_keeps_a_customer_that_sent_the_form_since_with_its_enquiry(
+        source, manager):
+    from backoffice.imports import services as imports
+    from tests.backoffice.imports.conftest import run_import
+
+    run = run_import(["Asha,9876543210,Kochi,,", "Ravi,9876543219,Kochi,,"], by=manager)
+    assert post(KEY, {"phone": "9876543210", "message": "Still keen"}).status_code == 200
+    result = imports.import_run_revert(run=run, by=manager)
+    assert result.deleted == 1
+    enquiry = Enquiry.objects.get()
+    assert enquiry.customer.phone == "+919876543210" and "Still keen" in enquiry.text
+
+
+def test_deleting_a_data_source_finds_its_enquiries_by_an_index():
+    """Its enquiries are set to no source (and PostgreSQL checks the foreign
+    key) by the source: without an index each is a scan of every enquiry."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Enquiry._meta.db_table)
+    assert any(found["index"] and found["columns"][:1] == ["data_source_id"]
+               for found in constraints.values()), constraints

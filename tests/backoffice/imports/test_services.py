@@ -279,6 +279,25 @@ def test_a_running_import_that_stopped_making_progress_is_marked_failed(manager)
     assert run.state == ImportRun.State.FAILED and "Run it again" in run.message
 
 
+def test_a_revert_that_stopped_making_progress_is_put_back_and_nothing_else_is_written(
+        manager, django_assert_num_queries):
+    """The progress page calls this on every poll: with nothing stale it only
+    reads (one query); a stale revert is still found and put back."""
+    import datetime
+
+    from django.utils import timezone
+
+    run = run_import(ROWS, by=manager)
+    with django_assert_num_queries(1):
+        assert services.import_runs_mark_stale() == 0
+    ImportRun.objects.filter(pk=run.pk).update(
+        state=ImportRun.State.REVERTING, heartbeat_at=timezone.now() - datetime.timedelta(hours=1),
+        settings={**run.settings, "revert": {"previous_state": "completed", "deleted": 2}})
+    assert services.import_runs_mark_stale() == 1
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.COMPLETED and "deleting 2 customers" in run.message
+
+
 def test_old_import_files_are_removed_but_their_records_stay(manager, private_storage):
     import datetime
 
