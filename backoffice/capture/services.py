@@ -224,6 +224,10 @@ def capture_submit(*, source: DataSource, fields: Mapping[str, Any]) -> CaptureR
             capture_count(source, "accepted")
             return CaptureResult(created=True, customer_id=customer.pk)
     customer = _enquiry_record(source, existing.id, row, fields)
+    if customer is None:  # deleted since it was found: the number is new again
+        customer = _lead_create(source, row)
+        capture_count(source, "accepted")
+        return CaptureResult(created=True, customer_id=customer.pk)
     capture_count(source, "duplicate")
     return CaptureResult(created=False, customer_id=customer.pk)
 
@@ -272,14 +276,16 @@ def _enquiry_order(name: str) -> tuple[str, int]:
 
 
 def _enquiry_record(source: DataSource, customer_id: int, row, fields: Mapping[str, Any]
-                    ) -> Customer:
+                    ) -> Customer | None:
     """A known customer sent the form: its page lists the enquiry beside its
     calls and messages, its history records it (what the form said is kept
     in the source details too), the source's duplicate
     policy takes what it takes, status and assignment stay; its counsellor
     is told."""
     with transaction.atomic():
-        customer = Customer.objects.select_for_update().get(pk=customer_id)
+        customer = Customer.objects.select_for_update().filter(pk=customer_id).first()
+        if customer is None:  # a manager deleted it a moment ago
+            return None
         changes = duplicate_changes(source.duplicate_policy, customer, row)
         for name, value in changes.items():
             setattr(customer, name, value)

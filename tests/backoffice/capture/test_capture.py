@@ -618,3 +618,21 @@ def test_the_snippet_asks_for_the_name_before_sending(source):
     snippet = capture_snippet(source)
     assert 'name="name" maxlength="200" required' in snippet
     assert "enquiry-note" in snippet  # errors shown beside the form, which keeps its values
+
+
+def test_a_customer_deleted_while_its_number_is_posted_makes_a_new_lead(source, monkeypatch):
+    """Found by its number, then deleted by a manager before the post locks
+    it: the post makes the lead anew (201), never a 500."""
+    customer = CustomerFactory(phone="+919876543210")
+    found = services.customers_by_phone
+
+    def found_then_deleted(phones):
+        lookup = found(phones)
+        Customer.objects.filter(pk=customer.pk).delete()
+        return lookup
+
+    monkeypatch.setattr(services, "customers_by_phone", found_then_deleted)
+    response = post(KEY, {"phone": "9876543210", "name": "Asha"})
+    assert response.status_code == 201, response.content
+    assert Customer.objects.get().name == "Asha"
+    assert counts(source) == (1, 0, 0, 0)
