@@ -45,6 +45,32 @@ def check_production_settings(app_configs, **kwargs):
 
 
 @register(Tags.security, deploy=True)
+def check_site_url(app_configs, **kwargs):
+    """SITE_URL is the address in notification emails and in the web forms'
+    snippet that websites post to: the embedded default points at this machine."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(settings.SITE_URL)
+    host = (parts.hostname or "").lower()
+    if host in {"", "localhost", "127.0.0.1", "::1", "0.0.0.0"} or host.endswith(".localhost"):
+        return [Warning(
+            f"SITE_URL is {settings.SITE_URL!r}: email links and the web forms' address "
+            "point at this machine, not at the address people open.",
+            hint="Set SITE_URL to the back-office's public address, e.g. "
+                 "https://backoffice.example.com.",
+            id="backoffice.W006",
+        )]
+    if settings.SECURE_SSL_REDIRECT and parts.scheme != "https":
+        return [Warning(
+            "SITE_URL is not https while the site is: email links and the web forms' "
+            "address go through a redirect (a form's POST is lost on it).",
+            hint="Write SITE_URL with https://.",
+            id="backoffice.W006",
+        )]
+    return []
+
+
+@register(Tags.security, deploy=True)
 def check_mail_in_production(app_configs, **kwargs):
     if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
         return [Warning(

@@ -17,6 +17,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "backoffice.alims.co.in",
     "DEBUG": "False",
     "EMAIL_HOST": "smtp.alims.co.in",
+    "SITE_URL": "https://backoffice.alims.co.in",
 }
 
 
@@ -24,7 +25,7 @@ def _check_deploy(extra_env):
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEMO_MODE", "DEBUG",
                         "SECURE_HTTPS", "ALLOWED_HOSTS", "STATIC_MANIFEST", "EMAIL_HOST",
-                        "ADMIN_IP_ALLOWLIST"}}
+                        "ADMIN_IP_ALLOWLIST", "SITE_URL"}}
     env.update(extra_env)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -41,6 +42,16 @@ def test_check_deploy_warns_when_mail_goes_nowhere():
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "EMAIL_HOST"}
     result = _check_deploy(env)
     assert result.returncode != 0 and "backoffice.W003" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("site_url", ["", "http://127.0.0.1:8000", "http://localhost",
+                                      "http://backoffice.alims.co.in"])
+def test_check_deploy_warns_when_site_url_is_this_machine_or_not_https(site_url):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SITE_URL"}
+    if site_url:
+        env["SITE_URL"] = site_url
+    result = _check_deploy(env)
+    assert result.returncode != 0 and "backoffice.W006" in result.stdout + result.stderr
 
 
 def test_a_malformed_allowlist_fails_the_checks():
