@@ -10,6 +10,7 @@ echoed back."""
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
+from django.utils import timezone
 
 from backoffice.audit.models import ActivityLog
 from backoffice.audit.services import activity_record
@@ -62,7 +63,7 @@ def hostile(db, manager, superuser, settings):
                                     by=counsellor)
     services.customer_change_status(customer=linked, status="call_later", remark=XSS_LINK,
                                     by=counsellor,
-                                    next_follow_up=__import__("datetime").date.today())
+                                    next_follow_up=timezone.localdate())
     typed.refresh_from_db()
     # a web enquiry of the known customer: on its page, beside its calls
     Enquiry.objects.create(customer=typed, data_source=source, source_name=XSS_ALL[:200],
@@ -83,7 +84,6 @@ def hostile(db, manager, superuser, settings):
     from backoffice.notifications.services import notify
     notify(recipients=[counsellor, manager, superuser], kind="assigned", title=XSS_ALL,
            body=XSS_LINK, url=XSS_LINK, key="hostile")
-    from django.utils import timezone
 
     from backoffice.followups.models import LeaveDay
 

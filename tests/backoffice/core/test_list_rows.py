@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.contrib import admin
 from django.test import RequestFactory
+from django.utils import timezone
 
 from backoffice.core import list_rows
 from backoffice.customers import services
@@ -24,7 +25,7 @@ def data(alice, manager):
     CustomerFactory(assigned_to=None, area="", remarks="")
     services.customer_change_status(
         customer=hostile, status=Status.CALL_LATER, remark=HOSTILE,
-        next_follow_up=datetime.date.today() + datetime.timedelta(days=2), by=alice)
+        next_follow_up=timezone.localdate() + datetime.timedelta(days=2), by=alice)
     return hostile
 
 
