@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from backoffice.customers.models import Customer, StatusChange
 from backoffice.customers.statuses import Status
-from tests.e2e.conftest import shot, success_message
+from tests.e2e.conftest import axe_check, shot, success_message
 from tests.factories import PASSWORD, CustomerFactory
 
 pytestmark = pytest.mark.e2e
@@ -207,6 +207,7 @@ def test_the_person_menu_opens_with_the_keyboard_and_leads_to_api_tokens(
     page.keyboard.press("Enter")
     expect(page.locator("html")).to_have_class("dark")
     expect(page.get_by_role("button", name="Dark")).to_have_attribute("aria-pressed", "true")
+    axe_check(page, "person-menu-dark", include="#user-links")
     _tab_to(page, lambda f: f["text"] == "API tokens", what="the API tokens link", limit=6)
     with page.expect_navigation():
         page.keyboard.press("Enter")
