@@ -1,7 +1,8 @@
 """A customer of hers sends the website form again: the counsellor is told (the bell),
 and the notification opens the customer's page at "Calls, messages and web enquiries",
 on a phone, with the keyboard; the long or hostile text wraps and is text, and the
-section can be read in dark mode too (axe-core's contrast check)."""
+section can be read in dark mode too (axe-core's contrast check); a long enquiry
+starts folded."""
 
 import pytest
 from playwright.sync_api import expect
@@ -43,6 +44,17 @@ def test_a_counsellor_is_told_and_lands_on_the_enquiries_on_a_phone(page, live_s
     enquiries = section.locator("li[data-kind=enquiry]")
     expect(enquiries).to_have_count(3)
     expect(enquiries.nth(1)).to_contain_text(XSS)  # as text
+    assert horizontal_overflow(page) == 0
+    # the long one starts folded: its beginning, and a button (Tab, Enter) for the rest
+    long = enquiries.nth(0)
+    expect(long.locator(".alims-enquiry-preview")).to_be_visible()
+    expect(long.locator(".alims-enquiry-long .alims-enquiry-text")).to_be_hidden()
+    expect(long.locator("summary")).to_have_text("Read the whole enquiry", use_inner_text=True)
+    long.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(long.locator(".alims-enquiry-long .alims-enquiry-text")).to_contain_text("x" * 5)
+    expect(long.locator(".alims-enquiry-preview")).to_be_hidden()
+    expect(long.locator("summary")).to_have_text("Show less", use_inner_text=True)
     assert horizontal_overflow(page) == 0
 
     page.emulate_media(color_scheme="dark")

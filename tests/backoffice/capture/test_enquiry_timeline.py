@@ -107,3 +107,15 @@ def test_the_enquiry_outlives_its_data_source_with_the_forms_name(source, manage
     enquiry = Enquiry.objects.get(customer=customer)
     assert enquiry.data_source is None and enquiry.source_name == "Website"
     assert b"Web enquiry from Website" in _page(manager_client, customer).content
+
+
+def test_a_long_enquiry_starts_folded_and_a_short_one_does_not(source, alice, alice_client):
+    customer = CustomerFactory(phone="+919876543210", assigned_to=alice)
+    assert post(KEY, {"phone": "9876543210", "message": "Fees?"}).status_code == 200
+    assert post(KEY, {"phone": "9876543210", "message": "long " * 300 + "END"}).status_code == 200
+    html = _page(alice_client, customer).content.decode()
+    section = html[html.index('id="customer-timeline"'):]
+    assert section.count('class="alims-enquiry-long"') == 1
+    assert section.count("alims-enquiry-preview") == 1
+    assert "END" in section  # the whole text is there, folded
+    assert "message: Fees?" in section
