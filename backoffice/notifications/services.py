@@ -172,14 +172,18 @@ def web_lead_notify(*, customer, source_name: str, known: bool) -> list[Notifica
         # from many addresses) with a known number does not bury its
         # counsellor in notifications and emails; each post is in the history
         key = f"enquiry:{customer.pk}:{timezone.now():%Y%m%d%H}"
+        # straight to the enquiries (below the form, a long scroll on a phone)
+        anchor = "#customer-timeline"
     else:
         kind, title = Kind.ASSIGNED, _("New web lead assigned to you: %(name)s") % {
             "name": customer.name}
         key = f"assigned:web:{customer.pk}"
+        anchor = ""
     return _notify_safely(recipients=[owner], kind=kind, title=title,
                           body=_("From the web form of %(source)s.") % {"source": source_name},
                           key=key,
-                          url=reverse("admin:customers_customer_change", args=[customer.pk]))
+                          url=reverse("admin:customers_customer_change", args=[customer.pk])
+                          + anchor)
 
 
 def import_finished_notify(*, run) -> list[Notification]:

@@ -1,5 +1,5 @@
-"""The customer list in dark mode: its phone links can be read (WCAG AA contrast,
-4.5:1), not unfold's navy on the near-black page."""
+"""The customer list in dark mode: its phone links and a long list's "Show all" can be read
+(WCAG AA contrast, 4.5:1), not unfold's navy on the near-black page."""
 
 import pytest
 
@@ -32,4 +32,14 @@ def test_phone_links_can_be_read_in_dark_mode(page, live_server, manager, alice)
     login(page, live_server, "maya")
     page.evaluate("() => document.documentElement.classList.add('dark')")
     link = page.locator("#result_list a.alims-phone").first
+    assert link.evaluate(CONTRAST) >= 4.5
+
+
+def test_show_all_can_be_read_in_dark_mode(page, live_server, manager, alice):
+    CustomerFactory.create_batch(51, assigned_to=alice)  # more than a page
+    page.set_viewport_size(DESKTOP)
+    page.emulate_media(color_scheme="dark")
+    login(page, live_server, "maya")
+    page.evaluate("() => document.documentElement.classList.add('dark')")
+    link = page.locator("#main a.showall")
     assert link.evaluate(CONTRAST) >= 4.5

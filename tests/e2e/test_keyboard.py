@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from backoffice.customers.models import Customer, StatusChange
 from backoffice.customers.statuses import Status
-from tests.e2e.conftest import shot, success_message
+from tests.e2e.conftest import axe_check, shot, success_message
 from tests.factories import PASSWORD, CustomerFactory
 
 pytestmark = pytest.mark.e2e
@@ -30,13 +30,13 @@ def _focused(page) -> dict:
     }""")
 
 
-def _tab_to(page, predicate, *, what: str) -> int:
+def _tab_to(page, predicate, *, what: str, limit: int = MAX_TABS) -> int:
     """Press Tab until ``predicate(focused)``; return how many presses it took."""
-    for presses in range(1, MAX_TABS + 1):
+    for presses in range(1, limit + 1):
         page.keyboard.press("Tab")
         if predicate(_focused(page)):
             return presses
-    raise AssertionError(f"{what} not reached with {MAX_TABS} Tabs")
+    raise AssertionError(f"{what} not reached with {limit} Tabs")
 
 
 def _sign_in_with_the_keyboard(page, live_server, username):
@@ -197,7 +197,18 @@ def test_the_person_menu_opens_with_the_keyboard_and_leads_to_api_tokens(
     expect(page.locator("#user-links")).to_be_hidden()
     assert _focused(page)["id"] == "user-links-button"
     page.keyboard.press("Enter")
-    _tab_to(page, lambda f: f["text"] == "API tokens", what="the API tokens link")
+    # the next Tab goes into the menu (drawn above its button, after it in the page),
+    # not on through the page: its theme buttons first, then the account's links
+    expect(page.locator("#user-links")).to_be_visible()
+    page.keyboard.press("Tab")
+    assert _focused(page)["text"] == "Light"
+    page.keyboard.press("Tab")
+    assert _focused(page)["text"] == "Dark"
+    page.keyboard.press("Enter")
+    expect(page.locator("html")).to_have_class("dark")
+    expect(page.get_by_role("button", name="Dark")).to_have_attribute("aria-pressed", "true")
+    axe_check(page, "person-menu-dark", include="#user-links")
+    _tab_to(page, lambda f: f["text"] == "API tokens", what="the API tokens link", limit=6)
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url.endswith("/account/api-tokens/"), page.url
@@ -226,4 +237,22 @@ def test_on_a_phone_the_menu_button_opens_the_sidebar_with_the_keyboard(page, li
     _tab_to(page, lambda f: f["id"] == "menu-button", what="the menu button")
     page.keyboard.press("Enter")
     expect(menu).to_have_attribute("aria-expanded", "true")
-    _tab_to(page, lambda f: f["id"] == "user-links-button", what="the person menu")
+    # the focus goes into the open menu (it covers the button), on its close button
+    page.wait_for_function("() => document.activeElement.id === 'menu-close'")
+    page.keyboard.press("Escape")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    assert _focused(page)["id"] == "menu-button"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.id === 'menu-close'")
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    page.wait_for_function("() => document.activeElement.id === 'menu-button'")
+    page.keyboard.press("Enter")
+    # down the menu's links to the person menu, not through the page behind it
+    _tab_to(page, lambda f: f["id"] == "user-links-button", what="the person menu", limit=15)
+    page.keyboard.press("Enter")
+    expect(page.locator("#user-links")).to_be_visible()
+    _tab_to(page, lambda f: f["text"] == "API tokens", what="the API tokens link", limit=7)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/account/api-tokens/"), page.url

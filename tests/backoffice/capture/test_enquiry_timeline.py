@@ -35,6 +35,19 @@ def test_a_known_numbers_enquiry_is_on_the_customers_page_for_its_counsellor(
     assert "Web enquiry from Website" in section and "Fees for MBA?" in section
 
 
+def test_the_counsellors_notification_opens_the_page_at_the_enquiries(source, alice, alice_client):
+    from backoffice.notifications.models import Notification
+
+    customer = CustomerFactory(phone="+919876543210", assigned_to=alice)
+    assert post(KEY, {"phone": "9876543210", "message": "Fees?"}).status_code == 200
+    notification = Notification.objects.get(recipient=alice)
+    opened = alice_client.post(reverse("notifications:open", args=[notification.pk]))
+    assert opened.status_code == 302
+    # below the form, a long scroll on a phone: the link goes straight to them
+    assert opened["Location"] == reverse("admin:customers_customer_change",
+                                         args=[customer.pk]) + "#customer-timeline"
+
+
 def test_the_enquiry_and_the_taps_are_one_list_newest_first(source, alice, alice_client):
     customer = CustomerFactory(phone="+919876543210", assigned_to=alice)
     assert alice_client.post(reverse("admin:customers_customer_touch",
@@ -129,3 +142,15 @@ def test_deleting_a_data_source_finds_its_enquiries_by_an_index():
         constraints = connection.introspection.get_constraints(cursor, Enquiry._meta.db_table)
     assert any(found["index"] and found["columns"][:1] == ["data_source_id"]
                for found in constraints.values()), constraints
+
+
+def test_a_long_enquiry_starts_folded_and_a_short_one_does_not(source, alice, alice_client):
+    customer = CustomerFactory(phone="+919876543210", assigned_to=alice)
+    assert post(KEY, {"phone": "9876543210", "message": "Fees?"}).status_code == 200
+    assert post(KEY, {"phone": "9876543210", "message": "long " * 300 + "END"}).status_code == 200
+    html = _page(alice_client, customer).content.decode()
+    section = html[html.index('id="customer-timeline"'):]
+    assert section.count('class="alims-enquiry-long"') == 1
+    assert section.count("alims-enquiry-preview") == 1
+    assert "END" in section  # the whole text is there, folded
+    assert "message: Fees?" in section
